@@ -1,0 +1,137 @@
+"""The ``seceq`` command line: a thin layer over the model facade.
+
+load → compute → present; bad input prints a located message and exits 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from security_equation.cli.common import (
+    DEFAULT_SCENARIO,
+    FormatOpt,
+    OutputFormat,
+    OverrideOpt,
+    ScenarioArg,
+    SetOpt,
+    console,
+    err_console,
+    load,
+    print_json,
+)
+from security_equation.errors import InputError
+
+app = typer.Typer(
+    name="seceq",
+    help="Security Equation: treaty accounting, first-strike exchanges and strategic stability.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False}
+
+
+@app.callback()
+def _options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    override: OverrideOpt = None,
+    set_: SetOpt = None,
+    framework: Annotated[
+        str | None, typer.Option("--framework", help="Treaty framework name or file.")
+    ] = None,
+    output_format: FormatOpt = OutputFormat.table,
+) -> None:
+    """Evaluate a scenario and print the security equation."""
+    from security_equation.cli import present
+    from security_equation.model import evaluate
+
+    evaluation = evaluate(load(scenario, override, set_), framework=framework)
+    if output_format is OutputFormat.json:
+        print_json(evaluation.to_dict())
+    else:
+        present.render(evaluation, console)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion)."""
+    from security_equation.scenario.schema import Scenario
+
+    sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def scenarios(output_format: FormatOpt = OutputFormat.table) -> None:
+    """List the bundled scenarios."""
+    from security_equation.scenario.loading import bundled_dir, bundled_names, read_mapping
+
+    rows = []
+    for name in bundled_names():
+        data, _ = read_mapping(bundled_dir("scenarios") / f"{name}.yaml")
+        rows.append({"name": name, "extends": data.get("extends"),
+                     "description": " ".join(str(data.get("description", "")).split()),
+                     "overrides": sorted(data.get("overrides") or {})})
+    if output_format is OutputFormat.json:
+        print_json(rows)
+        return
+    table = Table(title="Bundled scenarios", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("description")
+    table.add_column("overrides")
+    for row in rows:
+        table.add_row(row["name"], row["description"], ", ".join(row["overrides"]))
+    console.print(table)
+
+
+def _register_subcommands() -> None:
+    from security_equation.cli import data as data_cli
+    from security_equation.cli import treaty as treaty_cli
+
+    app.add_typer(data_cli.app, name="data", help="Bundled public data and their sources.")
+    app.add_typer(treaty_cli.app, name="treaty", help="Treaty accounting under a framework.")
+
+
+_register_subcommands()
+
+
+def main() -> None:
+    """Console entry point: run the app, turning bad input into exit code 2."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        app(standalone_mode=False)
+    except InputError as exc:
+        if debug:
+            raise
+        err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("aborted")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

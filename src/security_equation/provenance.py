@@ -1,0 +1,101 @@
+"""Where each figure in a scenario comes from: source ids and assumptions."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from security_equation.scenario import paths
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ASSUMPTION = "assumption"
+_ID_PATTERN = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
+
+
+@lru_cache(maxsize=1)
+def source_register() -> dict[str, dict[str, str]]:
+    """The source register (data/sources.csv, copied from shared/reference): id -> row."""
+    with open(DATA_DIR / "sources.csv", newline="", encoding="utf-8") as fh:
+        return {row["source_id"]: row for row in csv.DictReader(fh)}
+
+
+def is_assumption(note: str) -> bool:
+    return note.strip().lower().startswith(ASSUMPTION)
+
+
+def cited_ids(note: str) -> list[str]:
+    """Source ids named in a note such as ``"SD3; NN-US23 (inferred: …)"``."""
+    register = source_register()
+    head = note.split("(")[0]
+    ids = [tok for tok in _ID_PATTERN.findall(head) if tok in register]
+    return ids
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """One field's figure and where it comes from."""
+
+    path: str
+    value: object
+    note: str
+
+    @property
+    def assumption(self) -> bool:
+        return is_assumption(self.note) or ("assumption:" in self.note.lower())
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "value": self.value, "source": self.note,
+                "assumption": self.assumption}
+
+
+def _walk_sourced(model: BaseModel, prefix: tuple[str, ...]):
+    """Yield (path, model) for every model that carries a ``sources`` mapping."""
+    if "sources" in type(model).model_fields:
+        yield prefix, model
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from _walk_sourced(value, (*prefix, name))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, BaseModel):
+                    yield from _walk_sourced(item, (*prefix, name, str(key)))
+
+
+def provenance(scenario) -> list[Provenance]:
+    """Every sourced or assumed figure in a scenario, in file order."""
+    out = []
+    for prefix, model in _walk_sourced(scenario, ()):
+        for field, note in model.sources.items():
+            value = getattr(model, field, None)
+            if isinstance(value, BaseModel):
+                value = value.model_dump()
+            out.append(Provenance(paths.display((*prefix, field)), value, note))
+    return out
+
+
+def assumptions(scenario) -> list[Provenance]:
+    """The figures that rest on an assumption (no public source), with their reasons."""
+    return [p for p in provenance(scenario) if p.assumption]
+
+
+def unsourced(scenario) -> list[str]:
+    """Numeric fields of systems, defences, value and posture with no source note."""
+    missing = []
+    for prefix, model in _walk_sourced(scenario, ()):
+        for name, field in type(model).model_fields.items():
+            if name in ("sources", "kind", "category", "label") or name in model.sources:
+                continue
+            if name not in model.model_fields_set:
+                continue
+            value = getattr(model, name)
+            if isinstance(value, bool) or value is None:
+                continue
+            if isinstance(value, int | float | BaseModel):
+                missing.append(paths.display((*prefix, name)))
+    return missing

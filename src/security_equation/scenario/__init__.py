@@ -1,0 +1,15 @@
+"""Scenarios: schema, loading, overrides and dotted paths."""
+
+from security_equation.scenario.loading import (
+    bundled_names,
+    dump_scenario,
+    load_scenario,
+    parse_set,
+    scenario_from_text,
+)
+from security_equation.scenario.schema import Scenario, Side, System
+
+__all__ = [
+    "Scenario", "Side", "System", "bundled_names", "dump_scenario", "load_scenario",
+    "parse_set", "scenario_from_text",
+]

@@ -1,0 +1,562 @@
+"""Reading scenario files: the only place scenario text becomes data.
+
+files (YAML/TOML) → merged raw data with a line map → validated ``Scenario``.
+Every problem is collected and reported with file, line and dotted path.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from security_equation.errors import InputError, Problem
+from security_equation.scenario import paths
+from security_equation.scenario.schema import Distribution, Scenario
+
+#: Scenario files larger than this are refused (a scenario is a few kB).
+MAX_FILE_BYTES = 2_000_000
+SUFFIXES = (".yaml", ".yml", ".toml")
+
+LineMap = dict[tuple[str, ...], tuple[str, int | None]]
+
+
+# --------------------------------------------------------------------------- reading files
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def bundled_dir(kind: str) -> Path:
+    return PACKAGE_DIR / "data" / kind
+
+
+def bundled_names(kind: str = "scenarios") -> list[str]:
+    return sorted(p.stem for p in bundled_dir(kind).glob("*.yaml"))
+
+
+def resolve(name_or_path: str | Path, kind: str = "scenarios", relative_to: Path | None = None) -> Path:
+    """A bundled name (``us-russia-2023``) or a path to a file."""
+    text = str(name_or_path)
+    candidate = Path(text)
+    if relative_to is not None and not candidate.is_absolute():
+        rel = relative_to.parent / candidate
+        if rel.suffix in SUFFIXES or rel.exists():
+            candidate = rel
+    if candidate.suffix in SUFFIXES or candidate.exists() or "/" in text or "\\" in text:
+        if not candidate.exists():
+            raise InputError.single(f"file not found: {text}")
+        if candidate.is_dir():
+            raise InputError.single(f"expected a {kind[:-1]} file, got a directory: {text}")
+        return candidate
+    bundled = bundled_dir(kind) / f"{text}.yaml"
+    if bundled.exists():
+        return bundled
+    known = bundled_names(kind)
+    hint = difflib.get_close_matches(text, known, n=1)
+    extra = f"; did you mean '{hint[0]}'?" if hint else ""
+    raise InputError.single(
+        f"no bundled {kind[:-1]} named '{text}' and no such file{extra}"
+        f" (bundled: {', '.join(known)})"
+    )
+
+
+def display_name(path: Path) -> str:
+    """Bundled files are shown by their package-relative name, user files as given."""
+    try:
+        return str(Path("security_equation") / path.resolve().relative_to(PACKAGE_DIR))
+    except ValueError:
+        return str(path)
+
+
+def read_mapping(path: Path) -> tuple[dict, LineMap]:
+    """Parse one YAML or TOML file into a mapping and a map of dotted keys to lines."""
+    shown = display_name(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError.single(f"cannot read file: {exc.strerror}", file=shown) from exc
+    if size > MAX_FILE_BYTES:
+        raise InputError.single(
+            f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})", file=shown
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.single("file is not UTF-8 text", file=shown) from exc
+    return parse_text(text, shown, toml=path.suffix == ".toml")
+
+
+def parse_text(text: str, shown: str, *, toml: bool = False) -> tuple[dict, LineMap]:
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise InputError.single(f"input is too large (the limit is {MAX_FILE_BYTES:,} bytes)", file=shown)
+    if not text.strip():
+        raise InputError.single("file is empty", file=shown)
+    if toml:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError.single(f"not valid TOML: {exc}", file=shown) from exc
+        return data, {p: (shown, None) for p, _ in paths.walk_leaves(data)}
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise InputError.single("file is empty", file=shown)
+            lines: LineMap = {}
+            problems: list[Problem] = []
+            _map_lines(node, (), shown, lines, problems)
+            if problems:
+                raise InputError(problems)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError.single(f"not valid YAML: {reason}", file=shown, line=line) from exc
+    if not isinstance(data, dict):
+        raise InputError.single(
+            f"expected a mapping of keys to values at the top, got {type(data).__name__}",
+            file=shown, line=1,
+        )
+    return data, lines
+
+
+def _map_lines(node: yaml.Node, prefix: tuple[str, ...], shown: str, lines: LineMap,
+               problems: list[Problem]) -> None:
+    lines[prefix] = (shown, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                problems.append(Problem("duplicate key", paths.display((*prefix, key)), shown,
+                                        key_node.start_mark.line + 1))
+            seen.add(key)
+            _map_lines(value_node, (*prefix, key), shown, lines, problems)
+            lines[(*prefix, key)] = (shown, key_node.start_mark.line + 1)
+
+
+# --------------------------------------------------------------------------- composing
+def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, LineMap]:
+    """A file merged over what it ``extends`` (recursively)."""
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(display_name(p) for p in (*chain, resolved))
+        raise InputError.single(f"scenarios extend each other in a cycle: {cycle}")
+    data, lines = read_mapping(path)
+    base_ref = data.pop("extends", None)
+    if base_ref is None:
+        return data, lines
+    if not isinstance(base_ref, str):
+        raise InputError.single("must be the name or path of a base scenario", path="extends",
+                                file=display_name(path), line=lines.get(("extends",), (None, None))[1])
+    try:
+        base_path = resolve(base_ref, relative_to=path)
+    except InputError as exc:
+        raise InputError([Problem(p.message, "extends", display_name(path),
+                                  lines.get(("extends",), (None, None))[1]) for p in exc.problems]) from None
+    base, base_lines = _load_raw(base_path, (*chain, resolved))
+    # The child's own overrides extend the base's.
+    merged = paths.deep_merge(base, data)
+    return merged, {**base_lines, **lines}
+
+
+def _expand_dotted(mapping: Mapping, prefix: tuple[str, ...] = ()) -> dict:
+    """Turn ``{"russia.systems.yars.launchers": 3}`` into nested dicts (canonical paths)."""
+    out: dict = {}
+    for key, value in mapping.items():
+        parts = paths.canonical(key) if not prefix else (*prefix, *paths.split(key))
+        if isinstance(value, Mapping) and "dist" not in value:
+            nested = _expand_dotted(value, ())
+            # nested keys are relative to parts
+            for sub_parts, leaf in _flatten(nested):
+                paths.set_in(out, (*parts, *sub_parts), leaf)
+        else:
+            paths.set_in(out, parts, value)
+    return out
+
+
+def _flatten(data: Mapping, prefix: tuple[str, ...] = ()) -> Iterable[tuple[tuple[str, ...], Any]]:
+    for key, value in data.items():
+        parts = (*prefix, *paths.split(str(key)))
+        if isinstance(value, Mapping) and "dist" not in value and value:
+            yield from _flatten(value, parts)
+        else:
+            yield parts, value
+
+
+def parse_set(assignments: Sequence[str]) -> dict[str, Any]:
+    """``["russia.systems.yars.launchers=120"]`` → ``{"russia.systems.yars.launchers": 120}``.
+
+    Values are read as YAML, so numbers, booleans and ``{dist: …}`` work.
+    """
+    out: dict[str, Any] = {}
+    problems = []
+    for item in assignments:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(Problem(f"expected PATH=VALUE, got '{item}'", file="--set"))
+            continue
+        try:
+            paths.split(key)
+            out[key] = yaml.safe_load(raw) if raw.strip() else ""
+        except (ValueError, yaml.YAMLError) as exc:
+            problems.append(Problem(f"cannot read '{item}': {exc}", path=key, file="--set"))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def compose(name_or_path: str | Path, overrides: Sequence[str] = (),
+            set_values: Mapping[str, Any] | None = None) -> tuple[dict, LineMap]:
+    """Raw scenario data: base chain, then named overrides, then ``--set`` values."""
+    path = resolve(name_or_path)
+    data, lines = _load_raw(path)
+    data.setdefault("name", path.stem)
+    data["origin"] = display_name(path)
+    available = data.pop("overrides", None) or {}
+    if not isinstance(available, Mapping):
+        raise InputError.single("must be a mapping of override names to changes", path="overrides",
+                                file=display_name(path), line=lines.get(("overrides",), (None, None))[1])
+    for name in overrides:
+        if name not in available:
+            hint = ", ".join(sorted(available)) or "none defined"
+            raise InputError.single(f"unknown override '{name}' (available: {hint})",
+                                    path="overrides", file=display_name(path))
+        change = available[name]
+        if not isinstance(change, Mapping):
+            raise InputError.single("an override must be a mapping of paths to values",
+                                    path=f"overrides.{name}", file=display_name(path))
+        try:
+            expanded = _expand_dotted(change)
+        except ValueError as exc:
+            raise InputError.single(str(exc), path=f"overrides.{name}", file=display_name(path)) from None
+        for parts, _ in _flatten(expanded):
+            lines[parts] = lines.get(("overrides", name), (display_name(path), None))
+        data = paths.deep_merge(data, expanded)
+    if overrides:
+        data["applied_overrides"] = (*data.get("applied_overrides", ()), *overrides)
+    if set_values:
+        try:
+            expanded = _expand_dotted(dict(set_values))
+        except ValueError as exc:
+            raise InputError.single(str(exc), file="--set") from None
+        for parts, _ in _flatten(expanded):
+            lines[parts] = ("--set", None)
+        data = paths.deep_merge(data, expanded)
+    return data, lines
+
+
+# --------------------------------------------------------------------------- validating
+def _locate(loc: tuple, lines: LineMap, default_file: str | None) -> tuple[str | None, int | None]:
+    parts = tuple(str(p) for p in loc)
+    while True:
+        if parts in lines:
+            return lines[parts]
+        if not parts:
+            return default_file, None
+        parts = parts[:-1]
+
+
+def _allowed_keys(model: type[BaseModel] | None) -> list[str]:
+    return sorted(model.model_fields) if model is not None else []
+
+
+def _unwrap(annotation: Any, node: Any, schema: Any) -> Any:
+    import typing
+
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(args[0], node, schema)
+    if origin in (dict,):
+        return ("dict", args[1])
+    if isinstance(annotation, tuple) and annotation and annotation[0] == "dict":
+        return annotation
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        if len(models) == 1:
+            return models[0]
+        if isinstance(node, Mapping):
+            kind = node.get("kind")
+            for m in models:
+                f = m.model_fields.get("kind")
+                if f is not None and kind in typing.get_args(f.annotation):
+                    return m
+        return None
+    return annotation
+
+
+def _model_at_loc(loc: tuple, data: Mapping) -> type[BaseModel] | None:
+    from security_equation.scenario import schema
+
+    model: Any = Scenario
+    node: Any = data
+    for key in loc:
+        if isinstance(model, tuple):  # dict value type
+            model = _unwrap(model[1], node.get(key) if isinstance(node, Mapping) else None, schema)
+        elif isinstance(model, type) and issubclass(model, BaseModel):
+            field = model.model_fields.get(str(key))
+            if field is None:
+                return None
+            model = _unwrap(field.annotation, node.get(key) if isinstance(node, Mapping) else None,
+                            schema)
+        else:
+            return None
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def describe_error(err: dict, data: Mapping) -> str:
+    """One pydantic error in the project's wording: 'must be > 0, got -5'."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    got = err.get("input")
+    loc = err["loc"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        model = _model_at_loc(tuple(loc[:-1]), data)
+        allowed = _allowed_keys(model)
+        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        unit_hint = ""
+        if hint:
+            unit_hint = f"; did you mean '{hint[0]}'?"
+            if key.split("_")[0] == hint[0].split("_")[0] and key != hint[0]:
+                unit_hint += " (units live in field names)"
+        return f"unknown key '{key}'{unit_hint}" + (
+            f" (allowed: {', '.join(allowed)})" if allowed and not hint else "")
+    simple = {
+        "greater_than": lambda: f"must be > {_number(ctx.get('gt'))}, got {_number(got)}",
+        "greater_than_equal": lambda: f"must be >= {_number(ctx.get('ge'))}, got {_number(got)}",
+        "less_than": lambda: f"must be < {_number(ctx.get('lt'))}, got {_number(got)}",
+        "less_than_equal": lambda: f"must be <= {_number(ctx.get('le'))}, got {_number(got)}",
+        "missing": lambda: "required field is missing",
+        "int_type": lambda: f"must be a whole number, got {_number(got)}",
+        "int_from_float": lambda: f"must be a whole number, got {_number(got)}",
+        "float_type": lambda: f"must be a number, got {_number(got)}",
+        "bool_type": lambda: f"must be true or false, got {_number(got)}",
+        "string_type": lambda: f"must be text, got {_number(got)}",
+        "dict_type": lambda: f"must be a mapping, got {_number(got)}",
+        "model_type": lambda: f"must be a mapping, got {_number(got)}",
+        "literal_error": lambda: f"must be {ctx.get('expected')}, got {_number(got)}",
+        "union_tag_invalid": lambda: f"'kind' must be {ctx.get('expected_tags')}, got {_number(ctx.get('tag'))}",
+        "union_tag_not_found": lambda: "needs a 'kind' (missile_defence or air_defence)",
+        "finite_number": lambda: f"must be a finite number, got {_number(got)}",
+    }
+    if kind in simple:
+        return simple[kind]()
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind == "assertion_error":
+        return err["msg"]
+    return f"{err['msg'][0].lower()}{err['msg'][1:]}, got {_number(got)}"
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """Drop pydantic's union-member tags ('missile_defence', 'function-after[...]')."""
+    from security_equation.scenario.schema import Defence  # noqa: F401  (documents the union)
+
+    out = []
+    for i, part in enumerate(loc):
+        text = str(part)
+        if text.startswith(("function-", "tagged-union[")):
+            continue
+        if (i >= 2 and loc[i - 2] == "defences" or len(out) >= 2 and out[-2] == "defences") and \
+                text in ("missile_defence", "air_defence"):
+            continue
+        if text in ("float", "int", "constrained-float", "constrained-int"):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def problems_from_validation(exc: ValidationError, data: Mapping, lines: LineMap,
+                             default_file: str | None, prefix: tuple = ()) -> list[Problem]:
+    problems = []
+    seen = set()
+    for err in exc.errors(include_url=False):
+        loc = (*prefix, *_clean_loc(tuple(err["loc"])))
+        message = describe_error({**err, "loc": loc[len(prefix):]}, data)
+        key = (loc, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        file, line = _locate(loc, lines, default_file)
+        problems.append(Problem(message, paths.display(loc), file, line))
+    return problems
+
+
+def extract_distributions(data: dict, lines: LineMap, default_file: str | None,
+                          problems: list[Problem]) -> dict[str, Distribution]:
+    """Replace every inline ``{dist: …}`` by its nominal value; return path -> distribution."""
+    found: dict[str, Distribution] = {}
+
+    def visit(node: Any, prefix: tuple[str, ...]) -> Any:
+        if isinstance(node, Mapping):
+            if "dist" in node and prefix and prefix[0] != "uncertainty":
+                try:
+                    dist = Distribution.model_validate(dict(node))
+                except ValidationError as exc:
+                    problems.extend(problems_from_validation(exc, data, lines, default_file, prefix))
+                    return 0
+                found[paths.display(prefix)] = dist
+                return dist.nominal()
+            return {k: visit(v, (*prefix, str(k))) for k, v in node.items()}
+        return node
+
+    cleaned = visit(data, ())
+    data.clear()
+    data.update(cleaned)
+    explicit = data.pop("uncertainty", None) or {}
+    if not isinstance(explicit, Mapping):
+        problems.append(Problem("must be a mapping of dotted paths to distributions",
+                                "uncertainty", *_locate(("uncertainty",), lines, default_file)))
+        explicit = {}
+    for key, spec in explicit.items():
+        try:
+            dist = Distribution.model_validate(spec)
+        except ValidationError as exc:
+            problems.extend(problems_from_validation(exc, data, lines, default_file,
+                                                     ("uncertainty", key)))
+            continue
+        try:
+            parts = paths.canonical(key)
+        except ValueError as exc:
+            problems.append(Problem(str(exc), f"uncertainty.{key}",
+                                    *_locate(("uncertainty", key), lines, default_file)))
+            continue
+        found[paths.display(parts)] = dist
+        paths.set_in(data, parts, dist.nominal())
+    return found
+
+
+def _is_int_field(parts: tuple[str, ...], data: Mapping) -> bool:
+    model = _model_at_loc(parts[:-1], data)
+    if model is None:
+        return False
+    field = model.model_fields.get(parts[-1])
+    if field is None:
+        return False
+    import typing
+
+    ann = field.annotation
+    while typing.get_origin(ann) is typing.Annotated:
+        ann = typing.get_args(ann)[0]
+    return ann is int
+
+
+def validate(data: dict, lines: LineMap, default_file: str | None = None) -> Scenario:
+    """Validate composed raw data into a Scenario, collecting every problem."""
+    data = copy.deepcopy(data)
+    problems: list[Problem] = []
+    dists = extract_distributions(data, lines, default_file, problems)
+    for key in dists:
+        parts = paths.canonical(key)
+        if _is_int_field(parts, data):
+            value = paths.get(data, parts)
+            if isinstance(value, float):
+                paths.set_in(data, parts, round(value))
+    data["uncertainty"] = {}
+    scenario = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(exc, data, lines, default_file))
+    # Each distribution's support must respect the field's own limits.
+    if scenario is not None:
+        for key, dist in dists.items():
+            parts = paths.canonical(key)
+            for end in dist.support():
+                if end in (float("inf"), -float("inf")):
+                    continue
+                probe = copy.deepcopy(data)
+                try:
+                    paths.get(probe, parts)
+                except KeyError:
+                    file, line = _locate(parts, lines, default_file)
+                    problems.append(Problem("no such field to make uncertain", key, file, line))
+                    break
+                paths.set_in(probe, parts, round(end) if _is_int_field(parts, probe) else end)
+                try:
+                    Scenario.model_validate(probe)
+                except ValidationError as exc:
+                    for p in problems_from_validation(exc, probe, lines, default_file):
+                        problems.append(Problem(f"distribution reaches {end}: {p.message}",
+                                                p.path, p.file, p.line))
+                    break
+            lo, hi = dist.support()
+            if (lo == -float("inf") or hi == float("inf")) and _bounded_field(parts, data):
+                file, line = _locate(parts, lines, default_file)
+                problems.append(Problem(
+                    f"{dist.dist} distribution is unbounded but the field is limited; give bounds",
+                    key, file, line))
+    if problems:
+        raise InputError(problems)
+    assert scenario is not None
+    return scenario.model_copy(update={"uncertainty": dists})
+
+
+def _bounded_field(parts: tuple[str, ...], data: Mapping) -> bool:
+    model = _model_at_loc(parts[:-1], data)
+    if model is None:
+        return False
+    field = model.model_fields.get(parts[-1])
+    if field is None:
+        return False
+    return any(hasattr(m, attr) for m in field.metadata for attr in ("ge", "gt", "le", "lt")) or \
+        _is_int_field(parts, data)
+
+
+def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = (),
+                  set_values: Mapping[str, Any] | Sequence[str] | None = None) -> Scenario:
+    """Load a bundled scenario by name, or a YAML/TOML file by path.
+
+    ``overrides`` names overrides defined in the file; ``set_values`` sets any field by
+    dotted path (``{"russia.systems.yars.launchers": 120}`` or ``["path=value", …]``).
+    """
+    if set_values is not None and not isinstance(set_values, Mapping):
+        set_values = parse_set(list(set_values))
+    data, lines = compose(name_or_path, overrides, set_values)
+    return validate(data, lines, data.get("origin"))
+
+
+def scenario_from_text(text: str, shown: str = "<upload>") -> Scenario:
+    """Validate scenario text (e.g. an upload). ``extends`` may name a bundled scenario."""
+    data, lines = parse_text(text, shown)
+    base_ref = data.pop("extends", None)
+    if base_ref is not None:
+        if not isinstance(base_ref, str) or "/" in base_ref or "\\" in base_ref:
+            raise InputError.single("uploads may only extend a bundled scenario by name",
+                                    path="extends", file=shown)
+        base, base_lines = _load_raw(resolve(base_ref))
+        data = paths.deep_merge(base, data)
+        lines = {**base_lines, **lines}
+    data.pop("overrides", None)
+    data.setdefault("name", "uploaded")
+    return validate(data, lines, shown)
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The scenario as YAML text that loads back to the same scenario."""
+    data = scenario.model_dump(mode="json", exclude={"applied_overrides", "origin", "uncertainty"},
+                               exclude_defaults=False)
+    for key, dist in scenario.uncertainty.items():
+        paths.set_in(data, paths.canonical(key), dist.model_dump(exclude_none=True))
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

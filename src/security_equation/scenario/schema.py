@@ -1,0 +1,298 @@
+"""The scenario data model: strict, frozen pydantic models with units in names.
+
+Every model forbids unknown keys, so a typo is an error, not a silent default.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from security_equation import constants
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Count = Annotated[int, Field(ge=0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+
+Category = Literal[
+    "icbm_silo", "icbm_mobile", "slbm", "bomber", "cruise_missile", "conventional_strike"
+]
+#: Categories based in fixed, known locations: all of them are targets, whatever the alert.
+FIXED_CATEGORIES = frozenset({"icbm_silo"})
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+
+
+class Strict(BaseModel):
+    """Base of every scenario model: unknown keys are errors and objects are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class AlertFractions(Strict):
+    """Share of a survivable force that survives a surprise attack (at sea, dispersed, on alert)."""
+
+    day_to_day: Probability
+    generated: Probability
+
+    @model_validator(mode="after")
+    def _generated_not_below_day_to_day(self) -> AlertFractions:
+        if self.generated < self.day_to_day:
+            raise ValueError(
+                f"generated ({self.generated}) must be >= day_to_day ({self.day_to_day}):"
+                " generating forces puts more of them on alert"
+            )
+        return self
+
+
+class System(Strict):
+    """One weapon system of a side: launchers, loading, effects, posture and treaty flags."""
+
+    category: Category
+    nuclear: bool
+    ballistic: bool
+    launchers: Count = Field(description="Deployed launchers (missiles in launchers, deployed bombers).")
+    non_deployed_launchers: Count = 0
+    test_launchers: Count = Field(0, description="Test/training launchers: listed, never counted.")
+    converted_launchers: Count = Field(
+        0, description="Launchers or bombers converted to non-nuclear roles: not accountable."
+    )
+    warheads_per_launcher: NonNegative = Field(description="Average warheads loaded per deployed launcher.")
+    max_warheads_per_launcher: NonNegative = Field(description="Upload capacity per launcher.")
+    yield_kt: NonNegative = 0.0
+    cep_m: Positive
+    reliability: Probability
+    alert_fraction: AlertFractions | None = Field(
+        None, description="Required for survivable categories; fixed silos have none."
+    )
+    hardness_psi: Positive = Field(description="Hardness of the launcher's base as a target.")
+    kill_probability: dict[Category, Probability] | None = Field(
+        None,
+        description="Terminal kill probability per target category, given directly instead of"
+        " yield/CEP (required for non-nuclear systems).",
+    )
+    newstart_accountable: bool = True
+    heavy_bomber: bool = False
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="Source id per field (see `seceq data show sources`) or 'assumption: reason'.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> System:
+        problems = []
+        if self.max_warheads_per_launcher < self.warheads_per_launcher:
+            problems.append(
+                f"max_warheads_per_launcher ({self.max_warheads_per_launcher}) must be >="
+                f" warheads_per_launcher ({self.warheads_per_launcher})"
+            )
+        if self.category not in FIXED_CATEGORIES and self.alert_fraction is None:
+            problems.append(f"alert_fraction is required for category '{self.category}'")
+        if self.category in FIXED_CATEGORIES and self.alert_fraction is not None:
+            problems.append(
+                "alert_fraction does not apply to fixed silos (use posture.launch_under_attack)"
+            )
+        if not self.nuclear and self.kill_probability is None:
+            problems.append("kill_probability is required for a non-nuclear system")
+        if self.nuclear and self.yield_kt <= 0 and self.kill_probability is None:
+            problems.append("a nuclear system needs yield_kt > 0 or kill_probability")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def fixed(self) -> bool:
+        return self.category in FIXED_CATEGORIES
+
+
+class MissileDefence(Strict):
+    """A layer of missile defence against ballistic warheads."""
+
+    kind: Literal["missile_defence"]
+    interceptors: Count
+    kill_probability: Probability
+    shots_per_warhead: Annotated[int, Field(ge=1)]
+    system_reliability: Probability
+    protects: Literal["value", "forces", "both"] = "value"
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+class AirDefence(Strict):
+    """Air defence against bombers and cruise missiles."""
+
+    kind: Literal["air_defence"]
+    penetration_probability: Probability
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+Defence = Annotated[MissileDefence | AirDefence, Field(discriminator="kind")]
+
+
+class Value(Strict):
+    """The countervalue target base: w80 arriving warheads destroy 80 % of it,
+    or a tabulated damage curve of (warheads, damage) points."""
+
+    w80: Positive | None = None
+    table: list[tuple[NonNegative, Probability]] | None = None
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Value:
+        if (self.w80 is None) == (self.table is None):
+            raise ValueError("give exactly one of w80 or table")
+        if self.table is not None:
+            xs = [w for w, _ in self.table]
+            ds = [d for _, d in self.table]
+            if len(self.table) < 2 or xs[0] != 0 or ds[0] != 0:
+                raise ValueError("table needs at least two points and must start at (0, 0)")
+            if any(b <= a for a, b in zip(xs, xs[1:], strict=False)) or any(
+                b < a for a, b in zip(ds, ds[1:], strict=False)
+            ):
+                raise ValueError("table warheads must increase and damage must not decrease")
+        return self
+
+
+class Posture(Strict):
+    """How a side holds its forces in a crisis."""
+
+    alert: Literal["day_to_day", "generated"]
+    launch_under_attack: Probability = Field(
+        description="Share of fixed forces launched before enemy warheads arrive."
+    )
+    holdback_fraction: Probability = Field(description="Share of weapons kept for third countries.")
+    max_warheads_per_target: Annotated[int, Field(ge=1, le=10)] = Field(
+        description="Most warheads this side aims at one counterforce target."
+    )
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+class Requirement(Strict):
+    """What a side holds as enough for deterrence (used by the action–reaction model)."""
+
+    arriving_warheads: NonNegative = Field(
+        description="Retaliatory warheads that must arrive after absorbing a first strike."
+    )
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+class Side(Strict):
+    """One of the two powers."""
+
+    label: str | None = None
+    systems: dict[str, System]
+    defences: dict[str, Defence] = Field(default_factory=dict)
+    value: Value
+    posture: Posture
+    requirement: Requirement | None = None
+
+    @model_validator(mode="after")
+    def _has_systems(self) -> Side:
+        if not self.systems:
+            raise ValueError("a side needs at least one system")
+        if sum(isinstance(d, AirDefence) for d in self.defences.values()) > 1:
+            raise ValueError("at most one air_defence entry per side")
+        return self
+
+
+class Settings(Strict):
+    """Model constants (defaults from the literature, see security_equation.constants)."""
+
+    lethal_radius_nmi: Positive = constants.LETHAL_RADIUS_NMI
+    lethal_radius_exponent: Positive = constants.LETHAL_RADIUS_EXPONENT
+    cost_exponent: Positive = constants.COST_EXPONENT
+    cost_enemy_weight: NonNegative = constants.COST_ENEMY_WEIGHT
+    attacker_survivable_available: Probability = constants.ATTACKER_SURVIVABLE_AVAILABLE
+
+
+class Distribution(Strict):
+    """An uncertain value: ``{dist: uniform, low: 1, high: 2}`` and so on."""
+
+    dist: Literal["uniform", "triangular", "normal", "lognormal"]
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    sd: Annotated[float, Field(gt=0)] | None = None
+    median: Annotated[float, Field(gt=0)] | None = None
+    sigma: Annotated[float, Field(gt=0)] | None = None
+    bounds: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _parameters(self) -> Distribution:
+        need = {
+            "uniform": ("low", "high"),
+            "triangular": ("low", "mode", "high"),
+            "normal": ("mean", "sd"),
+            "lognormal": ("median", "sigma"),
+        }[self.dist]
+        given = {k for k in ("low", "high", "mode", "mean", "sd", "median", "sigma")
+                 if getattr(self, k) is not None}
+        missing = [k for k in need if k not in given]
+        extra = sorted(given - set(need))
+        if missing:
+            raise ValueError(f"{self.dist} needs {', '.join(need)}; missing {', '.join(missing)}")
+        if extra:
+            raise ValueError(f"{self.dist} takes {', '.join(need)}; unexpected {', '.join(extra)}")
+        if self.dist in ("uniform", "triangular") and not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be < high ({self.high})")
+        if self.dist == "triangular" and not self.low <= self.mode <= self.high:
+            raise ValueError("mode must lie within [low, high]")
+        if self.bounds is not None and not self.bounds[0] < self.bounds[1]:
+            raise ValueError("bounds must be (lower, upper) with lower < upper")
+        return self
+
+    def nominal(self) -> float:
+        """The central value used where one number is needed."""
+        import math
+
+        value = {
+            "uniform": lambda: (self.low + self.high) / 2,
+            "triangular": lambda: self.mode,
+            "normal": lambda: self.mean,
+            "lognormal": lambda: self.median,
+        }[self.dist]()
+        if self.bounds is not None:
+            value = min(max(value, self.bounds[0]), self.bounds[1])
+        return float(value) if not math.isnan(value) else value
+
+    def support(self) -> tuple[float, float]:
+        """Smallest and largest value a draw can take (±inf where unbounded)."""
+        lo, hi = {
+            "uniform": (self.low, self.high),
+            "triangular": (self.low, self.high),
+            "normal": (-float("inf"), float("inf")),
+            "lognormal": (0.0, float("inf")),
+        }[self.dist]
+        if self.bounds is not None:
+            lo, hi = max(lo, self.bounds[0]), min(hi, self.bounds[1])
+        return lo, hi
+
+
+class Scenario(Strict):
+    """A complete, validated scenario: two sides and the model settings."""
+
+    name: str
+    description: str = ""
+    framework: str = "new-start"
+    sides: dict[str, Side]
+    settings: Settings = Settings()
+    references: dict[str, str] = Field(
+        default_factory=dict, description="Extra source ids this scenario cites: id -> description."
+    )
+    uncertainty: dict[str, Distribution] = Field(
+        default_factory=dict, description="Dotted path -> distribution (filled from inline dists)."
+    )
+    applied_overrides: tuple[str, ...] = ()
+    origin: str | None = Field(None, description="File the scenario came from.")
+
+    @model_validator(mode="after")
+    def _two_sides(self) -> Scenario:
+        if len(self.sides) != 2:
+            raise ValueError(f"a scenario needs exactly two sides, got {len(self.sides)}")
+        return self
+
+    @property
+    def side_names(self) -> tuple[str, str]:
+        a, b = self.sides
+        return a, b
