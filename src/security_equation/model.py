@@ -1,7 +1,9 @@
 """The model facade: scenario in, labelled evaluation out.
 
-``evaluate`` is what the CLI, the report and the web API call; it runs each part
-of the model on a validated scenario and gathers the results with their provenance.
+``evaluate`` is what the CLI, the report and the web API call. It compiles the
+scenario to arrays once, runs the engine on a small batch (the scenario as given
+plus posture variants, all in one engine call) and gathers the results with their
+provenance.
 """
 
 from __future__ import annotations
@@ -9,9 +11,88 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from security_equation import posture
+from security_equation.compile import compile_scenario
+from security_equation.constants import LAUNCH_UNDER_ATTACK_KT
+from security_equation.engine.exchange import Exchange, StrikeResult, exchange
+from security_equation.engine.stability import Stability, stability
 from security_equation.provenance import assumptions, unsourced
 from security_equation.scenario.schema import Scenario
+
+#: Posture variants evaluated beside the scenario as given (batch members 1…).
+VARIANTS: dict[str, dict[str, float]] = {
+    "day_to_day": {"posture.alert": 0.0},
+    "generated": {"posture.alert": 1.0},
+    "no_launch_under_attack": {"posture.launch_under_attack": 0.0},
+    "launch_under_attack": {"posture.launch_under_attack": LAUNCH_UNDER_ATTACK_KT},
+}
+
+STRIKE_FIELDS = (
+    "attacker_weapons", "counterforce_spent", "victim_warheads", "destroyed", "victim_survivors",
+    "victim_retaliating", "arriving_retaliation", "attacker_value_warheads",
+    "arriving_first_strike", "damage_attacker", "damage_victim", "cost_attacker", "cost_victim",
+    "share_destroyed", "spent_per_destroyed",
+)
+
+
+def _scalar(x) -> float | None:
+    value = float(np.asarray(x).reshape(-1)[0])
+    return value if np.isfinite(value) else None
+
+
+def strike_dict(strike: StrikeResult, index: int = 0) -> dict:
+    out = {name: _scalar(getattr(strike, name)[index]) for name in STRIKE_FIELDS}
+    c = strike.curve
+    out["curve"] = {
+        "spend": np.round(c.spend[index], 6).tolist(),
+        "destroyed": np.round(c.destroyed[index], 6).tolist(),
+        "victim_retaliating_reliable": np.round(
+            c.victim_ballistic[index] + c.victim_air[index], 6).tolist(),
+        "attacker_value_reliable": np.round(
+            c.attacker_ballistic[index] + c.attacker_air[index], 6).tolist(),
+        "cost_attacker": np.round(strike.curve_cost_attacker[index], 9).tolist(),
+        "cost_victim": np.round(strike.curve_cost_victim[index], 9).tolist(),
+    }
+    return out
+
+
+@dataclass
+class ExchangeSection:
+    """Both first strikes of the scenario as given, and the posture variants' indices."""
+
+    side_names: tuple[str, str]
+    result: Exchange
+    stability: Stability
+    variant_names: tuple[str, ...]
+
+    def strike(self, attacker: str) -> StrikeResult:
+        return self.result.strikes[self.side_names.index(attacker)]
+
+    def fsi(self, variant: str | None = None) -> float:
+        index = 0 if variant is None else 1 + self.variant_names.index(variant)
+        return float(self.stability.fsi[index])
+
+    def side(self, name: str) -> dict:
+        k = self.side_names.index(name)
+        hit = self.result.strikes[1 - k]  # this side struck first by the other
+        return {
+            "c1": float(self.stability.c1[k][0]),
+            "c2": float(self.stability.c2[k][0]),
+            "r": float(self.stability.r[k][0]),
+            "surviving_warheads": float(hit.victim_survivors[0]),
+            "retaliating_warheads": float(hit.victim_retaliating[0]),
+            "arriving_warheads": float(hit.arriving_retaliation[0]),
+            "share_destroyed": float(hit.share_destroyed[0]),
+        }
+
+    def to_dict(self) -> dict:
+        a, b = self.side_names
+        return {
+            f"{a}_strikes_{b}": {"attacker": a, "victim": b, **strike_dict(self.result.strikes[0])},
+            f"{b}_strikes_{a}": {"attacker": b, "victim": a, **strike_dict(self.result.strikes[1])},
+        }
 
 
 @dataclass
@@ -22,16 +103,35 @@ class Evaluation:
     posture: dict
     assumptions: list
     unsourced: list[str]
+    exchange: ExchangeSection | None = None
     sections: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def fsi(self) -> float:
+        return self.exchange.fsi()
+
     def to_dict(self) -> dict:
-        out = {
-            "scenario": self.scenario.name,
-            "description": self.scenario.description,
-            "origin": self.scenario.origin,
-            "applied_overrides": list(self.scenario.applied_overrides),
-            "posture": self.posture,
+        s = self.scenario
+        out: dict[str, Any] = {
+            "scenario": s.name,
+            "description": s.description,
+            "origin": s.origin,
+            "applied_overrides": list(s.applied_overrides),
         }
+        if self.exchange is not None:
+            ex = self.exchange
+            out["fsi"] = ex.fsi()
+            out["fsi_variants"] = {v: ex.fsi(v) for v in ex.variant_names}
+            out["schelling"] = float(ex.stability.schelling[0])
+        out["sides"] = {}
+        for name in s.side_names:
+            side = {"label": self.posture[name]["label"]}
+            if self.exchange is not None:
+                side.update(self.exchange.side(name))
+            side["posture"] = {k: v for k, v in self.posture[name].items() if k != "label"}
+            out["sides"][name] = side
+        if self.exchange is not None:
+            out["exchange"] = self.exchange.to_dict()
         for name, section in self.sections.items():
             out[name] = section.to_dict() if hasattr(section, "to_dict") else section
         out["assumptions"] = [a.to_dict() for a in self.assumptions]
@@ -39,12 +139,26 @@ class Evaluation:
         return out
 
 
+def exchange_section(scenario: Scenario) -> ExchangeSection:
+    """Run the engine on the scenario plus its posture variants in one batch."""
+    names = scenario.side_names
+    arrays = compile_scenario(scenario, batch=1 + len(VARIANTS))
+    for row, changes in enumerate(VARIANTS.values(), start=1):
+        for path, value in changes.items():
+            for side in names:
+                column = arrays.get(f"{side}.{path}")
+                column[row] = value
+    result = exchange(arrays)
+    return ExchangeSection(names, result, stability(result), tuple(VARIANTS))
+
+
 def evaluate(scenario: Scenario, *, framework: str | None = None) -> Evaluation:
-    """Evaluate a scenario: posture, and each later part of the model."""
+    """Evaluate a scenario: posture, exchange both ways, stability, treaty status."""
     result = Evaluation(
         scenario=scenario,
         posture=posture.summarize(scenario),
         assumptions=assumptions(scenario),
         unsourced=unsourced(scenario),
+        exchange=exchange_section(scenario),
     )
     return result

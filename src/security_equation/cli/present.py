@@ -40,6 +40,51 @@ def assumptions_table(evaluation: Evaluation, limit: int | None = None) -> Table
     return table
 
 
+def exchange_tables(evaluation: Evaluation) -> list[Table]:
+    """Who strikes, what survives, what arrives, and the security equation per side."""
+    ex = evaluation.exchange
+    labels = {n: evaluation.posture[n]["label"] for n in ex.side_names}
+    strikes = Table(title="First strike and retaliation (warheads)", title_justify="left")
+    strikes.add_column("")
+    for attacker in ex.side_names:
+        victim = ex.side_names[1 - ex.side_names.index(attacker)]
+        strikes.add_column(f"{labels[attacker]} strikes first", justify="right")
+    rows = [
+        ("attacker's weapons available", "attacker_weapons", 0),
+        ("spent on counterforce", "counterforce_spent", 0),
+        ("victim's deployed warheads", "victim_warheads", 0),
+        ("victim's warheads destroyed", "destroyed", 0),
+        ("  share destroyed", "share_destroyed", 2),
+        ("  spent per warhead destroyed", "spent_per_destroyed", 2),
+        ("victim's survivors", "victim_survivors", 0),
+        ("retaliating (after holdback)", "victim_retaliating", 0),
+        ("retaliation arriving", "arriving_retaliation", 0),
+        ("attacker's warheads on value (reliable)", "attacker_value_warheads", 0),
+        ("first strike arriving on value", "arriving_first_strike", 0),
+        ("damage to attacker", "damage_attacker", 3),
+        ("damage to victim", "damage_victim", 3),
+        ("attacker's cost (C1)", "cost_attacker", 3),
+        ("victim's cost (C2)", "cost_victim", 3),
+    ]
+    for label, name, digits in rows:
+        values = [getattr(ex.strike(a), name)[0] for a in ex.side_names]
+        strikes.add_row(label, *(fmt(float(v), digits) for v in values))
+    index = Table(title="Security equation (Kent & Thaler first-strike stability)",
+                  title_justify="left")
+    for col in ("side", "C1 strike first", "C2 struck first", "r = min(1, C1/C2)"):
+        index.add_column(col, justify="left" if col == "side" else "right")
+    for name in ex.side_names:
+        side = ex.side(name)
+        index.add_row(labels[name], fmt(side["c1"], 3), fmt(side["c2"], 3), fmt(side["r"], 3))
+    index.add_row("FSI = r_A · r_B", "", "", fmt(ex.fsi(), 3), style="bold")
+    variants = Table(title="FSI under other postures (both sides)", title_justify="left")
+    variants.add_column("posture")
+    variants.add_column("FSI", justify="right")
+    for v in ex.variant_names:
+        variants.add_row(v.replace("_", " "), fmt(ex.fsi(v), 3))
+    return [strikes, index, variants]
+
+
 SECTION_PRESENTERS: dict = {}
 
 
@@ -53,6 +98,9 @@ def render(evaluation: Evaluation, console: Console, *, all_assumptions: bool = 
     console.print()
     for table in posture_tables(evaluation):
         console.print(table)
+    if evaluation.exchange is not None:
+        for table in exchange_tables(evaluation):
+            console.print(table)
     for name, section in evaluation.sections.items():
         presenter = SECTION_PRESENTERS.get(name)
         if presenter is not None:

@@ -1,0 +1,113 @@
+"""Scenario → arrays: the one bridge from validated scenarios to the pure engine."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from security_equation.engine.arrays import (
+    LAYER_FIELDS,
+    SETTINGS,
+    ScenarioArrays,
+    SideArrays,
+    SideStructure,
+)
+from security_equation.scenario.schema import (
+    CATEGORIES,
+    AirDefence,
+    MissileDefence,
+    Scenario,
+    Side,
+)
+
+_SHARES = {"value": (1.0, 0.0), "forces": (0.0, 1.0), "both": (0.5, 0.5)}
+
+
+def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
+    systems = list(side.systems.items())
+    layers = [(n, d) for n, d in side.defences.items() if isinstance(d, MissileDefence)]
+    air = [d for d in side.defences.values() if isinstance(d, AirDefence)]
+    structure = SideStructure(
+        system_names=tuple(n for n, _ in systems),
+        categories=tuple(s.category for _, s in systems),
+        fixed=np.array([s.fixed for _, s in systems], dtype=bool),
+        nuclear=np.array([s.nuclear for _, s in systems], dtype=bool),
+        ballistic=np.array([s.ballistic for _, s in systems], dtype=bool),
+        # Bombers and cruise missiles take hours: too slow for a disarming first strike.
+        counterforce=np.array([s.ballistic or s.category == "conventional_strike"
+                               for _, s in systems], dtype=bool),
+        layer_names=tuple(n for n, _ in layers),
+        layer_value_share=np.array([_SHARES[d.protects][0] for _, d in layers]),
+        layer_forces_share=np.array([_SHARES[d.protects][1] for _, d in layers]),
+        damage_table=(tuple(w for w, _ in side.value.table), tuple(d for _, d in side.value.table))
+        if side.value.table is not None else None,
+    )
+
+    def row(values):
+        return np.asarray(values, dtype=float)[None, :]
+
+    arrays = {
+        "launchers": row([s.launchers for _, s in systems]),
+        "non_deployed_launchers": row([s.non_deployed_launchers for _, s in systems]),
+        "warheads_per_launcher": row([s.warheads_per_launcher for _, s in systems]),
+        "max_warheads_per_launcher": row([s.max_warheads_per_launcher for _, s in systems]),
+        "yield_kt": row([s.yield_kt for _, s in systems]),
+        "cep_m": row([s.cep_m for _, s in systems]),
+        "reliability": row([s.reliability for _, s in systems]),
+        "hardness_psi": row([s.hardness_psi for _, s in systems]),
+        "alert_day_to_day": row([s.alert_fraction.day_to_day if s.alert_fraction else 0.0
+                                 for _, s in systems]),
+        "alert_generated": row([s.alert_fraction.generated if s.alert_fraction else 0.0
+                                for _, s in systems]),
+    }
+    for col, (sys_name, _) in enumerate(systems):
+        prefix = f"{name}.systems.{sys_name}"
+        for field in arrays:
+            if field.startswith("alert_"):
+                path = f"{prefix}.alert_fraction.{field.removeprefix('alert_')}"
+            else:
+                path = f"{prefix}.{field}"
+            slots[path] = ("systems", index, field, col)
+    kill_given = np.full((1, len(systems), len(CATEGORIES)), np.nan)
+    for col, (sys_name, s) in enumerate(systems):
+        for cat, p in (s.kill_probability or {}).items():
+            k = CATEGORIES.index(cat)
+            kill_given[0, col, k] = p
+            slots[f"{name}.systems.{sys_name}.kill_probability.{cat}"] = (
+                "kill_given", index, "kill_given", (col, k))
+    layer_arrays = {f: row([getattr(d, f) for _, d in layers]) for f in LAYER_FIELDS}
+    for col, (layer_name, _) in enumerate(layers):
+        for f in LAYER_FIELDS:
+            slots[f"{name}.defences.{layer_name}.{f}"] = ("layers", index, f, col)
+    scalars = {
+        "penetration_probability": np.array([air[0].penetration_probability if air else 1.0]),
+        "w80": np.array([side.value.w80 if side.value.w80 is not None else np.nan]),
+        "generated": np.array([1.0 if side.posture.alert == "generated" else 0.0]),
+        "launch_under_attack": np.array([side.posture.launch_under_attack]),
+        "holdback_fraction": np.array([side.posture.holdback_fraction]),
+        "max_warheads_per_target": np.array([float(side.posture.max_warheads_per_target)]),
+        "required_arriving_warheads": np.array(
+            [side.requirement.arriving_warheads if side.requirement else np.nan]),
+    }
+    for defence_name, d in side.defences.items():
+        if isinstance(d, AirDefence):
+            slots[f"{name}.defences.{defence_name}.penetration_probability"] = (
+                "scalars", index, "penetration_probability", None)
+    for field, path in (("w80", "value.w80"), ("generated", "posture.alert"),
+                        ("launch_under_attack", "posture.launch_under_attack"),
+                        ("holdback_fraction", "posture.holdback_fraction"),
+                        ("max_warheads_per_target", "posture.max_warheads_per_target"),
+                        ("required_arriving_warheads", "requirement.arriving_warheads")):
+        slots[f"{name}.{path}"] = ("scalars", index, field, None)
+    return SideArrays(structure, arrays, kill_given, layer_arrays, scalars)
+
+
+def compile_scenario(scenario: Scenario, batch: int = 1) -> ScenarioArrays:
+    """Arrays for ``batch`` copies of a scenario (nominal values; see ``ScenarioArrays.set``)."""
+    slots: dict[str, tuple] = {}
+    names = scenario.side_names
+    sides = tuple(_side(scenario.sides[n], i, n, slots) for i, n in enumerate(names))
+    settings = {k: np.array([float(getattr(scenario.settings, k))]) for k in SETTINGS}
+    for k in SETTINGS:
+        slots[f"settings.{k}"] = ("settings", None, k, None)
+    arrays = ScenarioArrays(names, sides, settings, slots)  # type: ignore[arg-type]
+    return arrays.repeat(batch) if batch != 1 else arrays.copy()

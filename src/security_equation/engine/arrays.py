@@ -1,0 +1,140 @@
+"""Array containers the engine works on: one leading batch axis everywhere.
+
+``SideArrays`` holds a side's numbers as ``(batch, systems)``, ``(batch, layers)`` and
+``(batch,)`` arrays, plus the structure that no batch member can change (which
+system is a silo, which is ballistic, …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+#: Numeric per-system fields, as array names.
+SYSTEM_FIELDS = (
+    "launchers", "non_deployed_launchers", "warheads_per_launcher", "max_warheads_per_launcher",
+    "yield_kt", "cep_m", "reliability", "hardness_psi", "alert_day_to_day", "alert_generated",
+)
+#: Numeric per-missile-defence-layer fields.
+LAYER_FIELDS = ("interceptors", "kill_probability", "shots_per_warhead", "system_reliability")
+#: Per-side scalars.
+SIDE_SCALARS = (
+    "penetration_probability", "w80", "generated", "launch_under_attack", "holdback_fraction",
+    "max_warheads_per_target", "required_arriving_warheads",
+)
+#: Model-wide scalars.
+SETTINGS = ("lethal_radius_nmi", "lethal_radius_exponent", "cost_exponent", "cost_enemy_weight",
+            "attacker_survivable_available")
+
+
+@dataclass(frozen=True)
+class SideStructure:
+    """What is fixed for every member of a batch."""
+
+    system_names: tuple[str, ...]
+    categories: tuple[str, ...]
+    fixed: np.ndarray          # (systems,) bool: silo-based
+    nuclear: np.ndarray        # (systems,) bool
+    ballistic: np.ndarray      # (systems,) bool
+    counterforce: np.ndarray   # (systems,) bool: prompt enough for a first strike
+    layer_names: tuple[str, ...]
+    layer_value_share: np.ndarray   # (layers,) share of interceptors defending value
+    layer_forces_share: np.ndarray  # (layers,) share defending forces
+    damage_table: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+
+
+@dataclass
+class SideArrays:
+    structure: SideStructure
+    systems: dict[str, np.ndarray]   # name -> (batch, systems)
+    kill_given: np.ndarray           # (batch, systems, categories); NaN where not given
+    layers: dict[str, np.ndarray]    # name -> (batch, layers)
+    scalars: dict[str, np.ndarray]   # name -> (batch,)
+
+    @property
+    def batch(self) -> int:
+        return next(iter(self.scalars.values())).shape[0]
+
+    def take(self, index) -> SideArrays:
+        return replace(
+            self,
+            systems={k: v[index] for k, v in self.systems.items()},
+            kill_given=self.kill_given[index],
+            layers={k: v[index] for k, v in self.layers.items()},
+            scalars={k: v[index] for k, v in self.scalars.items()},
+        )
+
+    def copy(self) -> SideArrays:
+        return replace(
+            self,
+            systems={k: v.copy() for k, v in self.systems.items()},
+            kill_given=self.kill_given.copy(),
+            layers={k: v.copy() for k, v in self.layers.items()},
+            scalars={k: v.copy() for k, v in self.scalars.items()},
+        )
+
+
+@dataclass
+class ScenarioArrays:
+    """Both sides and the settings of a batch of scenarios sharing one structure."""
+
+    side_names: tuple[str, str]
+    sides: tuple[SideArrays, SideArrays]
+    settings: dict[str, np.ndarray]
+    #: Dotted path -> (where, side index, array name, column) for sweeps and sampling.
+    slots: dict[str, tuple] = field(default_factory=dict)
+
+    @property
+    def batch(self) -> int:
+        return self.sides[0].batch
+
+    def take(self, index) -> ScenarioArrays:
+        return replace(self, sides=(self.sides[0].take(index), self.sides[1].take(index)),
+                       settings={k: v[index] for k, v in self.settings.items()})
+
+    def copy(self) -> ScenarioArrays:
+        return replace(self, sides=(self.sides[0].copy(), self.sides[1].copy()),
+                       settings={k: v.copy() for k, v in self.settings.items()})
+
+    def repeat(self, batch: int) -> ScenarioArrays:
+        """The first member repeated ``batch`` times (a fresh, writable copy)."""
+        return self.take(np.zeros(batch, dtype=int)).copy()
+
+    def swapped(self) -> ScenarioArrays:
+        """The same batch with the two sides exchanged."""
+        return replace(self, side_names=self.side_names[::-1], sides=self.sides[::-1], slots={})
+
+    def set(self, path: str, values) -> None:
+        """Set the field at a dotted path for every batch member (values broadcast)."""
+        try:
+            where, side, name, column = self.slots[path]
+        except KeyError:
+            known = ", ".join(sorted(self.slots)[:8])
+            raise KeyError(f"'{path}' is not a numeric field of this scenario (e.g. {known}, …)") from None
+        values = np.broadcast_to(np.asarray(values, dtype=float), (self.batch,))
+        if where == "settings":
+            self.settings[name][:] = values
+            return
+        target = self.sides[side]
+        if where == "systems":
+            target.systems[name][:, column] = values
+        elif where == "kill_given":
+            target.kill_given[:, column[0], column[1]] = values
+        elif where == "layers":
+            target.layers[name][:, column] = values
+        else:
+            target.scalars[name][:] = values
+
+    def get(self, path: str) -> np.ndarray:
+        where, side, name, column = self.slots[path]
+        if where == "settings":
+            return self.settings[name]
+        target = self.sides[side]
+        if where == "systems":
+            return target.systems[name][:, column]
+        if where == "kill_given":
+            return target.kill_given[:, column[0], column[1]]
+        if where == "layers":
+            return target.layers[name][:, column]
+        return target.scalars[name]

@@ -1,0 +1,375 @@
+"""First strike and retaliation (Kent & Thaler, RAND R-3765, 1989), vectorized.
+
+For attacker A and victim B (DESIGN §1.6):
+
+1. A's weapons: all fixed forces and a share (90 %) of survivable forces, less holdback.
+2. Counterforce options are layers of shots on B's target classes (its fixed launchers
+   and the off-alert share of its survivable launchers). The k-th shot on a target adds
+   kill ``S·p`` where ``S`` is the target's survival so far and ``p`` the shooter's
+   terminal kill probability on that class. Options are taken greedily in order of B
+   warheads killed per unit of A's value forgone, which for a single weapon type is the
+   order of warheads killed per warhead spent; a weapon's budget may run out mid-layer.
+3. This yields a piecewise-linear draw-down curve in counterforce spend ``s``: B's
+   survivors fall and A's weapons left for value fall. B's survivors retaliate through
+   A's defences; A's remainder strikes B's value through B's defences.
+4. A picks the ``s`` with its lowest cost, and among equal costs the one with B's
+   highest cost (R-3765 p. 22). Every piece is searched on a grid and the best bracket
+   refined by golden section, so the optimum is found inside pieces, not only at corners.
+
+Every array has a leading batch axis; the greedy loop runs over options, never over
+batch members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from security_equation.engine import damage as dmg
+from security_equation.engine.arrays import ScenarioArrays, SideArrays
+from security_equation.engine.defence import leak_through_layers
+from security_equation.engine.effects import sspk
+from security_equation.scenario.schema import CATEGORIES
+
+#: Points per piece of the draw-down curve searched before refinement.
+GRID_POINTS = 5
+#: Golden-section iterations in the best bracket (bracket shrinks by 0.618 each).
+REFINE_ITERATIONS = 40
+_INVPHI = (np.sqrt(5.0) - 1.0) / 2.0
+#: Tolerance below which two costs are equal for the stop rule's tie-break.
+COST_TIE = 1e-12
+#: Opportunity cost of a weapon with no value to lose (conventional): small, not zero,
+#: so a useless conventional shot still ranks below a useful one.
+_CONVENTIONAL_OPPORTUNITY = 1e-3
+
+
+@dataclass
+class DrawDown:
+    """The piecewise-linear draw-down curve at its breakpoints: arrays (batch, pieces + 1)."""
+
+    spend: np.ndarray                 # counterforce warheads spent
+    destroyed: np.ndarray             # victim warheads destroyed
+    victim_ballistic: np.ndarray      # victim's reliable retaliating ballistic warheads
+    victim_air: np.ndarray            # victim's reliable retaliating air-breathing warheads
+    attacker_ballistic: np.ndarray    # attacker's reliable ballistic warheads left for value
+    attacker_air: np.ndarray          # attacker's reliable air-breathing warheads left for value
+
+
+@dataclass
+class StrikeResult:
+    """One direction: the attacker strikes the victim first. Arrays have shape (batch,)."""
+
+    attacker_weapons: np.ndarray
+    counterforce_spent: np.ndarray
+    victim_warheads: np.ndarray
+    destroyed: np.ndarray
+    victim_survivors: np.ndarray
+    victim_retaliating: np.ndarray
+    arriving_retaliation: np.ndarray
+    attacker_value_warheads: np.ndarray
+    arriving_first_strike: np.ndarray
+    damage_attacker: np.ndarray
+    damage_victim: np.ndarray
+    cost_attacker: np.ndarray
+    cost_victim: np.ndarray
+    curve: DrawDown
+    curve_cost_attacker: np.ndarray   # (batch, pieces + 1)
+    curve_cost_victim: np.ndarray
+
+    @property
+    def share_destroyed(self) -> np.ndarray:
+        return np.divide(self.destroyed, self.victim_warheads,
+                         out=np.zeros_like(self.destroyed), where=self.victim_warheads > 0)
+
+    @property
+    def spent_per_destroyed(self) -> np.ndarray:
+        return np.divide(self.counterforce_spent, self.destroyed,
+                         out=np.full_like(self.destroyed, np.nan), where=self.destroyed > 0)
+
+
+def alert_share(side: SideArrays) -> np.ndarray:
+    """Share of each system that survives a surprise attack, given the side's alert level."""
+    s = side.systems
+    share = np.where(side.scalars["generated"][:, None] > 0.5, s["alert_generated"],
+                     s["alert_day_to_day"])
+    return np.where(side.structure.fixed[None, :], 0.0, share)
+
+
+def available_weapons(attacker: SideArrays, settings: dict) -> np.ndarray:
+    """Warheads the attacker can use: all fixed forces, a share of survivable ones, less holdback."""
+    s = attacker.systems
+    share = np.where(attacker.structure.fixed[None, :], 1.0,
+                     settings["attacker_survivable_available"][:, None])
+    keep = 1.0 - attacker.scalars["holdback_fraction"][:, None]
+    return s["launchers"] * s["warheads_per_launcher"] * share * keep
+
+
+def kill_matrix(attacker: SideArrays, victim: SideArrays, settings: dict) -> np.ndarray:
+    """Terminal kill probability of one attacker warhead of system i on a target of
+    victim system j: given directly per target category, else ``R · SSPK``. (batch, na, nv)."""
+    a, v = attacker.systems, victim.systems
+    blast = a["reliability"][:, :, None] * sspk(
+        a["yield_kt"][:, :, None], a["cep_m"][:, :, None], v["hardness_psi"][:, None, :],
+        constant_nmi=settings["lethal_radius_nmi"][:, None, None],
+        exponent=settings["lethal_radius_exponent"][:, None, None])
+    columns = [CATEGORIES.index(c) for c in victim.structure.categories]
+    given = attacker.kill_given[:, :, columns]
+    p = np.where(np.isnan(given), blast, given)
+    return np.where(attacker.structure.counterforce[None, :, None], p, 0.0)
+
+
+def _layer_leak(side: SideArrays, warheads: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Warheads leaking through the side's layers, each layer using ``share`` of its interceptors.
+    ``warheads`` may carry extra trailing axes after the batch axis."""
+    layers = side.layers
+    if layers["interceptors"].shape[-1] == 0:
+        return warheads
+    extra = (None,) * (warheads.ndim - 1)
+
+    def lift(a):
+        return a[(slice(None), *extra, slice(None))]
+
+    return leak_through_layers(
+        warheads, lift(layers["interceptors"] * share[None, :]), lift(layers["kill_probability"]),
+        lift(layers["system_reliability"]), lift(layers["shots_per_warhead"]))
+
+
+def _damage(side: SideArrays, arriving: np.ndarray) -> np.ndarray:
+    table = side.structure.damage_table
+    if table is not None:
+        return dmg.tabulated_damage(arriving, table[0], table[1])
+    extra = (None,) * (arriving.ndim - 1)
+    return dmg.damage_fraction(arriving, side.scalars["w80"][(slice(None), *extra)])
+
+
+def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawDown:
+    """Build the draw-down curve greedily (see module docstring)."""
+    batch = attacker.batch
+    rows = np.arange(batch)
+    sa, sv = attacker.structure, victim.structure
+    a, v = attacker.systems, victim.systems
+    na, nv = len(sa.system_names), len(sv.system_names)
+
+    weapons = available_weapons(attacker, settings)
+    p = kill_matrix(attacker, victim, settings)
+    # Forces-defending interceptors face the whole ballistic counterforce salvo at once.
+    cf_ballistic = (weapons * (sa.counterforce & sa.ballistic)[None, :]).sum(axis=1)
+    leaked = _layer_leak(victim, cf_ballistic, sv.layer_forces_share)
+    cf_leak = np.divide(leaked, cf_ballistic, out=np.ones(batch), where=cf_ballistic > 0)
+    p = p * np.where(sa.ballistic[None, :, None], cf_leak[:, None, None], 1.0)
+
+    alert = alert_share(victim)
+    targets = v["launchers"] * (1.0 - alert)
+    lua = np.where(sv.fixed[None, :], victim.scalars["launch_under_attack"][:, None], 0.0)
+    # Nuclear warheads destroyed per target destroyed (launched-under-attack ones escape).
+    per_target = v["warheads_per_launcher"] * (1.0 - lua) * sv.nuclear[None, :]
+    v_keep = 1.0 - victim.scalars["holdback_fraction"]
+    v_ball = (v_keep[:, None] * v["reliability"]) * (sv.nuclear & sv.ballistic)[None, :]
+    v_air = (v_keep[:, None] * v["reliability"]) * (sv.nuclear & ~sv.ballistic)[None, :]
+    a_ball = a["reliability"] * (sa.nuclear & sa.ballistic)[None, :]
+    a_air = a["reliability"] * (sa.nuclear & ~sa.ballistic)[None, :]
+    opportunity = a["reliability"] * sa.nuclear[None, :] + _CONVENTIONAL_OPPORTUNITY
+    merit = p * per_target[:, None, :] / opportunity[:, :, None]
+
+    survival = np.ones((batch, nv))
+    layers_used = np.zeros((batch, nv))
+    budget = weapons * sa.counterforce[None, :]
+    max_layers = attacker.scalars["max_warheads_per_target"]
+    steps = int(nv * np.ceil(max_layers.max(initial=1.0)) + na + 1)
+
+    spend_steps = np.zeros((batch, steps))
+    kill_steps = np.zeros((batch, steps))
+    vb_steps = np.zeros((batch, steps))
+    va_steps = np.zeros((batch, steps))
+    ab_steps = np.zeros((batch, steps))
+    aa_steps = np.zeros((batch, steps))
+    open_targets = targets > 0
+    for step in range(steps):
+        can_fire = budget > 1e-9
+        open_ = open_targets & (layers_used < max_layers[:, None] - 1e-9)
+        score = merit * survival[:, None, :]
+        score = np.where(can_fire[:, :, None] & open_[:, None, :], score, 0.0)
+        flat = score.reshape(batch, na * nv)
+        choice = flat.argmax(axis=1)
+        best = flat[rows, choice]
+        if not (best > 0).any():
+            break
+        i, j = np.divmod(choice, nv)
+        t_j = targets[rows, j]
+        need = np.minimum(1.0, max_layers - layers_used[rows, j]) * t_j
+        used = np.where(best > 0, np.minimum(need, budget[rows, i]), 0.0)
+        covered = np.divide(used, t_j, out=np.zeros(batch), where=t_j > 0)
+        p_ij = p[rows, i, j]
+        s_j = survival[rows, j]
+        killed_targets = t_j * s_j * p_ij * covered
+        survival[rows, j] = s_j * (1.0 - covered * p_ij)
+        layers_used[rows, j] += covered
+        budget[rows, i] -= used
+        spend_steps[:, step] = used
+        kill_steps[:, step] = killed_targets * per_target[rows, j]
+        vb_steps[:, step] = killed_targets * per_target[rows, j] * v_ball[rows, j]
+        va_steps[:, step] = killed_targets * per_target[rows, j] * v_air[rows, j]
+        ab_steps[:, step] = used * a_ball[rows, i]
+        aa_steps[:, step] = used * a_air[rows, i]
+
+    v_warheads = v["launchers"] * v["warheads_per_launcher"]
+
+    def curve(start, steps_):
+        return np.concatenate([start[:, None], start[:, None] - np.cumsum(steps_, axis=1)], axis=1)
+
+    zero = np.zeros(batch)
+    return DrawDown(
+        spend=-curve(zero, spend_steps),
+        destroyed=-curve(zero, kill_steps),
+        victim_ballistic=np.maximum(curve((v_warheads * v_ball).sum(axis=1), vb_steps), 0.0),
+        victim_air=np.maximum(curve((v_warheads * v_air).sum(axis=1), va_steps), 0.0),
+        attacker_ballistic=np.maximum(curve((weapons * a_ball).sum(axis=1), ab_steps), 0.0),
+        attacker_air=np.maximum(curve((weapons * a_air).sum(axis=1), aa_steps), 0.0),
+    )
+
+
+def _outcome(attacker: SideArrays, victim: SideArrays, settings: dict, vb, va, ab, aa):
+    """Arriving warheads, damage and costs for points on the curve (any trailing shape)."""
+    extra = (None,) * (vb.ndim - 1)
+
+    def lift(x):
+        return x[(slice(None), *extra)]
+
+    arriving_ret = _layer_leak(attacker, vb, attacker.structure.layer_value_share) + \
+        va * lift(attacker.scalars["penetration_probability"])
+    arriving_fs = _layer_leak(victim, ab, victim.structure.layer_value_share) + \
+        aa * lift(victim.scalars["penetration_probability"])
+    d_att = _damage(attacker, arriving_ret)
+    d_vic = _damage(victim, arriving_fs)
+    exponent = lift(settings["cost_exponent"])
+    weight = lift(settings["cost_enemy_weight"])
+    c_att = dmg.cost(d_att, d_vic, exponent=exponent, enemy_weight=weight)
+    c_vic = dmg.cost(d_vic, d_att, exponent=exponent, enemy_weight=weight)
+    return arriving_ret, arriving_fs, d_att, d_vic, c_att, c_vic
+
+
+def _interpolate(curve: DrawDown, piece: np.ndarray, t: np.ndarray):
+    """Curve quantities at fraction ``t`` of ``piece`` (arrays of matching shape)."""
+    rows = np.arange(piece.shape[0]).reshape((-1,) + (1,) * (piece.ndim - 1))
+    out = []
+    for arr in (curve.spend, curve.destroyed, curve.victim_ballistic, curve.victim_air,
+                curve.attacker_ballistic, curve.attacker_air):
+        lo = arr[rows, piece]
+        hi = arr[rows, piece + 1]
+        out.append(lo + t * (hi - lo))
+    return out
+
+
+def first_strike(attacker: SideArrays, victim: SideArrays, settings: dict) -> StrikeResult:
+    """The attacker's best first strike on the victim and the victim's retaliation."""
+    curve = draw_down(attacker, victim, settings)
+    batch, points = curve.spend.shape
+    pieces = points - 1
+    rows = np.arange(batch)
+
+    # Costs at the breakpoints, for the curve plot.
+    bp = _outcome(attacker, victim, settings, curve.victim_ballistic, curve.victim_air,
+                  curve.attacker_ballistic, curve.attacker_air)
+    curve_cost_att, curve_cost_vic = bp[4], bp[5]
+
+    if pieces == 0:
+        best_piece = np.zeros(batch, dtype=int)
+        best_t = np.zeros(batch)
+    else:
+        grid = np.linspace(0.0, 1.0, GRID_POINTS)
+        piece = np.broadcast_to(np.arange(pieces)[None, :, None], (batch, pieces, GRID_POINTS))
+        t = np.broadcast_to(grid[None, None, :], (batch, pieces, GRID_POINTS))
+        _, _, vb, va, ab, aa = _interpolate(curve, piece, t)
+        *_, c_att, c_vic = _outcome(attacker, victim, settings, vb, va, ab, aa)
+        c_att = c_att.reshape(batch, -1)
+        c_vic = c_vic.reshape(batch, -1)
+        best = _stop_rule(c_att, c_vic)
+        best_piece, grid_index = np.divmod(best, GRID_POINTS)
+        best_t = grid[grid_index]
+        best_cost = c_att[rows, best]
+        best_t, best_cost = _refine(attacker, victim, settings, curve, best_piece, best_t,
+                                    1.0 / (GRID_POINTS - 1), best_cost)
+
+    spend, destroyed, vb, va, ab, aa = _interpolate(curve, best_piece, best_t)
+    arr_ret, arr_fs, d_att, d_vic, c_att, c_vic = _outcome(attacker, victim, settings,
+                                                           vb, va, ab, aa)
+    v = victim.systems
+    victim_warheads = (v["launchers"] * v["warheads_per_launcher"]
+                       * victim.structure.nuclear[None, :]).sum(axis=1)
+    survivors = victim_warheads - destroyed
+    return StrikeResult(
+        attacker_weapons=available_weapons(attacker, settings).sum(axis=1),
+        counterforce_spent=spend,
+        victim_warheads=victim_warheads,
+        destroyed=destroyed,
+        victim_survivors=survivors,
+        victim_retaliating=survivors * (1.0 - victim.scalars["holdback_fraction"]),
+        arriving_retaliation=arr_ret,
+        attacker_value_warheads=ab + aa,
+        arriving_first_strike=arr_fs,
+        damage_attacker=d_att,
+        damage_victim=d_vic,
+        cost_attacker=c_att,
+        cost_victim=c_vic,
+        curve=curve,
+        curve_cost_attacker=curve_cost_att,
+        curve_cost_victim=curve_cost_vic,
+    )
+
+
+def _stop_rule(c_att: np.ndarray, c_vic: np.ndarray) -> np.ndarray:
+    """Index of the attacker's lowest cost; among ties, the victim's highest cost."""
+    lowest = c_att.min(axis=1, keepdims=True)
+    tied = c_att <= lowest + COST_TIE
+    return np.where(tied, c_vic, -np.inf).argmax(axis=1)
+
+
+def _refine(attacker, victim, settings, curve, piece, t0, half_width, best_cost):
+    """Golden-section search for the attacker's lowest cost around ``t0`` within ``piece``."""
+    lo = np.clip(t0 - half_width, 0.0, 1.0)
+    hi = np.clip(t0 + half_width, 0.0, 1.0)
+
+    def cost_at(t):
+        _, _, vb, va, ab, aa = _interpolate(curve, piece, t)
+        return _outcome(attacker, victim, settings, vb, va, ab, aa)[4]
+
+    x1 = hi - _INVPHI * (hi - lo)
+    x2 = lo + _INVPHI * (hi - lo)
+    f1, f2 = cost_at(x1), cost_at(x2)
+    for _ in range(REFINE_ITERATIONS):
+        left = f1 <= f2
+        hi = np.where(left, x2, hi)
+        lo = np.where(left, lo, x1)
+        new_x = np.where(left, hi - _INVPHI * (hi - lo), lo + _INVPHI * (hi - lo))
+        new_f = cost_at(new_x)
+        x2, f2, x1, f1 = (np.where(left, x1, new_x), np.where(left, f1, new_f),
+                          np.where(left, new_x, x2), np.where(left, new_f, f2))
+    t_ref = np.where(f1 <= f2, x1, x2)
+    f_ref = np.minimum(f1, f2)
+    # Keep the grid point unless the refinement is strictly better (keeps the tie-break).
+    better = f_ref < best_cost - COST_TIE
+    return np.where(better, t_ref, t0), np.where(better, f_ref, best_cost)
+
+
+@dataclass
+class Exchange:
+    """Both directions of a scenario batch: ``strikes[0]`` is side 0 striking side 1."""
+
+    side_names: tuple[str, str]
+    strikes: tuple[StrikeResult, StrikeResult]
+
+    def c1(self, side: int) -> np.ndarray:
+        """Side's cost when it strikes first."""
+        return self.strikes[side].cost_attacker
+
+    def c2(self, side: int) -> np.ndarray:
+        """Side's cost when it is struck first."""
+        return self.strikes[1 - side].cost_victim
+
+
+def exchange(arrays: ScenarioArrays) -> Exchange:
+    """Both first strikes of every scenario in the batch."""
+    a, b = arrays.sides
+    return Exchange(arrays.side_names, (first_strike(a, b, arrays.settings),
+                                        first_strike(b, a, arrays.settings)))
