@@ -16,7 +16,8 @@ import numpy as np
 from security_equation import posture
 from security_equation.compile import compile_scenario
 from security_equation.constants import LAUNCH_UNDER_ATTACK_KT
-from security_equation.engine.exchange import Exchange, StrikeResult, exchange
+from security_equation.engine.arrays import ScenarioArrays
+from security_equation.engine.exchange import Exchange, StrikeResult, curve_costs, exchange
 from security_equation.engine.stability import Stability, stability
 from security_equation.provenance import assumptions, unsourced
 from security_equation.scenario.schema import Scenario
@@ -42,7 +43,7 @@ def _scalar(x) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def strike_dict(strike: StrikeResult, index: int = 0) -> dict:
+def strike_dict(strike: StrikeResult, costs: tuple, index: int = 0) -> dict:
     out = {name: _scalar(getattr(strike, name)[index]) for name in STRIKE_FIELDS}
     c = strike.curve
     out["curve"] = {
@@ -52,8 +53,8 @@ def strike_dict(strike: StrikeResult, index: int = 0) -> dict:
             c.victim_ballistic[index] + c.victim_air[index], 6).tolist(),
         "attacker_value_reliable": np.round(
             c.attacker_ballistic[index] + c.attacker_air[index], 6).tolist(),
-        "cost_attacker": np.round(strike.curve_cost_attacker[index], 9).tolist(),
-        "cost_victim": np.round(strike.curve_cost_victim[index], 9).tolist(),
+        "cost_attacker": np.round(costs[0][index], 9).tolist(),
+        "cost_victim": np.round(costs[1][index], 9).tolist(),
     }
     return out
 
@@ -63,9 +64,16 @@ class ExchangeSection:
     """Both first strikes of the scenario as given, and the posture variants' indices."""
 
     side_names: tuple[str, str]
+    arrays: ScenarioArrays
     result: Exchange
     stability: Stability
     variant_names: tuple[str, ...]
+
+    def curve_costs(self, attacker: str) -> tuple[np.ndarray, np.ndarray]:
+        """(attacker's, victim's) cost at each breakpoint of the draw-down curve."""
+        k = self.side_names.index(attacker)
+        return curve_costs(self.arrays.sides[k], self.arrays.sides[1 - k], self.arrays.settings,
+                           self.result.strikes[k].curve)
 
     def strike(self, attacker: str) -> StrikeResult:
         return self.result.strikes[self.side_names.index(attacker)]
@@ -90,8 +98,10 @@ class ExchangeSection:
     def to_dict(self) -> dict:
         a, b = self.side_names
         return {
-            f"{a}_strikes_{b}": {"attacker": a, "victim": b, **strike_dict(self.result.strikes[0])},
-            f"{b}_strikes_{a}": {"attacker": b, "victim": a, **strike_dict(self.result.strikes[1])},
+            f"{a}_strikes_{b}": {"attacker": a, "victim": b,
+                                 **strike_dict(self.result.strikes[0], self.curve_costs(a))},
+            f"{b}_strikes_{a}": {"attacker": b, "victim": a,
+                                 **strike_dict(self.result.strikes[1], self.curve_costs(b))},
         }
 
 
@@ -149,7 +159,7 @@ def exchange_section(scenario: Scenario) -> ExchangeSection:
                 column = arrays.get(f"{side}.{path}")
                 column[row] = value
     result = exchange(arrays)
-    return ExchangeSection(names, result, stability(result), tuple(VARIANTS))
+    return ExchangeSection(names, arrays, result, stability(result), tuple(VARIANTS))
 
 
 def evaluate(scenario: Scenario, *, framework: str | None = None) -> Evaluation:

@@ -22,7 +22,8 @@ def _even_split(interceptors, warheads):
     m = np.asarray(warheads, dtype=float)
     safe_m = np.where(m > 0, m, 1.0)
     low = np.floor(n / safe_m)
-    remainder = np.clip(n - low * safe_m, 0.0, safe_m)
+    # n − ⌊n/m⌋·m lies in [0, m) up to rounding; clamp the rounding only.
+    remainder = np.minimum(np.maximum(n - low * safe_m, 0.0), safe_m)
     return low, remainder
 
 
@@ -53,8 +54,9 @@ def expected_leakers(warheads, interceptors, kill_probability, system_reliabilit
     high_count = np.where(capped, 0.0, high_count)
     q = 1.0 - np.asarray(kill_probability, dtype=float)
     t = np.asarray(system_reliability, dtype=float)
-    leak_low = 1.0 - t * (1.0 - q**low)
-    leak_high = 1.0 - t * (1.0 - q ** (low + 1.0))
+    q_low = q**low
+    leak_low = 1.0 - t * (1.0 - q_low)
+    leak_high = 1.0 - t * (1.0 - q_low * q)
     leaked = (m - high_count) * leak_low + high_count * leak_high
     return np.where(m > 0, leaked, 0.0)
 

@@ -32,10 +32,10 @@ from security_equation.engine.defence import leak_through_layers
 from security_equation.engine.effects import sspk
 from security_equation.scenario.schema import CATEGORIES
 
-#: Points per piece of the draw-down curve searched before refinement.
-GRID_POINTS = 5
-#: Golden-section iterations in the best bracket (bracket shrinks by 0.618 each).
-REFINE_ITERATIONS = 40
+#: Grid steps per piece of the draw-down curve searched before refinement.
+GRID_STEPS = 3
+#: Golden-section iterations in the best bracket (it shrinks by 0.618 each, to 3e-5 of a piece).
+REFINE_ITERATIONS = 20
 _INVPHI = (np.sqrt(5.0) - 1.0) / 2.0
 #: Tolerance below which two costs are equal for the stop rule's tie-break.
 COST_TIE = 1e-12
@@ -74,8 +74,6 @@ class StrikeResult:
     cost_attacker: np.ndarray
     cost_victim: np.ndarray
     curve: DrawDown
-    curve_cost_attacker: np.ndarray   # (batch, pieces + 1)
-    curve_cost_victim: np.ndarray
 
     @property
     def share_destroyed(self) -> np.ndarray:
@@ -109,10 +107,15 @@ def kill_matrix(attacker: SideArrays, victim: SideArrays, settings: dict) -> np.
     """Terminal kill probability of one attacker warhead of system i on a target of
     victim system j: given directly per target category, else ``R · SSPK``. (batch, na, nv)."""
     a, v = attacker.systems, victim.systems
+    constant = dmg._uniform(settings["lethal_radius_nmi"])
+    exponent = dmg._uniform(settings["lethal_radius_exponent"])
+    if isinstance(constant, np.ndarray):
+        constant = constant[:, None, None]
+    if isinstance(exponent, np.ndarray):
+        exponent = exponent[:, None, None]
     blast = a["reliability"][:, :, None] * sspk(
         a["yield_kt"][:, :, None], a["cep_m"][:, :, None], v["hardness_psi"][:, None, :],
-        constant_nmi=settings["lethal_radius_nmi"][:, None, None],
-        exponent=settings["lethal_radius_exponent"][:, None, None])
+        constant_nmi=constant, exponent=exponent)
     columns = [CATEGORIES.index(c) for c in victim.structure.categories]
     given = attacker.kill_given[:, :, columns]
     p = np.where(np.isnan(given), blast, given)
@@ -146,7 +149,6 @@ def _damage(side: SideArrays, arriving: np.ndarray) -> np.ndarray:
 def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawDown:
     """Build the draw-down curve greedily (see module docstring)."""
     batch = attacker.batch
-    rows = np.arange(batch)
     sa, sv = attacker.structure, victim.structure
     a, v = attacker.systems, victim.systems
     na, nv = len(sa.system_names), len(sv.system_names)
@@ -172,60 +174,82 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     opportunity = a["reliability"] * sa.nuclear[None, :] + _CONVENTIONAL_OPPORTUNITY
     merit = p * per_target[:, None, :] / opportunity[:, :, None]
 
-    survival = np.ones((batch, nv))
-    layers_used = np.zeros((batch, nv))
-    budget = weapons * sa.counterforce[None, :]
     max_layers = attacker.scalars["max_warheads_per_target"]
     steps = int(nv * np.ceil(max_layers.max(initial=1.0)) + na + 1)
+    # Options-major layout (option, batch): reductions over options run along
+    # contiguous rows, and one flat index per step gathers what the choice needs.
+    cols = np.arange(batch)
+    survival = np.ones(nv * batch)
+    layers_used = np.zeros(nv * batch)
+    budget = np.ascontiguousarray((weapons * sa.counterforce[None, :]).T).reshape(-1)
+    limit = np.ascontiguousarray((max_layers[:, None] - 1e-9) * (targets > 0)).T.reshape(-1)
+    merit_t = np.ascontiguousarray(merit.transpose(1, 2, 0))          # (na, nv, batch)
+    p_t = np.ascontiguousarray(p.transpose(1, 2, 0)).reshape(-1)      # (na·nv·batch)
+    target_t = np.ascontiguousarray(
+        np.stack([targets, per_target, per_target * v_ball, per_target * v_air]).transpose(0, 2, 1)
+    ).reshape(4, -1)                                                    # (4, nv·batch)
+    weapon_t = np.ascontiguousarray(np.stack([a_ball, a_air]).transpose(0, 2, 1)).reshape(2, -1)
 
-    spend_steps = np.zeros((batch, steps))
-    kill_steps = np.zeros((batch, steps))
-    vb_steps = np.zeros((batch, steps))
-    va_steps = np.zeros((batch, steps))
-    ab_steps = np.zeros((batch, steps))
-    aa_steps = np.zeros((batch, steps))
-    open_targets = targets > 0
+    record = np.zeros((6, steps, batch))  # spend, kill, victim ball/air, attacker ball/air
+    taken = 0
     for step in range(steps):
-        can_fire = budget > 1e-9
-        open_ = open_targets & (layers_used < max_layers[:, None] - 1e-9)
-        score = merit * survival[:, None, :]
-        score = np.where(can_fire[:, :, None] & open_[:, None, :], score, 0.0)
-        flat = score.reshape(batch, na * nv)
-        choice = flat.argmax(axis=1)
-        best = flat[rows, choice]
-        if not (best > 0).any():
+        open_ = (layers_used < limit).reshape(nv, batch)
+        can_fire = (budget > 1e-9).reshape(na, batch)
+        score = merit_t * (survival.reshape(nv, batch) * open_)[None, :, :]
+        score *= can_fire[:, None, :]
+        score = score.reshape(na * nv, batch)
+        best = score.max(axis=0)
+        firing = best > 0
+        if not firing.any():
             break
+        taken = step + 1
+        # First option reaching the best score (argmax along axis 0 is slow in NumPy).
+        choice = np.zeros(batch, dtype=np.intp)
+        for option in range(na * nv - 1, -1, -1):
+            choice = np.where(score[option] == best, option, choice)
         i, j = np.divmod(choice, nv)
-        t_j = targets[rows, j]
-        need = np.minimum(1.0, max_layers - layers_used[rows, j]) * t_j
-        used = np.where(best > 0, np.minimum(need, budget[rows, i]), 0.0)
+        fj = j * batch + cols
+        fi = i * batch + cols
+        t_j, per_j, vb_j, va_j = target_t[:, fj]
+        ab_i, aa_i = weapon_t[:, fi]
+        layers_j = layers_used[fj]
+        need = np.minimum(1.0, max_layers - layers_j) * t_j
+        used = np.where(firing, np.minimum(need, budget[fi]), 0.0)
         covered = np.divide(used, t_j, out=np.zeros(batch), where=t_j > 0)
-        p_ij = p[rows, i, j]
-        s_j = survival[rows, j]
+        p_ij = p_t[choice * batch + cols]
+        s_j = survival[fj]
         killed_targets = t_j * s_j * p_ij * covered
-        survival[rows, j] = s_j * (1.0 - covered * p_ij)
-        layers_used[rows, j] += covered
-        budget[rows, i] -= used
-        spend_steps[:, step] = used
-        kill_steps[:, step] = killed_targets * per_target[rows, j]
-        vb_steps[:, step] = killed_targets * per_target[rows, j] * v_ball[rows, j]
-        va_steps[:, step] = killed_targets * per_target[rows, j] * v_air[rows, j]
-        ab_steps[:, step] = used * a_ball[rows, i]
-        aa_steps[:, step] = used * a_air[rows, i]
+        survival[fj] = s_j * (1.0 - covered * p_ij)
+        layers_used[fj] = layers_j + covered
+        budget[fi] -= used
+        out = record[:, step]
+        out[0] = used
+        out[1] = killed_targets * per_j
+        out[2] = killed_targets * vb_j
+        out[3] = killed_targets * va_j
+        out[4] = used * ab_i
+        out[5] = used * aa_i
+    # Steps no batch member took add only zero-length pieces: drop them.
+    cumulative = record[:, :taken]
+    for step in range(1, taken):  # a running sum row by row (cumsum over axis 1 is strided)
+        cumulative[:, step] += cumulative[:, step - 1]
 
     v_warheads = v["launchers"] * v["warheads_per_launcher"]
 
-    def curve(start, steps_):
-        return np.concatenate([start[:, None], start[:, None] - np.cumsum(steps_, axis=1)], axis=1)
+    def curve(start, row, sign=-1.0):
+        out = np.empty((batch, taken + 1))
+        out[:, 0] = start
+        out[:, 1:] = (start[None, :] + sign * cumulative[row]).T
+        return out
 
     zero = np.zeros(batch)
     return DrawDown(
-        spend=-curve(zero, spend_steps),
-        destroyed=-curve(zero, kill_steps),
-        victim_ballistic=np.maximum(curve((v_warheads * v_ball).sum(axis=1), vb_steps), 0.0),
-        victim_air=np.maximum(curve((v_warheads * v_air).sum(axis=1), va_steps), 0.0),
-        attacker_ballistic=np.maximum(curve((weapons * a_ball).sum(axis=1), ab_steps), 0.0),
-        attacker_air=np.maximum(curve((weapons * a_air).sum(axis=1), aa_steps), 0.0),
+        spend=curve(zero, 0, 1.0),
+        destroyed=curve(zero, 1, 1.0),
+        victim_ballistic=np.maximum(curve((v_warheads * v_ball).sum(axis=1), 2), 0.0),
+        victim_air=np.maximum(curve((v_warheads * v_air).sum(axis=1), 3), 0.0),
+        attacker_ballistic=np.maximum(curve((weapons * a_ball).sum(axis=1), 4), 0.0),
+        attacker_air=np.maximum(curve((weapons * a_air).sum(axis=1), 5), 0.0),
     )
 
 
@@ -242,56 +266,58 @@ def _outcome(attacker: SideArrays, victim: SideArrays, settings: dict, vb, va, a
         aa * lift(victim.scalars["penetration_probability"])
     d_att = _damage(attacker, arriving_ret)
     d_vic = _damage(victim, arriving_fs)
-    exponent = lift(settings["cost_exponent"])
-    weight = lift(settings["cost_enemy_weight"])
-    c_att = dmg.cost(d_att, d_vic, exponent=exponent, enemy_weight=weight)
-    c_vic = dmg.cost(d_vic, d_att, exponent=exponent, enemy_weight=weight)
+    c_att, c_vic = dmg.cost_pair(d_att, d_vic, exponent=lift(settings["cost_exponent"]),
+                                 enemy_weight=lift(settings["cost_enemy_weight"]))
     return arriving_ret, arriving_fs, d_att, d_vic, c_att, c_vic
 
 
-def _interpolate(curve: DrawDown, piece: np.ndarray, t: np.ndarray):
-    """Curve quantities at fraction ``t`` of ``piece`` (arrays of matching shape)."""
-    rows = np.arange(piece.shape[0]).reshape((-1,) + (1,) * (piece.ndim - 1))
+def _curve_arrays(curve: DrawDown):
+    return (curve.spend, curve.destroyed, curve.victim_ballistic, curve.victim_air,
+            curve.attacker_ballistic, curve.attacker_air)
+
+
+def _at(curve: DrawDown, u: np.ndarray):
+    """Curve quantities at position ``u`` (piece index + fraction), shape (batch,)."""
+    pieces = curve.spend.shape[1] - 1
+    piece = np.clip(np.floor(u), 0, max(pieces - 1, 0)).astype(int)[:, None]
+    t = (u - piece[:, 0]) if pieces else np.zeros_like(u)
     out = []
-    for arr in (curve.spend, curve.destroyed, curve.victim_ballistic, curve.victim_air,
-                curve.attacker_ballistic, curve.attacker_air):
-        lo = arr[rows, piece]
-        hi = arr[rows, piece + 1]
+    for arr in _curve_arrays(curve):
+        lo = np.take_along_axis(arr, piece, axis=1)[:, 0]
+        hi = np.take_along_axis(arr, np.minimum(piece + 1, pieces), axis=1)[:, 0]
         out.append(lo + t * (hi - lo))
+    return out
+
+
+def _grid(curve: DrawDown):
+    """The four cost-relevant curve quantities (victim ballistic/air, attacker ballistic/air)
+    at GRID_STEPS points per piece plus the last breakpoint: arrays
+    (batch, pieces · GRID_STEPS + 1), in order of position along the curve."""
+    batch, points = curve.spend.shape
+    out = []
+    for arr in _curve_arrays(curve)[2:]:
+        grid = np.empty((batch, (points - 1) * GRID_STEPS + 1))
+        step = np.diff(arr, axis=1) / GRID_STEPS
+        for k in range(GRID_STEPS):
+            grid[:, k:-1:GRID_STEPS] = arr[:, :-1] + k * step
+        grid[:, -1] = arr[:, -1]
+        out.append(grid)
     return out
 
 
 def first_strike(attacker: SideArrays, victim: SideArrays, settings: dict) -> StrikeResult:
     """The attacker's best first strike on the victim and the victim's retaliation."""
     curve = draw_down(attacker, victim, settings)
-    batch, points = curve.spend.shape
-    pieces = points - 1
+    batch = curve.spend.shape[0]
     rows = np.arange(batch)
 
-    # Costs at the breakpoints, for the curve plot.
-    bp = _outcome(attacker, victim, settings, curve.victim_ballistic, curve.victim_air,
-                  curve.attacker_ballistic, curve.attacker_air)
-    curve_cost_att, curve_cost_vic = bp[4], bp[5]
+    vb, va, ab, aa = _grid(curve)
+    *_, c_att, c_vic = _outcome(attacker, victim, settings, vb, va, ab, aa)
+    best = _stop_rule(c_att, c_vic)
+    u0 = best / GRID_STEPS
+    u = _refine(attacker, victim, settings, curve, u0, c_att[rows, best])
 
-    if pieces == 0:
-        best_piece = np.zeros(batch, dtype=int)
-        best_t = np.zeros(batch)
-    else:
-        grid = np.linspace(0.0, 1.0, GRID_POINTS)
-        piece = np.broadcast_to(np.arange(pieces)[None, :, None], (batch, pieces, GRID_POINTS))
-        t = np.broadcast_to(grid[None, None, :], (batch, pieces, GRID_POINTS))
-        _, _, vb, va, ab, aa = _interpolate(curve, piece, t)
-        *_, c_att, c_vic = _outcome(attacker, victim, settings, vb, va, ab, aa)
-        c_att = c_att.reshape(batch, -1)
-        c_vic = c_vic.reshape(batch, -1)
-        best = _stop_rule(c_att, c_vic)
-        best_piece, grid_index = np.divmod(best, GRID_POINTS)
-        best_t = grid[grid_index]
-        best_cost = c_att[rows, best]
-        best_t, best_cost = _refine(attacker, victim, settings, curve, best_piece, best_t,
-                                    1.0 / (GRID_POINTS - 1), best_cost)
-
-    spend, destroyed, vb, va, ab, aa = _interpolate(curve, best_piece, best_t)
+    spend, destroyed, vb, va, ab, aa = _at(curve, u)
     arr_ret, arr_fs, d_att, d_vic, c_att, c_vic = _outcome(attacker, victim, settings,
                                                            vb, va, ab, aa)
     v = victim.systems
@@ -313,26 +339,45 @@ def first_strike(attacker: SideArrays, victim: SideArrays, settings: dict) -> St
         cost_attacker=c_att,
         cost_victim=c_vic,
         curve=curve,
-        curve_cost_attacker=curve_cost_att,
-        curve_cost_victim=curve_cost_vic,
     )
+
+
+def curve_costs(attacker: SideArrays, victim: SideArrays, settings: dict, curve: DrawDown):
+    """Attacker's and victim's cost at each breakpoint of a draw-down curve (for plots)."""
+    out = _outcome(attacker, victim, settings, curve.victim_ballistic, curve.victim_air,
+                   curve.attacker_ballistic, curve.attacker_air)
+    return out[4], out[5]
 
 
 def _stop_rule(c_att: np.ndarray, c_vic: np.ndarray) -> np.ndarray:
     """Index of the attacker's lowest cost; among ties, the victim's highest cost."""
-    lowest = c_att.min(axis=1, keepdims=True)
+    lowest = np.take_along_axis(c_att, c_att.argmin(axis=1)[:, None], axis=1)
     tied = c_att <= lowest + COST_TIE
     return np.where(tied, c_vic, -np.inf).argmax(axis=1)
 
 
-def _refine(attacker, victim, settings, curve, piece, t0, half_width, best_cost):
-    """Golden-section search for the attacker's lowest cost around ``t0`` within ``piece``."""
-    lo = np.clip(t0 - half_width, 0.0, 1.0)
-    hi = np.clip(t0 + half_width, 0.0, 1.0)
+def _refine(attacker, victim, settings, curve, u0, best_cost):
+    """Golden-section search for the attacker's lowest cost within one grid step of ``u0``."""
+    pieces = curve.spend.shape[1] - 1
+    step = 1.0 / GRID_STEPS
+    lo = np.clip(u0 - step, 0.0, pieces)
+    hi = np.clip(u0 + step, 0.0, pieces)
+    # The bracket spans at most two pieces: gather their three breakpoints once.
+    base = np.clip(np.floor(lo), 0, max(pieces - 1, 0)).astype(int)[:, None]
+    knots = []
+    for arr in _curve_arrays(curve)[2:]:
+        k0 = np.take_along_axis(arr, base, axis=1)[:, 0]
+        k1 = np.take_along_axis(arr, np.minimum(base + 1, pieces), axis=1)[:, 0]
+        k2 = np.take_along_axis(arr, np.minimum(base + 2, pieces), axis=1)[:, 0]
+        knots.append((k0, k1 - k0, k1, k2 - k1))
+    origin = base[:, 0].astype(float)
 
-    def cost_at(t):
-        _, _, vb, va, ab, aa = _interpolate(curve, piece, t)
-        return _outcome(attacker, victim, settings, vb, va, ab, aa)[4]
+    def cost_at(u):
+        local = u - origin
+        first = local <= 1.0
+        values = [np.where(first, k0 + local * d0, k1 + (local - 1.0) * d1)
+                  for k0, d0, k1, d1 in knots]
+        return _outcome(attacker, victim, settings, *values)[4]
 
     x1 = hi - _INVPHI * (hi - lo)
     x2 = lo + _INVPHI * (hi - lo)
@@ -345,11 +390,10 @@ def _refine(attacker, victim, settings, curve, piece, t0, half_width, best_cost)
         new_f = cost_at(new_x)
         x2, f2, x1, f1 = (np.where(left, x1, new_x), np.where(left, f1, new_f),
                           np.where(left, new_x, x2), np.where(left, new_f, f2))
-    t_ref = np.where(f1 <= f2, x1, x2)
+    u_ref = np.where(f1 <= f2, x1, x2)
     f_ref = np.minimum(f1, f2)
     # Keep the grid point unless the refinement is strictly better (keeps the tie-break).
-    better = f_ref < best_cost - COST_TIE
-    return np.where(better, t_ref, t0), np.where(better, f_ref, best_cost)
+    return np.where(f_ref < best_cost - COST_TIE, u_ref, u0)
 
 
 @dataclass

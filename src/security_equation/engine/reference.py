@@ -1,0 +1,226 @@
+"""A plain-Python, one-scenario-at-a-time implementation of the exchange.
+
+It follows the same steps as :mod:`security_equation.engine.exchange` with ``math``
+and lists instead of arrays. It exists as an independent check on the vectorized
+engine (tests compare the two) and as the scalar baseline of ``benchmarks/exchange.py``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from security_equation import constants
+from security_equation.engine.arrays import ScenarioArrays, SideArrays
+from security_equation.engine.exchange import (
+    _CONVENTIONAL_OPPORTUNITY,
+    _INVPHI,
+    COST_TIE,
+    GRID_STEPS,
+    REFINE_ITERATIONS,
+)
+from security_equation.scenario.schema import CATEGORIES
+
+LN5 = math.log(1.0 / (1.0 - constants.W80_DAMAGE))
+
+
+class _Side:
+    """One side of one batch member as plain Python floats and lists."""
+
+    def __init__(self, side: SideArrays, k: int):
+        st = side.structure
+        self.n = len(st.system_names)
+        self.fixed = [bool(x) for x in st.fixed]
+        self.nuclear = [bool(x) for x in st.nuclear]
+        self.ballistic = [bool(x) for x in st.ballistic]
+        self.counterforce = [bool(x) for x in st.counterforce]
+        self.categories = list(st.categories)
+        self.sys = {name: [float(x) for x in arr[k]] for name, arr in side.systems.items()}
+        self.kill_given = [[float(x) for x in row] for row in side.kill_given[k]]
+        self.layers = [
+            {f: float(side.layers[f][k, layer]) for f in side.layers}
+            for layer in range(side.layers["interceptors"].shape[1])
+        ]
+        self.value_share = [float(x) for x in st.layer_value_share]
+        self.forces_share = [float(x) for x in st.layer_forces_share]
+        self.table = st.damage_table
+        self.sc = {name: float(arr[k]) for name, arr in side.scalars.items()}
+
+
+def _leakers(m, n, k, t, cap):
+    if m <= 0:
+        return 0.0
+    low = math.floor(n / m)
+    high = min(max(n - low * m, 0.0), m)
+    if low >= cap:
+        low, high = cap, 0.0
+    q = 1.0 - k
+    return (m - high) * (1.0 - t * (1.0 - q**low)) + high * (1.0 - t * (1.0 - q ** (low + 1)))
+
+
+def _leak(side: _Side, m: float, shares) -> float:
+    for layer, share in zip(side.layers, shares, strict=True):
+        m = _leakers(m, layer["interceptors"] * share, layer["kill_probability"],
+                     layer["system_reliability"], layer["shots_per_warhead"])
+    return m
+
+
+def _damage(side: _Side, w: float) -> float:
+    if side.table is not None:
+        xs, ds = side.table
+        if w >= xs[-1]:
+            return ds[-1]
+        for x0, x1, d0, d1 in zip(xs, xs[1:], ds, ds[1:], strict=False):
+            if x0 <= w <= x1:
+                return d0 + (d1 - d0) * (w - x0) / (x1 - x0)
+        return ds[0]
+    return -math.expm1(-w * (LN5 / side.sc["w80"]))
+
+
+def _strike(a: _Side, v: _Side, st: dict):
+    weapons = []
+    for i in range(a.n):
+        share = 1.0 if a.fixed[i] else st["attacker_survivable_available"]
+        weapons.append(a.sys["launchers"][i] * a.sys["warheads_per_launcher"][i] * share
+                       * (1.0 - a.sc["holdback_fraction"]))
+    p = []
+    for i in range(a.n):
+        row = []
+        for j in range(v.n):
+            given = a.kill_given[i][CATEGORIES.index(v.categories[j])]
+            if math.isnan(given):
+                lr = (st["lethal_radius_nmi"] * constants.METRES_PER_NMI
+                      * (a.sys["yield_kt"][i] / 1000.0) ** st["lethal_radius_exponent"]
+                      / v.sys["hardness_psi"][j] ** st["lethal_radius_exponent"])
+                ratio = lr / a.sys["cep_m"][i]
+                given = a.sys["reliability"][i] * (1.0 - 0.5 ** (ratio * ratio))
+            row.append(given if a.counterforce[i] else 0.0)
+        p.append(row)
+    cf_ball = sum(weapons[i] for i in range(a.n) if a.counterforce[i] and a.ballistic[i])
+    cf_leak = _leak(v, cf_ball, v.forces_share) / cf_ball if cf_ball > 0 else 1.0
+    for i in range(a.n):
+        if a.ballistic[i]:
+            p[i] = [x * cf_leak for x in p[i]]
+
+    generated = v.sc["generated"] > 0.5
+    targets, per_target, v_ball, v_air = [], [], [], []
+    v_keep = 1.0 - v.sc["holdback_fraction"]
+    for j in range(v.n):
+        alert = 0.0 if v.fixed[j] else v.sys["alert_generated" if generated else "alert_day_to_day"][j]
+        targets.append(v.sys["launchers"][j] * (1.0 - alert))
+        lua = v.sc["launch_under_attack"] if v.fixed[j] else 0.0
+        per_target.append(v.sys["warheads_per_launcher"][j] * (1.0 - lua) * v.nuclear[j])
+        rel = v_keep * v.sys["reliability"][j]
+        v_ball.append(rel if v.nuclear[j] and v.ballistic[j] else 0.0)
+        v_air.append(rel if v.nuclear[j] and not v.ballistic[j] else 0.0)
+    a_ball = [a.sys["reliability"][i] if a.nuclear[i] and a.ballistic[i] else 0.0 for i in range(a.n)]
+    a_air = [a.sys["reliability"][i] if a.nuclear[i] and not a.ballistic[i] else 0.0 for i in range(a.n)]
+    merit = [[p[i][j] * per_target[j]
+              / (a.sys["reliability"][i] * a.nuclear[i] + _CONVENTIONAL_OPPORTUNITY)
+              for j in range(v.n)] for i in range(a.n)]
+
+    survival = [1.0] * v.n
+    layers_used = [0.0] * v.n
+    budget = [weapons[i] if a.counterforce[i] else 0.0 for i in range(a.n)]
+    k_max = a.sc["max_warheads_per_target"]
+    steps = int(v.n * math.ceil(max(k_max, 1.0)) + a.n + 1)
+
+    v_warheads = [v.sys["launchers"][j] * v.sys["warheads_per_launcher"][j] for j in range(v.n)]
+    pts = {"s": [0.0], "kill": [0.0],
+           "vb": [sum(v_warheads[j] * v_ball[j] for j in range(v.n))],
+           "va": [sum(v_warheads[j] * v_air[j] for j in range(v.n))],
+           "ab": [sum(weapons[i] * a_ball[i] for i in range(a.n))],
+           "aa": [sum(weapons[i] * a_air[i] for i in range(a.n))]}
+    for _ in range(steps):
+        best, bi, bj = 0.0, -1, -1
+        for i in range(a.n):
+            if budget[i] <= 1e-9:
+                continue
+            for j in range(v.n):
+                if targets[j] <= 0 or layers_used[j] >= k_max - 1e-9:
+                    continue
+                score = merit[i][j] * survival[j]
+                if score > best:
+                    best, bi, bj = score, i, j
+        if bi < 0:
+            break
+        t_j = targets[bj]
+        used = min(min(1.0, k_max - layers_used[bj]) * t_j, budget[bi])
+        covered = used / t_j
+        killed_targets = t_j * survival[bj] * p[bi][bj] * covered
+        survival[bj] *= 1.0 - covered * p[bi][bj]
+        layers_used[bj] += covered
+        budget[bi] -= used
+        kill = killed_targets * per_target[bj]
+        pts["s"].append(pts["s"][-1] + used)
+        pts["kill"].append(pts["kill"][-1] + kill)
+        pts["vb"].append(max(pts["vb"][-1] - kill * v_ball[bj], 0.0))
+        pts["va"].append(max(pts["va"][-1] - kill * v_air[bj], 0.0))
+        pts["ab"].append(max(pts["ab"][-1] - used * a_ball[bi], 0.0))
+        pts["aa"].append(max(pts["aa"][-1] - used * a_air[bi], 0.0))
+
+    def outcome(vb, va, ab, aa):
+        arr_ret = _leak(a, vb, a.value_share) + va * a.sc["penetration_probability"]
+        arr_fs = _leak(v, ab, v.value_share) + aa * v.sc["penetration_probability"]
+        d_a, d_v = _damage(a, arr_ret), _damage(v, arr_fs)
+        e, w = st["cost_exponent"], st["cost_enemy_weight"]
+        return arr_ret, arr_fs, d_a, d_v, d_a**e + w * (1 - d_v**e), d_v**e + w * (1 - d_a**e)
+
+    pieces = len(pts["s"]) - 1
+
+    def at_u(u):
+        piece = min(max(int(math.floor(u)), 0), max(pieces - 1, 0))
+        t = u - piece if pieces else 0.0
+        nxt = min(piece + 1, pieces)
+        return [pts[key][piece] + t * (pts[key][nxt] - pts[key][piece])
+                for key in ("s", "kill", "vb", "va", "ab", "aa")]
+
+    candidates = []
+    for k in range(pieces * GRID_STEPS + 1):
+        *_, ca, cv = outcome(*at_u(k / GRID_STEPS)[2:])
+        candidates.append((k / GRID_STEPS, ca, cv))
+    lowest = min(c[1] for c in candidates)
+    best_u, best_cv = 0.0, -math.inf
+    for u, ca, cv in candidates:
+        if ca <= lowest + COST_TIE and cv > best_cv:
+            best_u, best_cv = u, cv
+    best_ca = next(ca for u, ca, _ in candidates if u == best_u)
+    step = 1.0 / GRID_STEPS
+    lo, hi = min(max(best_u - step, 0.0), pieces), min(max(best_u + step, 0.0), pieces)
+
+    def cost(u):
+        return outcome(*at_u(u)[2:])[4]
+
+    x1, x2 = hi - _INVPHI * (hi - lo), lo + _INVPHI * (hi - lo)
+    f1, f2 = cost(x1), cost(x2)
+    for _ in range(REFINE_ITERATIONS):
+        if f1 <= f2:
+            hi = x2
+            x2, f2 = x1, f1
+            x1 = hi - _INVPHI * (hi - lo)
+            f1 = cost(x1)
+        else:
+            lo = x1
+            x1, f1 = x2, f2
+            x2 = lo + _INVPHI * (hi - lo)
+            f2 = cost(x2)
+    u_ref, f_ref = (x1, f1) if f1 <= f2 else (x2, f2)
+    if f_ref < best_ca - COST_TIE:
+        best_u = u_ref
+    s, kill, vb, va, ab, aa = at_u(best_u)
+    arr_ret, arr_fs, d_a, d_v, ca, cv = outcome(vb, va, ab, aa)
+    total = sum(v_warheads[j] for j in range(v.n) if v.nuclear[j])
+    return {"counterforce_spent": s, "destroyed": kill, "victim_survivors": total - kill,
+            "arriving_retaliation": arr_ret, "arriving_first_strike": arr_fs,
+            "damage_attacker": d_a, "damage_victim": d_v, "cost_attacker": ca, "cost_victim": cv}
+
+
+def exchange_one(arrays: ScenarioArrays, k: int = 0) -> dict:
+    """Both first strikes and the index for batch member ``k``, in plain Python."""
+    st = {name: float(arr[k]) for name, arr in arrays.settings.items()}
+    a, b = _Side(arrays.sides[0], k), _Side(arrays.sides[1], k)
+    first, second = _strike(a, b, st), _strike(b, a, st)
+    r = []
+    for c1, c2 in ((first["cost_attacker"], second["cost_victim"]),
+                   (second["cost_attacker"], first["cost_victim"])):
+        r.append(min(1.0, c1 / c2) if c2 > 0 else 1.0)
+    return {"strikes": (first, second), "r": tuple(r), "fsi": r[0] * r[1]}
