@@ -120,6 +120,36 @@ class Evaluation:
     def fsi(self) -> float:
         return self.exchange.fsi()
 
+    def to_dataframe(self):
+        """The headline metrics as a tidy table: one row per (side, metric)."""
+        import pandas as pd
+
+        data = self.to_dict()
+        rows = [{"side": None, "metric": "fsi", "value": data.get("fsi")}]
+        rows += [{"side": None, "metric": f"fsi[{k}]", "value": v}
+                 for k, v in data.get("fsi_variants", {}).items()]
+        for side, values in data["sides"].items():
+            for key, value in values.items():
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    rows.append({"side": side, "metric": key, "value": float(value)})
+        return pd.DataFrame(rows, columns=["side", "metric", "value"])
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        data = self.to_dict()
+        head = (f"<b>{escape(self.scenario.name)}</b>: first-strike stability index "
+                f"FSI = {data.get('fsi', float('nan')):.3f}")
+        metrics = ("c1", "c2", "r", "surviving_warheads", "arriving_warheads", "share_destroyed")
+        cells = "".join(f"<th>{escape(m)}</th>" for m in metrics)
+        body = ""
+        for side, values in data["sides"].items():
+            tds = "".join(f"<td>{values.get(m, float('nan')):,.3f}</td>" if m in ("c1", "c2", "r",
+                          "share_destroyed") else f"<td>{values.get(m, float('nan')):,.0f}</td>"
+                          for m in metrics)
+            body += f"<tr><th>{escape(values['label'])}</th>{tds}</tr>"
+        return f"<div><p>{head}</p><table><tr><th></th>{cells}</tr>{body}</table></div>"
+
     def to_dict(self) -> dict:
         s = self.scenario
         out: dict[str, Any] = {

@@ -21,9 +21,10 @@ def _even_split(interceptors, warheads):
     n = np.asarray(interceptors, dtype=float)
     m = np.asarray(warheads, dtype=float)
     safe_m = np.where(m > 0, m, 1.0)
-    low = np.floor(n / safe_m)
-    # n − ⌊n/m⌋·m lies in [0, m) up to rounding; clamp the rounding only.
-    remainder = np.minimum(np.maximum(n - low * safe_m, 0.0), safe_m)
+    with np.errstate(over="ignore", invalid="ignore"):  # a vanishing m gives ⌊N/m⌋ = inf
+        low = np.floor(n / safe_m)
+        # n − ⌊n/m⌋·m lies in [0, m) up to rounding; clamp the rounding only.
+        remainder = np.nan_to_num(np.minimum(np.maximum(n - low * safe_m, 0.0), safe_m))
     return low, remainder
 
 
