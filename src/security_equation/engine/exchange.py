@@ -159,7 +159,9 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     cf_ballistic = (weapons * (sa.counterforce & sa.ballistic)[None, :]).sum(axis=1)
     leaked = _layer_leak(victim, cf_ballistic, sv.layer_forces_share)
     cf_leak = np.divide(leaked, cf_ballistic, out=np.ones(batch), where=cf_ballistic > 0)
-    p = p * np.where(sa.ballistic[None, :, None], cf_leak[:, None, None], 1.0)
+    # Air-breathing counterforce weapons (e.g. conventional cruise missiles) face air defence.
+    penetration = victim.scalars["penetration_probability"][:, None, None]
+    p = p * np.where(sa.ballistic[None, :, None], cf_leak[:, None, None], penetration)
 
     alert = alert_share(victim)
     targets = v["launchers"] * (1.0 - alert)

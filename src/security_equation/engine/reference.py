@@ -98,8 +98,8 @@ def _strike(a: _Side, v: _Side, st: dict):
     cf_ball = sum(weapons[i] for i in range(a.n) if a.counterforce[i] and a.ballistic[i])
     cf_leak = _leak(v, cf_ball, v.forces_share) / cf_ball if cf_ball > 0 else 1.0
     for i in range(a.n):
-        if a.ballistic[i]:
-            p[i] = [x * cf_leak for x in p[i]]
+        factor = cf_leak if a.ballistic[i] else v.sc["penetration_probability"]
+        p[i] = [x * factor for x in p[i]]
 
     generated = v.sc["generated"] > 0.5
     targets, per_target, v_ball, v_air = [], [], [], []
