@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from functools import lru_cache
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 
 import numpy as np
 

@@ -143,7 +143,7 @@ class Evaluation:
         metrics = ("c1", "c2", "r", "surviving_warheads", "arriving_warheads", "share_destroyed")
         cells = "".join(f"<th>{escape(m)}</th>" for m in metrics)
         body = ""
-        for side, values in data["sides"].items():
+        for values in data["sides"].values():
             tds = "".join(f"<td>{values.get(m, float('nan')):,.3f}</td>" if m in ("c1", "c2", "r",
                           "share_destroyed") else f"<td>{values.get(m, float('nan')):,.0f}</td>"
                           for m in metrics)
@@ -192,8 +192,18 @@ def exchange_section(scenario: Scenario) -> ExchangeSection:
     return ExchangeSection(names, arrays, result, stability(result), tuple(VARIANTS))
 
 
-def evaluate(scenario: Scenario, *, framework: str | None = None) -> Evaluation:
-    """Evaluate a scenario: posture, exchange both ways, stability, treaty status."""
+#: Sections ``evaluate`` adds by default, in the order the presenters show them.
+SECTIONS: tuple[str, ...] = ("drivers", "arms_race")
+
+
+def evaluate(scenario: Scenario, *, framework: str | None = None,
+             sections: tuple[str, ...] | list[str] = SECTIONS) -> Evaluation:
+    """Evaluate a scenario: posture, exchange both ways, stability, and the ``sections``
+    asked for (treaty status, main drivers, arms race; fewer is faster)."""
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    framework = framework or scenario.framework
     result = Evaluation(
         scenario=scenario,
         posture=posture.summarize(scenario),
@@ -201,4 +211,14 @@ def evaluate(scenario: Scenario, *, framework: str | None = None) -> Evaluation:
         unsourced=unsourced(scenario),
         exchange=exchange_section(scenario),
     )
+    if "drivers" in sections:
+        from security_equation.race import drivers_section
+
+        # Row 0 of the exchange batch is the scenario as given: no need to compile again.
+        result.sections["drivers"] = drivers_section(result.exchange.arrays.take([0]),
+                                                     step=10.0, top=10)
+    if "arms_race" in sections:
+        from security_equation.race import arms_race_section
+
+        result.sections["arms_race"] = arms_race_section(scenario, framework=framework, rounds=20)
     return result

@@ -88,7 +88,7 @@ def unsourced(scenario) -> list[str]:
     """Numeric fields of systems, defences, value and posture with no source note."""
     missing = []
     for prefix, model in _walk_sourced(scenario, ()):
-        for name, field in type(model).model_fields.items():
+        for name in type(model).model_fields:
             if name in ("sources", "kind", "category", "label") or name in model.sources:
                 continue
             if name not in model.model_fields_set:

@@ -53,12 +53,25 @@ def run(
         str | None, typer.Option("--framework", help="Treaty framework name or file.")
     ] = None,
     output_format: FormatOpt = OutputFormat.table,
+    samples: Annotated[
+        int | None,
+        typer.Option("--samples", "-n", min=1,
+                     help="Monte Carlo over the scenario's distributions: N samples; every metric"
+                          " with median and 5-95 % interval."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for --samples.")] = 0,
 ) -> None:
     """Evaluate a scenario and print the security equation."""
     from security_equation.cli import present
     from security_equation.model import evaluate
 
-    evaluation = evaluate(load(scenario, override, set_), framework=framework)
+    loaded = load(scenario, override, set_)
+    if samples is not None:
+        from security_equation.cli import analysis
+
+        analysis.run_samples(loaded, samples, seed, output_format)
+        return
+    evaluation = evaluate(loaded, framework=framework)
     if output_format is OutputFormat.json:
         print_json(evaluation.to_dict())
     else:
@@ -97,11 +110,16 @@ def scenarios(output_format: FormatOpt = OutputFormat.table) -> None:
 
 
 def _register_subcommands() -> None:
+    from security_equation.cli import analysis
     from security_equation.cli import data as data_cli
+    from security_equation.cli import stability as stability_cli
     from security_equation.cli import treaty as treaty_cli
 
     app.add_typer(data_cli.app, name="data", help="Bundled public data and their sources.")
     app.add_typer(treaty_cli.app, name="treaty", help="Treaty accounting under a framework.")
+    stability_cli.register(app)
+    app.command("sensitivity")(analysis.sensitivity)
+    app.command("sweep")(analysis.sweep)
 
 
 _register_subcommands()
@@ -111,7 +129,7 @@ def main() -> None:
     """Console entry point: run the app, turning bad input into exit code 2."""
     debug = "--debug" in sys.argv[1:]
     try:
-        app(standalone_mode=False)
+        status = app(standalone_mode=False)
     except InputError as exc:
         if debug:
             raise
@@ -131,6 +149,9 @@ def main() -> None:
         if isinstance(exc, click.exceptions.Exit):
             sys.exit(exc.exit_code)
         raise
+    # Commands may return an exit status (e.g. an interrupted sweep returns 130).
+    if isinstance(status, int) and not isinstance(status, bool) and status != 0:
+        sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import numpy as np
@@ -14,13 +15,15 @@ from rich.console import Console
 from security_equation.scenario import load_scenario
 from security_equation.scenario.schema import Scenario
 
-console = Console()
+# Piped or redirected output has no terminal width: use one wide enough that tables are
+# not truncated (a terminal's own width is kept; COLUMNS still wins when set).
+console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 132)
 err_console = Console(stderr=True)
 
 DEFAULT_SCENARIO = "us-russia-2023"
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
 

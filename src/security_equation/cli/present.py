@@ -47,7 +47,6 @@ def exchange_tables(evaluation: Evaluation) -> list[Table]:
     strikes = Table(title="First strike and retaliation (warheads)", title_justify="left")
     strikes.add_column("")
     for attacker in ex.side_names:
-        victim = ex.side_names[1 - ex.side_names.index(attacker)]
         strikes.add_column(f"{labels[attacker]} strikes first", justify="right")
     rows = [
         ("attacker's weapons available", "attacker_weapons", 0),
@@ -85,7 +84,23 @@ def exchange_tables(evaluation: Evaluation) -> list[Table]:
     return [strikes, index, variants]
 
 
-SECTION_PRESENTERS: dict = {}
+def _section_presenters() -> dict:
+    """Presenter per evaluation section, in the order `seceq run` prints them."""
+    from security_equation.cli.stability import render_arms_race, render_drivers
+
+    presenters = {
+        "drivers": lambda data, out: render_drivers(data, out=out),
+        "arms_race": lambda data, out: render_arms_race(data, out=out),
+    }
+    try:
+        from security_equation.cli.treaty import render_treaty
+    except ImportError:  # the treaty presenter lands separately
+        return presenters
+    return {"treaty": lambda data, out: render_treaty(data, out), **presenters}
+
+
+#: Sections printed before the exchange (the rest come after it).
+BEFORE_EXCHANGE = ("treaty",)
 
 
 def render(evaluation: Evaluation, console: Console, *, all_assumptions: bool = True) -> None:
@@ -98,13 +113,18 @@ def render(evaluation: Evaluation, console: Console, *, all_assumptions: bool = 
     console.print()
     for table in posture_tables(evaluation):
         console.print(table)
+    presenters = _section_presenters()
+
+    def sections(before: bool):
+        for name, section in evaluation.sections.items():
+            if (name in BEFORE_EXCHANGE) == before and name in presenters:
+                presenters[name](section, console)
+
+    sections(before=True)
     if evaluation.exchange is not None:
         for table in exchange_tables(evaluation):
             console.print(table)
-    for name, section in evaluation.sections.items():
-        presenter = SECTION_PRESENTERS.get(name)
-        if presenter is not None:
-            presenter(section, console)
+    sections(before=False)
     console.print(assumptions_table(evaluation))
     if evaluation.unsourced:
         console.print(f"[yellow]Unsourced values ({len(evaluation.unsourced)}):[/yellow] "

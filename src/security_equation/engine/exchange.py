@@ -362,8 +362,13 @@ def _refine(attacker, victim, settings, curve, u0, best_cost):
     """Golden-section search for the attacker's lowest cost within one grid step of ``u0``."""
     pieces = curve.spend.shape[1] - 1
     step = 1.0 / GRID_STEPS
-    lo = np.clip(u0 - step, 0.0, pieces)
-    hi = np.clip(u0 + step, 0.0, pieces)
+    # Curves are padded to the longest in the batch; bracket each row within its own
+    # moving pieces so a row's result does not depend on what else is in the batch.
+    moving = np.diff(curve.spend, axis=1) > 0
+    own_pieces = np.where(moving.any(axis=1),
+                          pieces - np.argmax(moving[:, ::-1], axis=1), 0).astype(float)
+    lo = np.clip(u0 - step, 0.0, own_pieces)
+    hi = np.clip(u0 + step, 0.0, own_pieces)
     # The bracket spans at most two pieces: gather their three breakpoints once.
     base = np.clip(np.floor(lo), 0, max(pieces - 1, 0)).astype(int)[:, None]
     knots = []

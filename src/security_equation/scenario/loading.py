@@ -356,7 +356,8 @@ def describe_error(err: dict, data: Mapping) -> str:
         "dict_type": lambda: f"must be a mapping, got {_number(got)}",
         "model_type": lambda: f"must be a mapping, got {_number(got)}",
         "literal_error": lambda: f"must be {ctx.get('expected')}, got {_number(got)}",
-        "union_tag_invalid": lambda: f"'kind' must be {ctx.get('expected_tags')}, got {_number(ctx.get('tag'))}",
+        "union_tag_invalid": lambda: (
+            f"'kind' must be {ctx.get('expected_tags')}, got {_number(ctx.get('tag'))}"),
         "union_tag_not_found": lambda: "needs a 'kind' (missile_defence or air_defence)",
         "finite_number": lambda: f"must be a finite number, got {_number(got)}",
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from security_equation import constants
 
@@ -217,6 +217,12 @@ class Distribution(Strict):
     median: Annotated[float, Field(gt=0)] | None = None
     sigma: Annotated[float, Field(gt=0)] | None = None
     bounds: tuple[float, float] | None = None
+
+    @field_validator("bounds", mode="before")
+    @classmethod
+    def _bounds_from_list(cls, value):
+        # YAML has no tuples: accept a two-element list, as strict mode otherwise refuses it.
+        return tuple(value) if isinstance(value, list) else value
 
     @model_validator(mode="after")
     def _parameters(self) -> Distribution:

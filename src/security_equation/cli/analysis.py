@@ -1,0 +1,326 @@
+"""`seceq sensitivity`, `seceq sweep` and `seceq run --samples`: uncertainty on the CLI.
+
+Thin layer: load → compute (``uncertainty``, ``sweep``) → present (Rich table or JSON,
+matplotlib figures). Bad input raises ``InputError`` (exit code 2 via ``cli.main``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from security_equation.cli.common import (
+    DEFAULT_SCENARIO,
+    FormatOpt,
+    OutputFormat,
+    OverrideOpt,
+    ScenarioArg,
+    SetOpt,
+    console,
+    err_console,
+    load,
+    print_json,
+)
+from security_equation.errors import InputError
+from security_equation.scenario.schema import Scenario
+from security_equation.uncertainty.sampling import DEFAULT_CHUNK_SIZE
+
+
+class Method(StrEnum):
+    sobol = "sobol"
+    morris = "morris"
+
+
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same numbers).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
+PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Save a figure to this PNG file.",
+                                              dir_okay=False)]
+#: --override without the -o short flag (which `sweep` uses for its output file).
+LongOverrideOpt = Annotated[
+    list[str] | None,
+    typer.Option("--override", help="Apply a named override defined in the scenario file."),
+]
+
+
+def _finite(value: Any) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _digits(metric: str) -> int:
+    return 0 if metric.endswith("warheads") else 3
+
+
+def _num(value: float | None, digits: int) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+# --------------------------------------------------------------------------- run --samples
+def run_samples(scenario: Scenario | str, samples: int, seed: int = 0,
+                output_format: OutputFormat = OutputFormat.table,
+                workers: int | None = None) -> dict:
+    """Monte Carlo over the scenario's distributions: every metric with its nominal
+    value, median and 5–95 % interval (for ``seceq run --samples N --seed S``)."""
+    from security_equation.compile import compile_scenario
+    from security_equation.sweep.executors import LocalExecutor
+    from security_equation.uncertainty.metrics import describe_metric, metrics
+    from security_equation.uncertainty.sampling import describe, monte_carlo, summarize
+
+    if isinstance(scenario, str):
+        scenario = load(scenario, None, None)
+    if samples < 1:
+        raise InputError.single(f"must be >= 1, got {samples}", path="--samples")
+    executor = LocalExecutor(workers if workers is not None else 1)
+    started = time.perf_counter()
+    ds = monte_carlo(scenario, samples, seed, executor=executor)
+    elapsed = time.perf_counter() - started
+    summary = summarize(ds)
+    nominal = metrics(compile_scenario(scenario))
+    result = {
+        "scenario": scenario.name,
+        "samples": samples,
+        "seed": seed,
+        "seconds": round(elapsed, 3),
+        "parameters": {path: describe(dist) for path, dist in scenario.uncertainty.items()},
+        "metrics": {
+            name: {"description": describe_metric(name),
+                   "nominal": _finite(nominal[name][0]),
+                   **{col: _finite(summary.loc[name, col])
+                      for col in ("median", "p05", "p95", "mean")}}
+            for name in summary.index
+        },
+    }
+    if output_format is OutputFormat.json:
+        print_json(result)
+        return result
+    params = Table(title=f"{scenario.name}: uncertain parameters", title_justify="left")
+    params.add_column("parameter", style="bold", overflow="fold")
+    params.add_column("distribution", overflow="fold")
+    for path, text in result["parameters"].items():
+        params.add_row(path, text)
+    console.print(params)
+    table = Table(title=f"Monte Carlo: {samples:,} samples, seed {seed} ({elapsed:,.1f} s)",
+                  title_justify="left", caption="5–95 %: the central 90 % of the samples",
+                  caption_justify="left")
+    table.add_column("metric", style="bold", no_wrap=True)
+    table.add_column("nominal", justify="right", no_wrap=True)
+    table.add_column("median", justify="right", no_wrap=True)
+    table.add_column("5–95 %", justify="right", no_wrap=True)
+    for name, row in result["metrics"].items():
+        d = _digits(name)
+        table.add_row(name, _num(row["nominal"], d), _num(row["median"], d),
+                      f"{_num(row['p05'], d)} – {_num(row['p95'], d)}")
+    console.print(table)
+    return result
+
+
+# --------------------------------------------------------------------------- sensitivity
+def sensitivity(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    method: Annotated[Method, typer.Option("--method", "-m", help="Sobol indices or Morris screening.")]
+    = Method.sobol,
+    samples: Annotated[int | None, typer.Option(
+        "--samples", "-n", min=2,
+        help="Sobol base samples (a power of two; runs N·(D+2)) or Morris trajectories"
+             " (runs N·(D+1)). Default: 1024 (Sobol), 100 (Morris).")] = None,
+    seed: SeedOpt = 0,
+    plot: PlotOpt = None,
+    force: ForceOpt = False,
+    override: OverrideOpt = None,
+    set_: SetOpt = None,
+    output_format: FormatOpt = OutputFormat.table,
+) -> None:
+    """Rank the uncertain parameters by their influence on FSI and each side's r (SALib)."""
+    from security_equation.sweep.store import check_writable
+    from security_equation.uncertainty.sensitivity import sensitivity as analyse
+
+    loaded = load(scenario, override, set_)
+    if plot is not None:
+        check_writable(plot, force, "--plot")
+    table = analyse(loaded, method.value, samples, seed)
+    if plot is not None:
+        from security_equation.report.sensitivity_plots import save_figure, sensitivity_bar_figure
+
+        save_figure(sensitivity_bar_figure(table), plot)
+    attrs = table.attrs
+    if output_format is OutputFormat.json:
+        records = [{k: (_finite(v) if isinstance(v, float) else v) for k, v in row.items()}
+                   for row in table.to_dict(orient="records")]
+        print_json({**attrs, "plot": str(plot) if plot else None, "indices": records})
+        return
+    sobol = method is Method.sobol
+    for output in attrs["outputs"]:
+        rows = table[table["output"] == output]
+        t = Table(title=f"{output}: {method.value} sensitivity ({attrs['evaluations']:,}"
+                        f" evaluations, seed {seed})", title_justify="left")
+        t.add_column("rank", justify="right")
+        t.add_column("parameter", style="bold")
+        if sobol:
+            t.add_column("total ST", justify="right")
+            t.add_column("first-order S1", justify="right")
+        else:
+            t.add_column("μ*", justify="right")
+            t.add_column("σ", justify="right")
+        t.add_column("distribution", style="dim")
+        for _, row in rows.iterrows():
+            if sobol:
+                cells = (f"{row.ST:.3f} ± {row.ST_conf:.3f}", f"{row.S1:.3f} ± {row.S1_conf:.3f}")
+            else:
+                cells = (f"{row.mu_star:.4f} ± {row.mu_star_conf:.4f}", f"{row.sigma:.4f}")
+            t.add_row(str(row["rank"]), row.parameter, *cells, row.distribution)
+        console.print(t)
+    if plot is not None:
+        console.print(f"figure: {plot}")
+
+
+# --------------------------------------------------------------------------- sweep
+def _progress_bar(total_label: str):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("points"), TimeElapsedColumn(), TimeRemainingColumn(),
+                    console=err_console, transient=False)
+
+
+def _fsi_extremes(ds) -> dict:
+    da = ds["fsi"]
+    if "sample" in da.dims:
+        da = da.median(dim="sample")
+    values = da.values
+    if not np.isfinite(values).any():
+        return {}
+    out = {}
+    for label, index in (("min", np.nanargmin(values)), ("max", np.nanargmax(values))):
+        where = np.unravel_index(index, values.shape)
+        out[label] = {"fsi": _finite(values[where]),
+                      "at": {str(d): float(ds[d].values[i]) for d, i in zip(da.dims, where,
+                                                                             strict=True)}}
+    return out
+
+
+def sweep(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    axis: Annotated[list[str] | None, typer.Option(
+        "--axis", "-a", help="PATH=START:STOP:NUM, e.g. russia.systems.icbm_mobile.launchers="
+                             "0:400:41 (inclusive; repeat for more axes).")] = None,
+    samples: Annotated[int, typer.Option(
+        "--samples", "-n", min=0, help="Monte Carlo draws at every grid point (0: nominal).")] = 0,
+    seed: SeedOpt = 0,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", dir_okay=False,
+        help="Write the results to this NetCDF file (resumable; a heat map goes next to it).")]
+    = None,
+    plot: PlotOpt = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Run on a Dask cluster: tcp://HOST:PORT (needs the dask extra).")]
+    = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=1, help="Local worker processes (default: all CPUs; 1: in this"
+                                       " process).")] = None,
+    chunk_size: Annotated[int, typer.Option(
+        "--chunk-size", min=1, help="Points per chunk (rounded up to whole blocks of 4096).")]
+    = DEFAULT_CHUNK_SIZE,
+    force: ForceOpt = False,
+    override: LongOverrideOpt = None,
+    set_: SetOpt = None,
+    output_format: FormatOpt = OutputFormat.table,
+) -> None:
+    """Evaluate the scenario over a grid of any numeric fields (× Monte Carlo samples)."""
+    from security_equation.sweep.executors import make_executor
+    from security_equation.sweep.grid import parse_axes
+    from security_equation.sweep.runner import run_sweep
+    from security_equation.sweep.store import check_writable
+
+    if not axis:
+        raise InputError.single("give at least one --axis PATH=START:STOP:NUM", path="--axis")
+    loaded = load(scenario, override, set_)
+    axes = parse_axes(axis, loaded)
+    if output is not None:
+        check_writable(output, force, "-o")
+    plot_path = plot if plot is not None else (
+        output.with_suffix(".png") if output is not None else None)
+    if plot_path is not None:
+        if output is not None and plot_path.resolve() == output.resolve():
+            raise InputError.single("the plot and the output must be different files",
+                                    path="--plot")
+        check_writable(plot_path, force, "--plot")
+    executor = make_executor(scheduler, workers)
+    started = time.perf_counter()
+    first_done: list[int] = []
+    try:
+        with _progress_bar("sweep") as bar:
+            task = bar.add_task("sweep", total=None)
+
+            def progress(done: int, total: int) -> None:
+                if not first_done:
+                    first_done.append(done)
+                bar.update(task, completed=done, total=total)
+
+            ds = run_sweep(loaded, axes, samples=samples, seed=seed, output=output, force=force,
+                           executor=executor, chunk_size=chunk_size, progress=progress)
+        backend = repr(executor)
+    finally:
+        executor.close()
+    elapsed = time.perf_counter() - started
+    if plot_path is not None:
+        from security_equation.report.sweep_plots import fsi_heatmap_figure, save_figure
+
+        save_figure(fsi_heatmap_figure(ds), plot_path)
+    points = int(ds["fsi"].size)
+    resumed = first_done[0] if first_done else 0
+    computed = points - resumed
+    result = {
+        "scenario": loaded.name,
+        "axes": [{"path": str(d), "start": float(ds[d].values[0]), "stop": float(ds[d].values[-1]),
+                  "num": int(ds.sizes[d])} for d in ds["fsi"].dims if d != "sample"],
+        "samples": samples,
+        "seed": seed,
+        "points": points,
+        "resumed_points": resumed,
+        "seconds": round(elapsed, 3),
+        "evaluations_per_second": round(computed / elapsed) if elapsed > 0 and computed else None,
+        "backend": backend,
+        "fsi": _fsi_extremes(ds),
+        "output": str(output) if output is not None else None,
+        "plot": str(plot_path) if plot_path is not None else None,
+    }
+    if output_format is OutputFormat.json:
+        print_json(result)
+        return
+    table = Table(title=f"Sweep of {loaded.name}", title_justify="left", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    for ax in result["axes"]:
+        table.add_row("axis", f"{ax['path']} = {ax['start']:g} … {ax['stop']:g} ({ax['num']} values)")
+    if samples:
+        table.add_row("samples", f"{samples:,} per grid point (seed {seed})")
+    table.add_row("points", f"{points:,}" + (f" ({resumed:,} resumed)" if resumed else ""))
+    rate = result["evaluations_per_second"]
+    table.add_row("time", f"{elapsed:,.1f} s" + (f" · {rate:,} evaluations/s" if rate else "")
+                  + f" · {result['backend']}")
+    for label in ("min", "max"):
+        if label in result["fsi"]:
+            info = result["fsi"][label]
+            at = ", ".join(f"{k} = {v:g}" for k, v in info["at"].items())
+            table.add_row(f"FSI {label}", f"{_num(info['fsi'], 3)} at {at}")
+    if output is not None:
+        table.add_row("output", str(output))
+    if plot_path is not None:
+        table.add_row("heat map", str(plot_path))
+    console.print(table)

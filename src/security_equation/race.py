@@ -1,0 +1,197 @@
+"""Arms-race stability for a scenario: the facade over ``engine.arms_race``.
+
+Scenario in, plain dicts out (for ``model.evaluate`` sections, the CLI, the report):
+
+- :func:`limits_from_framework` — a treaty framework's limits as :class:`Limits` per side
+  (through ``security_equation.treaty.assess`` when that module exists; otherwise none);
+- :func:`drivers_section` — the main drivers: marginal effects sorted by ``|d_fsi|``;
+- :func:`arms_race_section` — the action–reaction path, its outcome and the linearised
+  reactions with the Richardson condition they imply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from security_equation.engine.arms_race import (
+    LIMIT_FIELDS,
+    Limits,
+    action_reaction,
+    counted,
+    marginal_effects,
+    reaction_slopes,
+)
+from security_equation.engine.arrays import ScenarioArrays
+
+NO_FRAMEWORK = ("none", "no-limits", "")
+
+
+def _arrays(scenario_or_arrays) -> ScenarioArrays:
+    if isinstance(scenario_or_arrays, ScenarioArrays):
+        return scenario_or_arrays
+    from security_equation.compile import compile_scenario
+
+    return compile_scenario(scenario_or_arrays)
+
+
+def _num(value) -> float | None:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if np.isfinite(f) else None
+
+
+# --------------------------------------------------------------------------- framework limits
+def _classify(text: str) -> str | None:
+    """Which of our three limits a treaty limit is, from its name/description."""
+    t = text.lower().replace("-", "_").replace(" ", "_")
+    if "warhead" in t:
+        return "deployed_warheads"
+    if "non_deployed" in t or "nondeployed" in t or "total" in t or "all_launchers" in t:
+        return "total_launchers"
+    if "launcher" in t or "deployed" in t or "delivery" in t or "vehicle" in t:
+        return "deployed_launchers"
+    return None
+
+
+def _limit_entries(node: Any, key: str = "") -> list[tuple[str, float, float]]:
+    """(name, limit, counted) for every limit-like mapping under ``node``."""
+    found = []
+    if isinstance(node, Mapping):
+        limit = _num(node.get("limit"))
+        count = None
+        for k in ("counted", "count", "total", "value"):
+            count = _num(node.get(k)) if k in node else None
+            if count is not None:
+                break
+        if limit is not None and count is not None:
+            name = " ".join(str(node.get(k, "")) for k in ("name", "id", "label", "description"))
+            found.append((f"{key} {name}".strip(), limit, count))
+            return found
+        for k, v in node.items():
+            found += _limit_entries(v, str(k))
+    elif isinstance(node, list | tuple):
+        for v in node:
+            found += _limit_entries(v, key)
+    return found
+
+
+def _side_node(data: Any, side: str) -> Any:
+    """The first mapping stored under key ``side`` (breadth-first)."""
+    queue = [data]
+    while queue:
+        node = queue.pop(0)
+        if isinstance(node, Mapping):
+            if isinstance(node.get(side), Mapping):
+                return node[side]
+            queue += list(node.values())
+        elif isinstance(node, list | tuple):
+            queue += list(node)
+    return None
+
+
+def limits_from_framework(scenario, framework: str | None) -> tuple[dict[str, Limits], list[str]]:
+    """Per-side :class:`Limits` from a treaty framework, and notes on how they were read.
+
+    Uses ``security_equation.treaty.assess(scenario, framework)`` when the treaty module
+    exists (imported lazily; absent → no limits, with a note). Each limit-like entry of the
+    assessment (a mapping with ``limit`` and ``counted``/``count``/``total``/``value``)
+    is matched by name to deployed warheads, deployed launchers or total launchers. The
+    treaty's headroom (limit − counted) is kept and added to this model's own count, so
+    the limit binds where the treaty's would, whatever the counting details. Frameworks
+    whose name mentions START count each deployed bomber as one warhead.
+    """
+    if framework is None or str(framework).strip().lower() in NO_FRAMEWORK:
+        return {}, ["no treaty limits"]
+    try:
+        from security_equation.treaty import assess  # type: ignore[attr-defined]
+    except ImportError:
+        return {}, [f"framework '{framework}' not applied: the treaty module is not available"]
+    result = assess(scenario, framework)
+    data = result.to_dict() if hasattr(result, "to_dict") else result
+    bombers_one = "start" in str(framework).lower()
+    arrays = _arrays(scenario)
+    out: dict[str, Limits] = {}
+    notes: list[str] = []
+    for k, side in enumerate(arrays.side_names):
+        node = _side_node(data, side)
+        if node is None:
+            notes.append(f"{side}: no limits found in the '{framework}' assessment")
+            continue
+        probe = Limits(bombers_count_one=bombers_one)
+        ours = counted(arrays.sides[k], probe)[0]
+        values: dict[str, float] = {}
+        labels: dict[str, str] = {}
+        for name, limit, count in _limit_entries(node):
+            which = _classify(name)
+            if which is None:
+                notes.append(f"{side}: limit '{name}' not used by the action–reaction model")
+                continue
+            d = LIMIT_FIELDS.index(which)
+            value = float(ours[d] + (limit - count))
+            if which not in values or value < values[which]:
+                values[which] = value
+                labels[which] = f"{name} ({limit:,.0f})"
+        out[side] = Limits(**values, bombers_count_one=bombers_one, labels=labels)
+    return out, notes
+
+
+# --------------------------------------------------------------------------- sections
+def _linearised(slopes: dict, names) -> dict:
+    rho = slopes["rho"]
+    return {
+        "rho": {n: rho[k] for k, n in enumerate(names)},
+        "required_warheads": {n: slopes["required_warheads"][k] for k, n in enumerate(names)},
+        "product": _num((rho[0] or 0.0) * (rho[1] or 0.0)),
+        "stable": slopes["stable"],
+        "condition": "Richardson m·n > a·b with m = n = 1, a = ρ_A, b = ρ_B: ρ_A·ρ_B < 1",
+        "richardson": slopes["richardson"].to_dict(),
+    }
+
+
+def drivers_section(scenario_or_arrays, *, step: float = 10.0, top: int = 10) -> dict:
+    """The main drivers of first-strike stability: marginal effects per unit added,
+    sorted by ``|d_fsi|`` (largest first), the ``top`` rows. JSON-ready."""
+    df = marginal_effects(_arrays(scenario_or_arrays), step=step)
+    df = df[df["units"] > 0].copy()
+    df["abs_d_fsi"] = df["d_fsi"].abs()
+    df = df.sort_values("abs_d_fsi", ascending=False, kind="stable").drop(columns="abs_d_fsi")
+    rows = [{k: (_num(v) if isinstance(v, float | np.floating) else v) for k, v in rec.items()}
+            for rec in df.head(top).to_dict(orient="records")]
+    base = {k: _num(v[0]) for k, v in df.attrs.get("base", {}).items()}
+    return {
+        "step": float(step),
+        "per": "unit added (launcher, warhead of upload or interceptor); secant over `step` units",
+        "base": base,
+        "drivers": rows,
+    }
+
+
+def arms_race_section(scenario, *, framework: str | None = None, rounds: int = 20,
+                      production: float | None = None, limits: Mapping[str, Limits] | None = None
+                      ) -> dict:
+    """Action–reaction from the scenario's requirements under a framework's limits (or
+    explicit ``limits``), with the linearised reactions and the Richardson condition at
+    the start (``linearised``) and, when anything was built, at the end
+    (``linearised_end``)."""
+    arrays = _arrays(scenario)
+    notes: list[str] = []
+    if limits is None:
+        limits, notes = limits_from_framework(scenario, framework)
+    race = action_reaction(arrays, rounds=rounds, limits=dict(limits) or None,
+                           production=production)
+    names = arrays.side_names
+    if not any(np.isfinite(r) for r in race.requirement):
+        notes.append("no side has a requirement (requirement.arriving_warheads): nothing to react to")
+    out = race.to_dict()
+    out["framework"] = framework
+    out["notes"] = notes
+    out["linearised"] = _linearised(reaction_slopes(arrays, requirement=race.requirement), names)
+    if race.rounds_run:
+        out["linearised_end"] = _linearised(
+            reaction_slopes(race.final, requirement=race.requirement), names)
+    return out

@@ -1,0 +1,70 @@
+"""The standard metric set of a batch: one array of shape (batch,) per metric.
+
+Every Monte Carlo run, sensitivity analysis and sweep reports these names, so their
+outputs line up. Per side ``X`` (names from ``arrays.side_names``):
+
+``X.r``
+    break-even probability ``min(1, C1/C2)`` (DESIGN §1.7);
+``X.c1`` / ``X.c2``
+    X's cost when it strikes first / when it is struck first;
+``X.surviving_warheads``
+    X's warheads surviving the other side's first strike;
+``X.arriving_warheads``
+    X's retaliatory warheads arriving on the attacker when X is struck first;
+``X.share_destroyed``
+    share of X's warheads that the other side's first strike destroys.
+
+And for the pair: ``fsi`` (``r_A · r_B``) and ``schelling`` (``(D1 − D2)·(d1 − d2)``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from security_equation.engine.arrays import ScenarioArrays
+from security_equation.engine.exchange import exchange
+from security_equation.engine.stability import stability
+
+#: Per-side metrics, in output order.
+SIDE_METRICS = ("r", "c1", "c2", "surviving_warheads", "arriving_warheads", "share_destroyed")
+#: Metrics of the pair, in output order.
+PAIR_METRICS = ("fsi", "schelling")
+
+
+_DESCRIPTIONS = {
+    "fsi": "first-strike stability index r_A * r_B",
+    "schelling": "Schelling measure (D1 - D2)(d1 - d2)",
+    "r": "break-even probability min(1, C1/C2) of {side}",
+    "c1": "cost to {side} when {side} strikes first",
+    "c2": "cost to {side} when struck first",
+    "surviving_warheads": "{side} warheads surviving the other side's first strike",
+    "arriving_warheads": "{side} retaliatory warheads arriving after absorbing a first strike",
+    "share_destroyed": "share of {side} warheads destroyed by the other side's first strike",
+}
+
+
+def describe_metric(name: str) -> str:
+    """A one-line description of a metric name (``us.r`` → "break-even probability …")."""
+    side, _, metric = name.rpartition(".")
+    return _DESCRIPTIONS.get(metric, name).format(side=side)
+
+
+def metric_names(side_names: tuple[str, str]) -> tuple[str, ...]:
+    """All metric names for a pair of sides, in output order."""
+    return (*PAIR_METRICS, *(f"{side}.{m}" for side in side_names for m in SIDE_METRICS))
+
+
+def metrics(arrays: ScenarioArrays) -> dict[str, np.ndarray]:
+    """Evaluate a batch (exchange both ways, stability) and return the metric set."""
+    ex = exchange(arrays)
+    st = stability(ex)
+    out: dict[str, np.ndarray] = {"fsi": st.fsi, "schelling": st.schelling}
+    for k, side in enumerate(arrays.side_names):
+        hit = ex.strikes[1 - k]  # this side struck first by the other
+        out[f"{side}.r"] = st.r[k]
+        out[f"{side}.c1"] = st.c1[k]
+        out[f"{side}.c2"] = st.c2[k]
+        out[f"{side}.surviving_warheads"] = hit.victim_survivors
+        out[f"{side}.arriving_warheads"] = hit.arriving_retaliation
+        out[f"{side}.share_destroyed"] = hit.share_destroyed
+    return {name: np.asarray(out[name], dtype=float) for name in metric_names(arrays.side_names)}

@@ -1,0 +1,57 @@
+"""Fixtures for the uncertainty tests: scenarios with uncertainty and the CLI entry point."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from security_equation.scenario import load_scenario
+from security_equation.scenario.schema import Distribution
+
+
+@pytest.fixture(scope="session")
+def nominal():
+    return load_scenario("us-russia-2023")
+
+
+@pytest.fixture(scope="session")
+def uncertain(nominal):
+    """The default scenario with two uncertain parameters (one bounded normal)."""
+    return nominal.model_copy(update={"uncertainty": {
+        "russia.systems.icbm_mobile.alert_fraction.day_to_day":
+            Distribution(dist="uniform", low=0.1, high=0.5),
+        "us.defences.gmd.kill_probability":
+            Distribution(dist="normal", mean=0.5, sd=0.2, bounds=(0.1, 0.9)),
+    }})
+
+
+def _ensure_registered() -> None:
+    """Register the analysis commands on the app if the CLI has not done so yet."""
+    from security_equation import cli
+    from security_equation.cli import analysis
+
+    names = {c.name or (c.callback.__name__ if c.callback else None)
+             for c in cli.app.registered_commands}
+    for name in ("sweep", "sensitivity"):
+        if name not in names:
+            cli.app.command(name)(getattr(analysis, name))
+
+
+@pytest.fixture
+def seceq(monkeypatch, capsys):
+    """Run ``seceq ARGS…`` through ``cli.main``; returns (exit code, stdout, stderr)."""
+    _ensure_registered()
+    from security_equation import cli
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["seceq", *map(str, args)])
+        code = 0
+        try:
+            cli.main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

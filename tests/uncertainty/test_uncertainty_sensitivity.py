@@ -1,0 +1,161 @@
+"""Sobol and Morris sensitivity, the bar figure, and the metric set."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+
+from security_equation.compile import compile_scenario
+from security_equation.errors import InputError
+from security_equation.model import evaluate
+from security_equation.scenario.schema import Distribution
+from security_equation.uncertainty.metrics import metric_names, metrics
+from security_equation.uncertainty.sensitivity import sensitivity
+
+DOMINANT = "russia.systems.icbm_mobile.alert_fraction.day_to_day"
+MINOR = "us.defences.gmd.kill_probability"
+#: Bombers are not used for prompt counterforce, so their CEP changes nothing.
+NO_EFFECT = "us.systems.b2a.cep_m"
+
+
+@pytest.fixture(scope="module")
+def three(request):
+    nominal = request.getfixturevalue("nominal")
+    return nominal.model_copy(update={"uncertainty": {
+        NO_EFFECT: Distribution(dist="uniform", low=50.0, high=500.0),
+        MINOR: Distribution(dist="triangular", low=0.4, mode=0.5, high=0.6),
+        DOMINANT: Distribution(dist="uniform", low=0.1, high=0.6),
+    }})
+
+
+@pytest.fixture(scope="module")
+def sobol_table(three):
+    return sensitivity(three, "sobol", samples=256, seed=3)
+
+
+def test_sobol_ranks_the_dominant_parameter_first_and_no_effect_last(sobol_table):
+    fsi = sobol_table[sobol_table["output"] == "fsi"].set_index("parameter")
+    assert fsi.loc[DOMINANT, "rank"] == 1
+    assert fsi.loc[DOMINANT, "ST"] > 0.8
+    assert fsi.loc[NO_EFFECT, "ST"] == pytest.approx(0.0, abs=1e-9)
+    assert fsi.loc[NO_EFFECT, "S1"] == pytest.approx(0.0, abs=1e-9)
+    assert fsi.loc[NO_EFFECT, "rank"] == 3
+    assert fsi.loc[MINOR, "ST"] < fsi.loc[DOMINANT, "ST"] / 5
+
+
+def test_sobol_table_is_tidy(sobol_table):
+    assert list(dict.fromkeys(sobol_table["output"])) == ["fsi", "us.r", "russia.r"]
+    assert {"output", "parameter", "rank", "S1", "S1_conf", "ST", "ST_conf", "distribution",
+            "low", "high"} <= set(sobol_table.columns)
+    assert len(sobol_table) == 3 * 3
+    attrs = sobol_table.attrs
+    assert attrs["method"] == "sobol" and attrs["evaluations"] == 256 * (3 + 2)
+    row = sobol_table.set_index(["output", "parameter"]).loc[("fsi", DOMINANT)]
+    assert (row["low"], row["high"]) == pytest.approx((0.1, 0.6))
+
+
+def test_constant_output_gets_zero_indices_and_shared_rank(sobol_table):
+    # Russia never gains by striking first here: r stays 1 whatever the parameters.
+    russia = sobol_table[sobol_table["output"] == "russia.r"]
+    assert (russia["ST"] == 0).all() and (russia["rank"] == 1).all()
+    assert sobol_table.attrs["constant_outputs"] == ["russia.r"]
+
+
+def test_morris_agrees_on_the_ranking(three):
+    table = sensitivity(three, "morris", samples=20, seed=1)
+    fsi = table[table["output"] == "fsi"].set_index("parameter")
+    assert fsi.loc[DOMINANT, "rank"] == 1
+    assert fsi.loc[NO_EFFECT, "mu_star"] == 0.0
+    assert table.attrs["evaluations"] == 20 * (3 + 1)
+
+
+def test_same_seed_same_indices(three):
+    a = sensitivity(three, "sobol", samples=64, seed=9)
+    b = sensitivity(three, "sobol", samples=64, seed=9)
+    assert np.array_equal(a["ST"].to_numpy(), b["ST"].to_numpy())
+
+
+def test_unbounded_normal_uses_1_to_99_percent_quantiles(nominal):
+    scenario = nominal.model_copy(update={"uncertainty": {
+        "settings.cost_enemy_weight": Distribution(dist="normal", mean=0.3, sd=0.05)}})
+    table = sensitivity(scenario, "morris", samples=4, seed=0)
+    row = table.iloc[0]
+    assert row["low"] == pytest.approx(0.3 - 2.3263 * 0.05, abs=1e-4)
+    assert row["high"] == pytest.approx(0.3 + 2.3263 * 0.05, abs=1e-4)
+
+
+def test_input_errors(three, nominal):
+    with pytest.raises(InputError, match="power of two"):
+        sensitivity(three, "sobol", samples=100)
+    with pytest.raises(InputError, match="must be one of"):
+        sensitivity(three, "fast")
+    with pytest.raises(InputError, match="no uncertain parameters"):
+        sensitivity(nominal, "sobol")
+
+
+def test_bar_figure_is_labelled_and_grey(sobol_table, tmp_path):
+    from security_equation.report.sensitivity_plots import save_figure, sensitivity_bar_figure
+
+    fig = sensitivity_bar_figure(sobol_table)
+    axes = fig.axes
+    assert len(axes) == 3
+    assert "Sobol index" in axes[-1].get_xlabel()
+    assert axes[0].get_title(loc="left").startswith("First-strike stability")
+    ticks = {t.get_position()[1]: t.get_text() for t in axes[0].get_yticklabels()}
+    assert ticks[max(ticks)].endswith("day_to_day")  # the most influential on top
+    for patch in axes[0].patches:
+        r, g, b = to_rgb(patch.get_facecolor())
+        assert r == g == b  # greyscale fills; S1 is told apart by hatching
+    path = save_figure(fig, tmp_path / "sens.png")
+    assert path.stat().st_size > 10_000
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_sensitivity_json_and_plot(seceq, tmp_path):
+    plot = tmp_path / "s.png"
+    code, out, err = seceq(
+        "sensitivity", "us-russia-2023", "--method", "morris", "--samples", "10", "--seed", "2",
+        "--set", f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}",
+        "--set", f"{NO_EFFECT}={{dist: uniform, low: 50, high: 500}}",
+        "--plot", str(plot), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["method"] == "morris" and data["plot"] == str(plot)
+    top = [r for r in data["indices"] if r["output"] == "fsi" and r["rank"] == 1]
+    assert [r["parameter"] for r in top] == [DOMINANT]
+    assert plot.exists()
+    # The plot is not overwritten without --force.
+    code, _, err = seceq("sensitivity", "--method", "morris", "--samples", "4",
+                         "--set", f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}",
+                         "--plot", str(plot))
+    assert code == 2 and "--force" in err
+
+
+def test_cli_sensitivity_table(seceq):
+    code, out, err = seceq("sensitivity", "--samples", "64",
+                           "--set", f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}")
+    assert code == 0, err
+    assert "total ST" in out and "fsi" in out
+
+
+def test_cli_sensitivity_without_uncertainty_exits_2(seceq):
+    code, _, err = seceq("sensitivity")
+    assert code == 2 and "no uncertain parameters" in err
+
+
+# --------------------------------------------------------------------------- metrics
+def test_metrics_match_the_model_facade(nominal):
+    out = metrics(compile_scenario(nominal))
+    assert tuple(out) == metric_names(nominal.side_names)
+    assert all(v.shape == (1,) for v in out.values())
+    ev = evaluate(nominal).to_dict()
+    # The facade evaluates a batch with posture variants; the optimiser agrees to ~1e-7.
+    assert out["fsi"][0] == pytest.approx(ev["fsi"], rel=1e-6)
+    assert out["schelling"][0] == pytest.approx(ev["schelling"], rel=1e-6, abs=1e-9)
+    for side in nominal.side_names:
+        for key in ("r", "c1", "c2", "surviving_warheads", "arriving_warheads", "share_destroyed"):
+            assert out[f"{side}.{key}"][0] == pytest.approx(ev["sides"][side][key], rel=1e-5,
+                                                            abs=1e-6), (side, key)
