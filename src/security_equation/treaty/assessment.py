@@ -1,0 +1,168 @@
+"""Treaty assessment of a scenario under a framework: counts, compliance, upload potential."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from security_equation.errors import InputError, Problem
+from security_equation.provenance import is_assumption
+from security_equation.scenario.schema import Scenario
+from security_equation.treaty import counting
+from security_equation.treaty.counting import LimitCount, UploadRow
+from security_equation.treaty.frameworks import load_framework, with_limits
+from security_equation.treaty.schema import Framework
+
+
+@dataclass(frozen=True)
+class SideAssessment:
+    """One side under the framework: each limit counted, and the upload potential."""
+
+    name: str
+    label: str
+    limits: dict[str, LimitCount]
+    upload: list[UploadRow]
+    after_upload: dict[str, LimitCount]
+
+    @property
+    def compliant(self) -> bool:
+        return all(c.compliant for c in self.limits.values())
+
+    @property
+    def added_warheads(self) -> int:
+        return sum(r.added_warheads for r in self.upload)
+
+    @property
+    def compliant_after_upload(self) -> bool:
+        return all(c.compliant for c in self.after_upload.values())
+
+    def to_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "compliant": self.compliant,
+            "limits": [
+                {
+                    "name": c.name,
+                    "label": c.limit.label,
+                    "unit": c.limit.unit,
+                    "limit": c.limit.limit,
+                    "counted": c.counted,
+                    "headroom": c.headroom,
+                    "compliant": c.compliant,
+                    "by_system": dict(c.by_system),
+                }
+                for c in self.limits.values()
+            ],
+            "upload": {
+                "by_system": [r.to_dict() for r in self.upload],
+                "added_warheads": self.added_warheads,
+                "totals_after_upload": counting.totals(self.after_upload),
+                "compliant_after_upload": self.compliant_after_upload,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class TreatyAssessment:
+    """A scenario counted under a framework, for both sides."""
+
+    framework: Framework
+    scenario_name: str
+    sides: dict[str, SideAssessment]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def compliant(self) -> bool:
+        return all(s.compliant for s in self.sides.values())
+
+    def assumptions(self) -> list[str]:
+        """The framework's assumptions, each limit value marked as an assumption, and notes
+        on applying the framework to this scenario."""
+        out = list(self.framework.assumptions)
+        for name, limit in self.framework.limits.items():
+            if is_assumption(limit.source):
+                reason = limit.source.split(":", 1)[1].strip() if ":" in limit.source else limit.source
+                out.append(f"limit {name} = {limit.limit:,}: {reason}")
+            for side, items in limit.allowances.items():
+                for item_name, item in items.items():
+                    if is_assumption(item.source) or "inferred" in item.source:
+                        out.append(f"{name}: {side} {item_name} = {item.count:,} ({item.source})")
+        out.extend(self.notes)
+        return out
+
+    def to_dict(self) -> dict:
+        fw = self.framework
+        return {
+            "framework": {
+                "name": fw.name,
+                "title": fw.title,
+                "description": " ".join(fw.description.split()),
+                "origin": fw.origin,
+                "assumptions": self.assumptions(),
+            },
+            "compliant": self.compliant,
+            "sides": {name: side.to_dict() for name, side in self.sides.items()},
+        }
+
+
+def _scenario_dir(scenario: Scenario) -> Path | None:
+    """The directory of a user scenario file, for frameworks named relative to it."""
+    if scenario.origin is None:
+        return None
+    path = Path(scenario.origin)
+    return path if path.is_file() else None
+
+
+def resolve_for(scenario: Scenario, framework: str | Path | Framework | None) -> Framework:
+    """The framework to use: the one given, else the scenario's own ``framework`` field."""
+    if isinstance(framework, Framework):
+        return framework
+    if framework is not None:
+        return load_framework(framework)
+    try:
+        return load_framework(scenario.framework, relative_to=_scenario_dir(scenario))
+    except InputError as exc:
+        # Point at the scenario's `framework:` field for a name that cannot be resolved.
+        raise InputError([
+            p if p.file else Problem(p.message, "framework", scenario.origin, p.line) for p in exc.problems
+        ]) from None
+
+
+def assess(scenario: Scenario, framework: str | Path | Framework | None = None, *,
+           limits: Mapping[str, Any] | None = None) -> TreatyAssessment:
+    """Count a scenario's forces under a treaty framework.
+
+    ``framework``: a bundled name (``new-start``, ``all-warheads-cap``, ``security-equation``),
+    a YAML file, or a loaded ``Framework``; ``None`` uses ``scenario.framework``.
+    ``limits`` changes limit values (``{"all_warheads": 3500}``), e.g. for the hypothetical
+    frameworks whose values are assumptions. Bad input raises ``InputError``.
+    """
+    fw = resolve_for(scenario, framework)
+    if limits:
+        fw = with_limits(fw, limits)
+    notes = []
+    sides: dict[str, SideAssessment] = {}
+    for side_name, side in scenario.sides.items():
+        counts = counting.count_side(side, fw, side_name)
+        rows = counting.upload_rows(side)
+        added = sum(r.added_warheads for r in rows)
+        after = counting.count_side(counting.uploaded(side), fw, side_name, drawn=added)
+        sides[side_name] = SideAssessment(
+            name=side_name,
+            label=side.label or side_name,
+            limits=counts,
+            upload=rows,
+            after_upload=after,
+        )
+    for limit_name, limit in fw.limits.items():
+        if limit.allowances:
+            for side_name in scenario.sides:
+                if side_name not in limit.allowances:
+                    known = ", ".join(limit.allowances)
+                    notes.append(
+                        f"{limit_name}: no allowance for side '{side_name}' in the framework"
+                        f" (it has: {known}); items outside the scenario are counted as 0"
+                    )
+    return TreatyAssessment(fw, scenario.name, sides, tuple(notes))

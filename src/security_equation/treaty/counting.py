@@ -1,0 +1,205 @@
+"""Counting rules: pure functions from a side's forces and a limit to counted numbers.
+
+- A rule matches a system by category and the optional flags (nuclear, ballistic,
+  heavy_bomber, newstart_accountable); a selector left out matches anything.
+- It counts deployed, non-deployed, deployed + non-deployed or converted launchers
+  (test launchers never count: no rule can name them), or the interceptors of the side's
+  missile-defence layers; ``each`` says how many per unit, or ``loaded_warheads`` for the
+  average loading of the deployed launchers.
+- Warheads from fractional averages: each system's contribution to a limit is rounded to
+  the nearest whole number (halves up) once, after adding the rules that match it; the
+  total is the sum of those whole numbers, so the contributions add up to the total.
+- Allowances are fixed counts per side named in the framework (e.g. stored warheads that a
+  scenario does not describe).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from security_equation.scenario.schema import MissileDefence, Side, System
+from security_equation.treaty.schema import LOADED, Framework, Limit, Rule
+
+
+def round_half_up(value: float) -> int:
+    """Nearest whole number, halves rounded up (1,012.5 → 1,013), with float noise removed."""
+    return int(math.floor(round(value, 9) + 0.5))
+
+
+def matches(system: System, rule: Rule) -> bool:
+    """Does ``rule`` count this system?"""
+    if rule.count == "interceptors" or rule.categories is None:
+        return False
+    if system.category not in rule.categories:
+        return False
+    for flag in ("nuclear", "ballistic", "heavy_bomber", "newstart_accountable"):
+        wanted = getattr(rule, flag)
+        if wanted is not None and getattr(system, flag) != wanted:
+            return False
+    return True
+
+
+def units(system: System, what: str) -> int:
+    """How many launchers of a kind a system has (``launchers`` = deployed + non-deployed)."""
+    if what == "deployed_launchers":
+        return system.launchers
+    if what == "non_deployed_launchers":
+        return system.non_deployed_launchers
+    if what == "launchers":
+        return system.launchers + system.non_deployed_launchers
+    if what == "converted_launchers":
+        return system.converted_launchers
+    raise ValueError(f"a system has no '{what}'")
+
+
+def system_term(system: System, rule: Rule) -> float:
+    """One rule's count on one system (unrounded; zero if the rule does not match)."""
+    if not matches(system, rule):
+        return 0.0
+    n = units(system, rule.count)
+    if rule.each == LOADED:
+        return n * system.warheads_per_launcher
+    return n * float(rule.each)
+
+
+def loaded_warheads(system: System) -> int:
+    """Warheads loaded on a system's deployed launchers, rounded to a whole number."""
+    return round_half_up(system.launchers * system.warheads_per_launcher)
+
+
+@dataclass(frozen=True)
+class LimitCount:
+    """A limit counted for one side: total and each system's (or item's) contribution."""
+
+    name: str
+    limit: Limit
+    counted: int
+    by_system: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def headroom(self) -> int:
+        """Limit minus counted: positive is room left, negative is the excess."""
+        return self.limit.limit - self.counted
+
+    @property
+    def compliant(self) -> bool:
+        return self.counted <= self.limit.limit
+
+
+def count_limit(side: Side, name: str, limit: Limit, side_name: str | None = None,
+                drawn: int = 0) -> LimitCount:
+    """Sum a limit's rules over a side's systems and missile-defence layers, plus allowances.
+
+    ``side_name`` selects the framework's allowances for this side (none if not given);
+    ``drawn`` warheads are taken out of the allowances marked ``upload_source`` (in file
+    order, none below zero): used for the totals after upload, where uploaded warheads come
+    out of storage first.
+    """
+    by_system: dict[str, int] = {}
+    system_rules = [r for r in limit.rules if r.count != "interceptors"]
+    for sys_name, system in side.systems.items():
+        if not any(matches(system, r) for r in system_rules):
+            continue
+        by_system[sys_name] = round_half_up(sum(system_term(system, r) for r in system_rules))
+    interceptor_rules = [r for r in limit.rules if r.count == "interceptors"]
+    if interceptor_rules:
+        for def_name, layer in side.defences.items():
+            if not isinstance(layer, MissileDefence):
+                continue
+            key = def_name if def_name not in by_system else f"{def_name} (interceptors)"
+            by_system[key] = round_half_up(sum(layer.interceptors * float(r.each) for r in interceptor_rules))
+    if side_name is not None:
+        for allow_name, allowance in limit.allowances.get(side_name, {}).items():
+            key = allow_name if allow_name not in by_system else f"{allow_name} (allowance)"
+            count = allowance.count
+            if allowance.upload_source and drawn > 0:
+                taken = min(drawn, count)
+                count, drawn = count - taken, drawn - taken
+            by_system[key] = count
+    return LimitCount(name, limit, sum(by_system.values()), by_system)
+
+
+def count_side(side: Side, framework: Framework, side_name: str | None = None,
+               drawn: int = 0) -> dict[str, LimitCount]:
+    """Every limit of a framework counted for one side (``drawn``: see :func:`count_limit`)."""
+    return {name: count_limit(side, name, limit, side_name, drawn) for name, limit in framework.limits.items()}
+
+
+# --------------------------------------------------------------------------- upload
+@dataclass(frozen=True)
+class UploadRow:
+    """Warheads a nuclear system could add by loading every launcher to capacity."""
+
+    system: str
+    deployed_launchers: int
+    non_deployed_launchers: int
+    warheads_per_launcher: float
+    max_warheads_per_launcher: float
+    warheads_now: int
+    capacity: int
+
+    @property
+    def added_warheads(self) -> int:
+        return self.capacity - self.warheads_now
+
+    @property
+    def added_on_deployed(self) -> int:
+        """Added on launchers already deployed (re-loading missiles, loading bombers)."""
+        return round_half_up(self.deployed_launchers * self.max_warheads_per_launcher) - self.warheads_now
+
+    @property
+    def added_on_non_deployed(self) -> int:
+        """Added by loading today's non-deployed launchers (which become deployed)."""
+        return self.added_warheads - self.added_on_deployed
+
+    def to_dict(self) -> dict:
+        return {
+            "system": self.system,
+            "deployed_launchers": self.deployed_launchers,
+            "non_deployed_launchers": self.non_deployed_launchers,
+            "warheads_now": self.warheads_now,
+            "capacity": self.capacity,
+            "added_warheads": self.added_warheads,
+        }
+
+
+def upload_rows(side: Side) -> list[UploadRow]:
+    """Upload potential of each nuclear system: capacity of deployed + non-deployed launchers
+    (``max_warheads_per_launcher`` each) less the warheads loaded now. Test and converted
+    launchers are left out; whether stored warheads exist to fill the capacity is not checked."""
+    rows = []
+    for name, system in side.systems.items():
+        if not system.nuclear:
+            continue
+        total = system.launchers + system.non_deployed_launchers
+        rows.append(UploadRow(
+            system=name,
+            deployed_launchers=system.launchers,
+            non_deployed_launchers=system.non_deployed_launchers,
+            warheads_per_launcher=system.warheads_per_launcher,
+            max_warheads_per_launcher=system.max_warheads_per_launcher,
+            warheads_now=loaded_warheads(system),
+            capacity=round_half_up(total * system.max_warheads_per_launcher),
+        ))
+    return rows
+
+
+def uploaded(side: Side) -> Side:
+    """The side after upload: every non-deployed launcher of a nuclear system deployed and
+    every launcher loaded to capacity (conventional systems and defences unchanged)."""
+    systems: dict[str, System] = {}
+    for name, system in side.systems.items():
+        if system.nuclear:
+            system = system.model_copy(update={
+                "launchers": system.launchers + system.non_deployed_launchers,
+                "non_deployed_launchers": 0,
+                "warheads_per_launcher": system.max_warheads_per_launcher,
+            })
+        systems[name] = system
+    return side.model_copy(update={"systems": systems})
+
+
+def totals(counts: Mapping[str, LimitCount]) -> dict[str, int]:
+    return {name: c.counted for name, c in counts.items()}

@@ -1,0 +1,286 @@
+"""Loading treaty frameworks: bundled names (``new-start``) or the user's own YAML files.
+
+Reading goes through ``scenario.loading`` (size and encoding checks, YAML with a line map),
+so a bad framework file gets the same located errors as a bad scenario:
+``my-framework.yaml:12 limits.warheads.rules.0.categories.1: must be 'icbm_silo', … got 'icbm'``.
+
+A framework file may ``extends: <name or path>`` another one and change only what differs
+(mappings merge, lists and values replace), e.g. a different limit value.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from security_equation.errors import InputError, Problem
+from security_equation.scenario import paths
+from security_equation.scenario.loading import (
+    LineMap,
+    bundled_dir,
+    describe_error,
+    display_name,
+    read_mapping,
+    resolve,
+)
+from security_equation.treaty.schema import Framework
+
+KIND = "frameworks"
+DEFAULT_FRAMEWORK = "new-start"
+
+
+def bundled_frameworks() -> list[str]:
+    """Names of the frameworks shipped with the package."""
+    return sorted(p.stem for p in bundled_dir(KIND).glob("*.yaml"))
+
+
+def resolve_framework(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    """The file of a bundled framework name or a path; errors name the file that is missing."""
+    text = str(name_or_path).strip()
+    if not text:
+        raise InputError.single("empty framework name (give a bundled name or a YAML file)",
+                                path="framework")
+    try:
+        return resolve(text, kind=KIND, relative_to=relative_to)
+    except InputError as exc:
+        problems = []
+        for p in exc.problems:
+            if p.message.startswith("file not found"):
+                problems.append(Problem("framework file not found", p.path, p.file or text, p.line))
+            else:
+                problems.append(p)
+        raise InputError(problems) from None
+
+
+# --------------------------------------------------------------------------- line map
+def _sequence_lines(text: str, shown: str, lines: LineMap) -> None:
+    """Add list items (``limits.x.rules.0``) to a line map built for mapping keys only."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return
+
+    def walk(n: yaml.Node, prefix: tuple[str, ...]) -> None:
+        if isinstance(n, yaml.MappingNode):
+            for key_node, value_node in n.value:
+                walk(value_node, (*prefix, str(key_node.value)))
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                lines.setdefault((*prefix, str(i)), (shown, item.start_mark.line + 1))
+                walk(item, (*prefix, str(i)))
+
+    if node is not None:
+        walk(node, ())
+
+
+def _read(path: Path) -> tuple[dict, LineMap]:
+    data, lines = read_mapping(path)
+    if path.suffix != ".toml":
+        _sequence_lines(path.read_text(encoding="utf-8"), display_name(path), lines)
+    return data, lines
+
+
+def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, LineMap]:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(display_name(p) for p in (*chain, resolved))
+        raise InputError.single(f"frameworks extend each other in a cycle: {cycle}",
+                                file=display_name(path), path="extends")
+    data, lines = _read(path)
+    base_ref = data.pop("extends", None)
+    if base_ref is None:
+        return data, lines
+    shown = display_name(path)
+    line = lines.get(("extends",), (shown, None))[1]
+    if not isinstance(base_ref, str):
+        raise InputError.single("must be the name or path of a base framework", path="extends",
+                                file=shown, line=line)
+    try:
+        base_path = resolve_framework(base_ref, relative_to=path)
+    except InputError as exc:
+        raise InputError([Problem(p.message, "extends", shown, line) for p in exc.problems]) from None
+    base, base_lines = _load_raw(base_path, (*chain, resolved))
+    return paths.deep_merge(base, data), {**base_lines, **lines}
+
+
+# --------------------------------------------------------------------------- errors
+_UNION_TAGS = ("literal[", "function-", "constrained-", "tagged-union[", "lax-or-strict[", "json-or-python[")
+_TYPE_TAGS = frozenset({"float", "int", "str", "bool", "date", "none", "list", "dict"})
+
+
+def _clean(loc: tuple) -> tuple[str, ...]:
+    out = []
+    for part in loc:
+        text = str(part)
+        if text.startswith(_UNION_TAGS) or text in _TYPE_TAGS:
+            continue
+        out.append(text)
+    return tuple(out)
+
+
+def _model_for_keys(loc: tuple[str, ...]) -> type[BaseModel] | None:
+    """Walk a location, skipping the user's own keys (limit, side and allowance names)."""
+    from security_equation.treaty import schema
+
+    steps = list(loc)
+    if not steps:
+        return Framework
+    if steps[0] != "limits":
+        return None
+    if len(steps) == 2:
+        return schema.Limit
+    if len(steps) >= 4 and steps[2] == "rules":
+        return schema.Rule if len(steps) == 4 else None
+    if len(steps) >= 5 and steps[2] == "allowances":
+        return schema.Allowance if len(steps) == 5 else None
+    return None
+
+
+def _locate(loc: tuple[str, ...], lines: LineMap, default_file: str | None) -> tuple[str | None, int | None]:
+    parts = loc
+    while True:
+        if parts in lines:
+            return lines[parts]
+        if not parts:
+            return default_file, None
+        parts = parts[:-1]
+
+
+def _describe(err: dict, data: Mapping) -> str:
+    if err["type"] == "extra_forbidden":
+        key = str(err["loc"][-1])
+        model = _model_for_keys(tuple(err["loc"][:-1]))
+        allowed = sorted(model.model_fields) if model is not None else []
+        allowed = [k for k in allowed if k != "origin"]
+        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        if hint:
+            return f"unknown key '{key}'; did you mean '{hint[0]}'?"
+        return f"unknown key '{key}'" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
+    if err["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return f"must be a date (YYYY-MM-DD), got {err.get('input')!r}"
+    return describe_error(err, data)
+
+
+def problems_from(exc: ValidationError, data: Mapping, lines: LineMap, default_file: str | None) -> list[Problem]:
+    """Located problems from a framework validation error (union alternatives merged)."""
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for err in exc.errors(include_url=False):
+        loc = _clean(tuple(err["loc"]))
+        message = _describe({**err, "loc": loc}, data)
+        if message not in grouped.setdefault(loc, []):
+            grouped[loc].append(message)
+    problems = []
+    for loc, messages in grouped.items():
+        if len(messages) > 1:
+            heads, tails = [], set()
+            for m in messages:
+                head, sep, tail = m.rpartition(", got ")
+                heads.append(head if sep else m)
+                if sep:
+                    tails.add(tail)
+            message = " or ".join(heads) + (f", got {tails.pop()}" if len(tails) == 1 else "")
+        else:
+            message = messages[0]
+        file, line = _locate(loc, lines, default_file)
+        problems.append(Problem(message, ".".join(loc), file, line))
+    return problems
+
+
+# --------------------------------------------------------------------------- loading
+def _validate(data: dict, lines: LineMap, shown: str) -> Framework:
+    data = copy.deepcopy(data)
+    try:
+        return Framework.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, data, lines, shown)) from None
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Framework:
+    p = Path(path)
+    data, lines = _load_raw(p)
+    shown = display_name(p)
+    data.setdefault("name", p.stem)
+    data["origin"] = shown
+    return _validate(data, lines, shown)
+
+
+def load_framework(name_or_path: str | Path, relative_to: Path | None = None) -> Framework:
+    """A validated framework from a bundled name or a file path.
+
+    Bad input raises ``InputError`` listing every problem with file, line and dotted path.
+    """
+    path = resolve_framework(name_or_path, relative_to=relative_to)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise InputError.single(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def framework_from_text(text: str, shown: str = "<upload>") -> Framework:
+    """Validate framework text (e.g. an upload); ``extends`` may name a bundled framework only."""
+    from security_equation.scenario.loading import parse_text
+
+    data, lines = parse_text(text, shown)
+    _sequence_lines(text, shown, lines)
+    base_ref = data.pop("extends", None)
+    if base_ref is not None:
+        if not isinstance(base_ref, str) or "/" in base_ref or "\\" in base_ref:
+            raise InputError.single("uploads may only extend a bundled framework by name",
+                                    path="extends", file=shown)
+        base, base_lines = _load_raw(resolve_framework(base_ref))
+        data = paths.deep_merge(base, data)
+        lines = {**base_lines, **lines}
+    data.setdefault("name", "uploaded")
+    data["origin"] = shown
+    return _validate(data, lines, shown)
+
+
+def with_limits(framework: Framework, values: Mapping[str, Any], *, file: str = "--limit") -> Framework:
+    """A copy of ``framework`` with some limit values changed (``{"all_warheads": 3500}``)."""
+    problems = []
+    updated = dict(framework.limits)
+    for name, value in values.items():
+        if name not in framework.limits:
+            known = ", ".join(framework.limits)
+            hint = difflib.get_close_matches(name, list(framework.limits), n=1)
+            problems.append(Problem(
+                f"framework '{framework.name}' has no limit '{name}'"
+                + (f"; did you mean '{hint[0]}'?" if hint else f" (limits: {known})"), name, file))
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or value < 0:
+            problems.append(Problem(f"must be a whole number >= 0, got {value!r}", name, file))
+            continue
+        limit = framework.limits[name]
+        note = f"set by {file}: {limit.label} {int(value):,} instead of {limit.limit:,}"
+        updated[name] = limit.model_copy(update={"limit": int(value), "source": f"assumption: {note}"})
+    if problems:
+        raise InputError(problems)
+    return framework.model_copy(update={"limits": updated})
+
+
+def parse_limit_values(assignments: list[str] | None) -> dict[str, Any]:
+    """``["all_warheads=3500"]`` -> ``{"all_warheads": 3500}`` (values read as YAML numbers)."""
+    out: dict[str, Any] = {}
+    problems = []
+    for item in assignments or []:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(Problem(f"expected NAME=VALUE, got '{item}'", file="--limit"))
+            continue
+        try:
+            out[key] = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            problems.append(Problem(f"cannot read value '{raw}'", key, "--limit"))
+    if problems:
+        raise InputError(problems)
+    return out

@@ -1,0 +1,147 @@
+"""The data model of a treaty framework: named limits, each a sum of counting rules.
+
+A framework file (YAML, bundled in ``data/frameworks`` or the user's own) looks like::
+
+    name: new-start
+    title: New START (2010) central limits
+    limits:
+      deployed_launchers:
+        label: Deployed ICBMs, deployed SLBMs and deployed heavy bombers
+        unit: launchers
+        limit: 700
+        source: SD2; CRS1
+        rules:
+          - categories: [icbm_silo, icbm_mobile, slbm]
+            count: deployed_launchers        # what is counted on each matching system
+            each: 1                          # how many per unit counted
+
+Models are strict and frozen like the scenario's: an unknown key is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from security_equation.scenario.schema import Category
+
+NonNegative = Annotated[float, Field(ge=0.0)]
+
+#: What a rule counts on each matching system (or, for ``interceptors``, each missile-defence layer).
+CountWhat = Literal[
+    "deployed_launchers",  # System.launchers: missiles in launchers, deployed bombers
+    "non_deployed_launchers",  # System.non_deployed_launchers: empty launchers, non-deployed bombers
+    "launchers",  # deployed + non-deployed (never test or converted ones)
+    "converted_launchers",  # System.converted_launchers: converted to non-nuclear roles
+    "interceptors",  # MissileDefence.interceptors of the side's missile-defence layers
+]
+COUNT_WHAT: tuple[str, ...] = CountWhat.__args__  # type: ignore[attr-defined]
+
+#: ``each: loaded_warheads`` counts the warheads actually loaded (average per launcher).
+LOADED = "loaded_warheads"
+
+
+class Strict(BaseModel):
+    """Base of every framework model: unknown keys are errors and objects are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Rule(Strict):
+    """One term of a limit: which systems match, what is counted on them and how many each.
+
+    A selector left out (``null``) matches any value. Test launchers are never counted:
+    there is nothing to count them with.
+    """
+
+    categories: list[Category] | None = Field(
+        None, min_length=1, description="System categories that match (required unless counting interceptors)."
+    )
+    nuclear: bool | None = Field(None, description="Only nuclear (true) or only conventional (false) systems.")
+    ballistic: bool | None = None
+    heavy_bomber: bool | None = None
+    newstart_accountable: bool | None = Field(
+        None, description="Only systems whose scenario flag newstart_accountable has this value."
+    )
+    count: CountWhat
+    each: NonNegative | Literal["loaded_warheads"] = Field(
+        1.0,
+        description="How many are counted per unit: a number (1 per launcher, 1 per bomber, 1 per"
+        " interceptor) or 'loaded_warheads' (the average warheads loaded per deployed launcher).",
+    )
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rule:
+        if self.count == "interceptors":
+            given = [k for k in ("categories", "nuclear", "ballistic", "heavy_bomber", "newstart_accountable")
+                     if getattr(self, k) is not None]
+            if given:
+                raise ValueError(
+                    f"a rule counting interceptors selects missile-defence layers, not systems:"
+                    f" remove {', '.join(given)}"
+                )
+        elif self.categories is None:
+            raise ValueError("give the system categories this rule counts, e.g. categories: [icbm_silo, slbm]")
+        if self.each == LOADED and self.count != "deployed_launchers":
+            raise ValueError(
+                "each: loaded_warheads only applies to count: deployed_launchers"
+                " (non-deployed and converted launchers carry no warheads)"
+            )
+        return self
+
+
+class Allowance(Strict):
+    """A fixed count for one side, outside the scenario's systems (e.g. stored warheads)."""
+
+    label: str
+    count: Annotated[int, Field(ge=0)]
+    source: str = Field(description="Source id(s) or 'assumption: reason'.")
+    upload_source: bool = Field(
+        False,
+        description="Stored warheads that an upload draws on first: in the totals after upload this"
+        " count shrinks by the warheads added (not below zero) instead of the warheads being new.",
+    )
+
+
+class Limit(Strict):
+    """A named limit: the sum of its rules over a side's systems (plus allowances) ≤ limit."""
+
+    label: str
+    unit: str = Field(description="What is counted, plural: launchers, warheads, interceptors, items.")
+    limit: Annotated[int, Field(ge=0)]
+    source: str = Field(description="Source id(s) of the limit value, or 'assumption: reason'.")
+    article: str | None = None
+    description: str = ""
+    rules: list[Rule] = Field(min_length=1)
+    allowances: dict[str, dict[str, Allowance]] = Field(
+        default_factory=dict,
+        description="Side name -> named fixed counts added to that side's total (not scaled by the scenario).",
+    )
+
+
+class Framework(Strict):
+    """A treaty framework: limits that apply to each side alike."""
+
+    name: str
+    title: str
+    description: str = ""
+    status: Literal["treaty", "proposal", "user"] = "user"
+    binding_from: Annotated[dt.date, Field(strict=False)] | None = Field(
+        None, description="Date from which the limits bind (YYYY-MM-DD)."
+    )
+    expires: Annotated[dt.date, Field(strict=False)] | None = Field(
+        None, description="Date the framework lapsed or lapses (YYYY-MM-DD)."
+    )
+    assumptions: list[str] = Field(default_factory=list, description="Assumptions behind the counting.")
+    sources: dict[str, str] = Field(default_factory=dict, description="Source ids cited: id -> what for.")
+    limits: dict[str, Limit] = Field(min_length=1)
+    origin: str | None = Field(None, description="File the framework came from.")
+
+    @model_validator(mode="after")
+    def _dates(self) -> Framework:
+        if self.binding_from and self.expires and self.expires <= self.binding_from:
+            raise ValueError(f"expires ({self.expires}) must be after binding_from ({self.binding_from})")
+        return self
