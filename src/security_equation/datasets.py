@@ -205,7 +205,8 @@ def get(name: str) -> Dataset:
     if key in DATASETS:
         return DATASETS[key]
     for dataset in DATASETS.values():  # accept the file name too
-        if key in (dataset.file.lower(), dataset.file.lower().removesuffix(".csv").replace("_", "-")):
+        stem = dataset.file.lower().removesuffix(".csv")
+        if name.strip().lower() in (dataset.file.lower(), stem) or key == stem.replace("_", "-"):
             return dataset
     hint = difflib.get_close_matches(key, names(), n=1, cutoff=0.5)
     extra = f"; did you mean '{hint[0]}'?" if hint else ""
