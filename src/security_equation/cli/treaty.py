@@ -1,5 +1,374 @@
-"""`seceq treaty`: treaty accounting (filled in by the treaty work)."""
+"""`seceq treaty`: treaty accounting under a framework.
 
+- ``seceq treaty [SCENARIO] [--framework NAME|PATH] [--limit NAME=N] [-o OVERRIDE] [-s PATH=VALUE]
+  [--format table|json]`` counts a scenario (default: the bundled one) under a framework
+  (default: the scenario's own). It is short for ``seceq treaty check [SCENARIO] …``.
+- ``seceq treaty history [--format table|json] [-o plot.png|plot.svg]``: the official New START
+  aggregates 2011–2023 against the limits in force on each date.
+- ``seceq treaty frameworks``: the bundled frameworks.
+
+Thin layer: load → ``treaty.assess`` / ``treaty.history`` → Rich tables or JSON.
+Bad input raises ``InputError`` (exit code 2 via ``cli.main``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import click
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from typer.core import TyperGroup
 
-app = typer.Typer(no_args_is_help=True)
+from security_equation.cli.common import (
+    DEFAULT_SCENARIO,
+    FormatOpt,
+    OutputFormat,
+    OverrideOpt,
+    ScenarioArg,
+    SetOpt,
+    console,
+    err_console,
+    fmt,
+    load,
+    print_json,
+)
+
+DEFAULT_COMMAND = "check"
+
+
+class DefaultCommandGroup(TyperGroup):
+    """A group whose first argument is either a subcommand or the default command's input.
+
+    ``seceq treaty history`` runs ``history``; anything else (``seceq treaty``,
+    ``seceq treaty my.yaml --format json``, ``seceq treaty --framework all-warheads-cap``)
+    runs ``check`` with those arguments. Only ``--help`` stays with the group.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return ["[SCENARIO] [OPTIONS]", "|", "COMMAND [ARGS]..."]
+
+
+app = typer.Typer(
+    cls=DefaultCommandGroup,
+    no_args_is_help=False,
+    epilog="`seceq treaty [SCENARIO] [OPTIONS]` is short for `seceq treaty check [SCENARIO] [OPTIONS]`;"
+    " see `seceq treaty check --help`.",
+    help="Treaty accounting: `seceq treaty [SCENARIO]` counts a scenario under a framework"
+    " (short for `seceq treaty check`); `seceq treaty history` shows New START 2011–2023.",
+)
+
+FrameworkOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--framework",
+        "-F",
+        help="Framework: a bundled name (see `seceq treaty frameworks`)"
+        " or a YAML file. Default: the scenario's own `framework`.",
+    ),
+]
+LimitOpt = Annotated[
+    list[str] | None,
+    typer.Option("--limit", "-l", help="Change a limit value, e.g. all_warheads=3500 (repeatable)."),
+]
+
+
+# --------------------------------------------------------------------------- presenting
+def _yes(ok: bool) -> str:
+    return "[green]yes[/green]" if ok else "[bold red]NO[/bold red]"
+
+
+def _headroom(value: int) -> str:
+    return f"{value:,} left" if value >= 0 else f"[bold red]{-value:,} over[/bold red]"
+
+
+def limits_table(data: dict) -> Table:
+    fw = data["framework"]
+    table = Table(title=f"Limits under {escape(fw['title'])} ({escape(fw['name'])})", title_justify="left")
+    for col in ("side", "limit", "counted", "limit value", "headroom / excess", "compliant"):
+        table.add_column(col, justify="left" if col in ("side", "limit") else "right")
+    for side in data["sides"].values():
+        for i, lim in enumerate(side["limits"]):
+            table.add_row(
+                escape(side["label"]) if i == 0 else "",
+                escape(lim["label"]),
+                f"{lim['counted']:,} {escape(lim['unit'])}",
+                f"{lim['limit']:,}",
+                _headroom(lim["headroom"]),
+                _yes(lim["compliant"]),
+                end_section=i == len(side["limits"]) - 1,
+            )
+    return table
+
+
+def contributions_table(side_name: str, side: dict) -> Table:
+    """Systems (rows) × limits (columns): each system's contribution to each count."""
+    table = Table(
+        title=f"{escape(side['label'])} ({escape(side_name)}) — counted by system", title_justify="left"
+    )
+    table.add_column("system / item")
+    for lim in side["limits"]:
+        table.add_column(f"{escape(lim['name'])}\n({escape(lim['unit'])})", justify="right")
+    names: list[str] = []
+    for lim in side["limits"]:
+        names += [n for n in lim["by_system"] if n not in names]
+    for name in names:
+        cells = [fmt(lim["by_system"][name]) if name in lim["by_system"] else "·" for lim in side["limits"]]
+        table.add_row(escape(name), *cells)
+    table.add_row("total", *(fmt(lim["counted"]) for lim in side["limits"]), style="bold", end_section=True)
+    table.add_row("limit", *(fmt(lim["limit"]) for lim in side["limits"]))
+    return table
+
+
+def upload_table(side_name: str, side_assessment) -> Table:
+    """Warheads addable on existing launchers up to capacity, split by deployed/non-deployed."""
+    table = Table(
+        title=f"{escape(side_assessment.label)} ({escape(side_name)}) — upload potential"
+        " (nuclear systems, every launcher loaded to capacity)",
+        title_justify="left",
+    )
+    for col in (
+        "system",
+        "deployed launchers",
+        "non-deployed",
+        "warheads now",
+        "max/launcher",
+        "capacity",
+        "+ on deployed",
+        "+ on non-deployed",
+        "+ total",
+    ):
+        table.add_column(col, justify="left" if col == "system" else "right")
+    sums = dict.fromkeys(("dep", "non", "now", "cap", "a_dep", "a_non", "add"), 0)
+    for r in side_assessment.upload:
+        table.add_row(
+            escape(r.system),
+            fmt(r.deployed_launchers),
+            fmt(r.non_deployed_launchers),
+            fmt(r.warheads_now),
+            fmt(r.max_warheads_per_launcher, 0 if float(r.max_warheads_per_launcher).is_integer() else 2),
+            fmt(r.capacity),
+            fmt(r.added_on_deployed),
+            fmt(r.added_on_non_deployed),
+            fmt(r.added_warheads),
+        )
+        for key, value in (
+            ("dep", r.deployed_launchers),
+            ("non", r.non_deployed_launchers),
+            ("now", r.warheads_now),
+            ("cap", r.capacity),
+            ("a_dep", r.added_on_deployed),
+            ("a_non", r.added_on_non_deployed),
+            ("add", r.added_warheads),
+        ):
+            sums[key] += value
+    table.add_row(
+        "total",
+        fmt(sums["dep"]),
+        fmt(sums["non"]),
+        fmt(sums["now"]),
+        "",
+        fmt(sums["cap"]),
+        fmt(sums["a_dep"]),
+        fmt(sums["a_non"]),
+        fmt(sums["add"]),
+        style="bold",
+    )
+    return table
+
+
+def after_upload_table(data: dict) -> Table:
+    table = Table(
+        title="Counts after upload (non-deployed launchers deployed, all loaded to capacity)",
+        title_justify="left",
+    )
+    for col in ("side", "limit", "now", "after upload", "limit value", "compliant after upload"):
+        table.add_column(col, justify="left" if col in ("side", "limit") else "right")
+    for side in data["sides"].values():
+        after = side["upload"]["totals_after_upload"]
+        for i, lim in enumerate(side["limits"]):
+            value = after[lim["name"]]
+            table.add_row(
+                escape(side["label"]) if i == 0 else "",
+                escape(lim["name"]),
+                fmt(lim["counted"]),
+                fmt(value),
+                fmt(lim["limit"]),
+                _yes(value <= lim["limit"]),
+                end_section=i == len(side["limits"]) - 1,
+            )
+    return table
+
+
+def render_treaty(assessment, console: Console) -> None:
+    """Print a :class:`~security_equation.treaty.TreatyAssessment` as Rich tables."""
+    data = assessment.to_dict()
+    fw = data["framework"]
+    console.print(
+        f"[bold]Treaty framework[/bold] {escape(fw['title'])} [dim]({escape(fw['name'])};"
+        f" {escape(str(fw['origin']))})[/dim]"
+    )
+    if fw["description"]:
+        console.print(escape(fw["description"]), style="dim")
+    verdict = []
+    for side in data["sides"].values():
+        over = [f"{lim['name']} by {-lim['headroom']:,}" for lim in side["limits"] if not lim["compliant"]]
+        if over:
+            verdict.append(f"{side['label']} exceeds {', '.join(over)}")
+    console.print(
+        "[bold]Compliant (both sides):[/bold] "
+        + (
+            "[green]yes[/green]"
+            if data["compliant"]
+            else "[bold red]no[/bold red] — " + escape("; ".join(verdict))
+        )
+    )
+    console.print(limits_table(data))
+    for name, side in data["sides"].items():
+        console.print(contributions_table(name, side))
+    for name, side in assessment.sides.items():
+        console.print(upload_table(name, side))
+    console.print(after_upload_table(data))
+    if fw["assumptions"]:
+        console.print(f"[bold]Framework assumptions ({len(fw['assumptions'])})[/bold]")
+        for text in fw["assumptions"]:
+            console.print(f"  • {escape(text)}", highlight=False)
+
+
+# --------------------------------------------------------------------------- commands
+@app.command(DEFAULT_COMMAND)
+def check(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    framework: FrameworkOpt = None,
+    limit: LimitOpt = None,
+    override: OverrideOpt = None,
+    set_: SetOpt = None,
+    output_format: FormatOpt = OutputFormat.table,
+) -> None:
+    """Count a scenario under a treaty framework: totals, headroom, contributions, upload potential.
+
+    `seceq treaty [SCENARIO] …` is short for this command.
+    """
+    from security_equation.treaty import assess
+    from security_equation.treaty.frameworks import parse_limit_values
+
+    limits = parse_limit_values(limit)
+    result = assess(load(scenario, override, set_), framework, limits=limits or None)
+    if output_format is OutputFormat.json:
+        print_json(result.to_dict())
+    else:
+        render_treaty(result, console)
+
+
+def history_table(summary: dict) -> Table:
+    limits = summary["limits"]
+    table = Table(
+        title=f"New START aggregates declared by each side vs the central limits"
+        f" (binding from {summary['binding_from']})",
+        title_justify="left",
+    )
+    table.add_column("data as of")
+    table.add_column("side")
+    for col, info in limits.items():
+        table.add_column(f"{col.replace('_', ' ')}\n(limit {info['limit']:,})", justify="right")
+    table.add_column("status")
+    table.add_column("data")
+    previous = None
+    for row in summary["rows"]:
+        cells = []
+        for col in limits:
+            value = row[col]
+            if value is None:
+                cells.append("[dim]—[/dim]")
+            elif row[f"{col}_above_limit"]:
+                mark = "*" if row[f"{col}_status"] == "not yet binding" else ""
+                cells.append(f"[bold]{value:,}{mark}[/bold]" if mark else f"[bold red]{value:,}[/bold red]")
+            else:
+                cells.append(f"{value:,}")
+        status = row["status"]
+        style = {"compliant": "green", "exceeds limit": "bold red"}.get(status, "dim")
+        table.add_row(
+            row["as_of"] if row["as_of"] != previous else "",
+            {"US": "United States", "RU": "Russia"}.get(row["side"], row["side"]),
+            *cells,
+            f"[{style}]{status}[/{style}]",
+            "inferred" if row["tag"] == "inferred" else row["tag"],
+            end_section=False,
+        )
+        previous = row["as_of"]
+    return table
+
+
+@app.command()
+def history(
+    output_format: FormatOpt = OutputFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Also draw the figure to this file (.png or .svg).", dir_okay=False
+        ),
+    ] = None,
+) -> None:
+    """The official New START aggregates 2011–2023 against the limits in force on each date."""
+    from security_equation.treaty import history as hist
+
+    summary = hist.summary()
+    if output is not None:
+        from security_equation.report.history_plot import plot_history
+
+        plot_history(output)
+    if output_format is OutputFormat.json:
+        print_json(summary)
+    else:
+        console.print(history_table(summary))
+        console.print(
+            "[dim]* above the limit before 5 Feb 2018, when the limits did not yet bind"
+            " (not a violation). — no figure found. 'inferred': derived from published figures"
+            " (see the note in data/newstart_aggregates.csv).[/dim]"
+        )
+    if output is not None:
+        (err_console if output_format is OutputFormat.json else console).print(
+            f"wrote {output}", highlight=False
+        )
+
+
+@app.command()
+def frameworks(output_format: FormatOpt = OutputFormat.table) -> None:
+    """List the bundled treaty frameworks and their limits."""
+    from security_equation.treaty.frameworks import bundled_frameworks, load_framework
+
+    rows = []
+    for name in bundled_frameworks():
+        fw = load_framework(name)
+        rows.append(
+            {
+                "name": fw.name,
+                "title": fw.title,
+                "status": fw.status,
+                "limits": {k: v.limit for k, v in fw.limits.items()},
+            }
+        )
+    if output_format is OutputFormat.json:
+        print_json(rows)
+        return
+    table = Table(
+        title="Bundled treaty frameworks (use with --framework; or give a YAML file)", title_justify="left"
+    )
+    for col in ("name", "title", "status", "limits"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(
+            row["name"],
+            escape(row["title"]),
+            row["status"],
+            ", ".join(f"{k} {v:,}" for k, v in row["limits"].items()),
+        )
+    console.print(table)

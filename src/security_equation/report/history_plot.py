@@ -32,19 +32,29 @@ SIDE_STYLES = {
     "RU": {"label": "Russia", "color": "0.4", "linestyle": "--", "marker": "s"},
 }
 PANELS = {
-    "deployed_launchers": ("(a) Deployed ICBMs, SLBMs and heavy bombers",
-                           "Deployed launchers\n(number of missiles and bombers)"),
-    "deployed_warheads": ("(b) Warheads on deployed ICBMs and SLBMs + 1 per deployed heavy bomber",
-                          "Counted warheads\n(number of warheads)"),
-    "total_launchers": ("(c) Deployed and non-deployed launchers and heavy bombers",
-                        "All launchers\n(number of launchers and bombers)"),
+    "deployed_launchers": (
+        "(a) Deployed ICBMs, SLBMs and heavy bombers",
+        "Deployed launchers\n(number of missiles and bombers)",
+    ),
+    "deployed_warheads": (
+        "(b) Warheads on deployed ICBMs and SLBMs + 1 per deployed heavy bomber",
+        "Counted warheads\n(number of warheads)",
+    ),
+    "total_launchers": (
+        "(c) Deployed and non-deployed launchers and heavy bombers",
+        "All launchers\n(number of launchers and bombers)",
+    ),
 }
-TITLE = ("New START: strategic forces declared by the United States and Russia, 2011–2023,\n"
-         "against the treaty's three central limits")
-FOOTNOTE = ("Data: official New START aggregates exchanged by the two sides (US State Department fact "
-            "sheets, Russian MFA; some via press reports).\nHollow markers: value inferred from "
-            "published figures. Gaps: no figure found. Russia provided no data for 1 Mar 2023.\n"
-            "The limits bound from 5 Feb 2018; figures above a limit before then were not violations.")
+TITLE = (
+    "New START: strategic forces declared by the United States and Russia, 2011–2023,\n"
+    "against the treaty's three central limits"
+)
+FOOTNOTE = (
+    "Data: official New START aggregates exchanged by the two sides (US State Department fact "
+    "sheets, Russian MFA; some via press reports).\nHollow markers: value inferred from "
+    "published figures. Gaps: no figure found. Russia provided no data for 1 Mar 2023.\n"
+    "The limits bound from 5 Feb 2018; figures above a limit before then were not violations."
+)
 
 
 def _binding_date() -> pd.Timestamp | None:
@@ -59,12 +69,17 @@ def _inferred_mask(df: pd.DataFrame, column: str) -> pd.Series:
     return inferred & named
 
 
-def draw_limit_panel(ax: Axes, column: str, data: pd.DataFrame | None = None, *,
-                     show_legend: bool = True, show_xlabel: bool = True) -> Axes:
+def draw_limit_panel(
+    ax: Axes,
+    column: str,
+    data: pd.DataFrame | None = None,
+    *,
+    show_legend: bool = True,
+    show_xlabel: bool = True,
+) -> Axes:
     """One limit: both sides' declared figures over time, the limit line and the binding date."""
     if column not in PANELS:
-        raise InputError.single(f"no New START limit '{column}' (limits: {', '.join(PANELS)})",
-                                path="limit")
+        raise InputError.single(f"no New START limit '{column}' (limits: {', '.join(PANELS)})", path="limit")
     df = history.aggregates() if data is None else data
     limit = history.limits()[column]
     binding = _binding_date()
@@ -81,8 +96,16 @@ def draw_limit_panel(ax: Axes, column: str, data: pd.DataFrame | None = None, *,
         ax.hlines(limit, binding, end, colors="black", linestyles="-", linewidth=2.2, zorder=2)
     else:
         ax.hlines(limit, start, end, colors="black", linestyles="-", linewidth=2.2, zorder=2)
-    ax.annotate(f"limit {limit:,}", xy=(end, limit), xytext=(-4, 4), textcoords="offset points",
-                ha="right", va="bottom", fontsize=9, fontweight="bold")
+    ax.annotate(
+        f"limit {limit:,}",
+        xy=(end, limit),
+        xytext=(-4, 4),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=9,
+        fontweight="bold",
+    )
 
     for side, style in SIDE_STYLES.items():
         rows = df[df["side"] == side].dropna(subset=[column])
@@ -90,14 +113,37 @@ def draw_limit_panel(ax: Axes, column: str, data: pd.DataFrame | None = None, *,
             continue
         x = rows["as_of"]
         y = rows[column].astype(float)
-        ax.plot(x, y, color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
-                label=style["label"], zorder=3)
+        ax.plot(
+            x,
+            y,
+            color=style["color"],
+            linestyle=style["linestyle"],
+            linewidth=1.6,
+            label=style["label"],
+            zorder=3,
+        )
         hollow = _inferred_mask(rows, column)
-        ax.plot(x[~hollow], y[~hollow], linestyle="none", marker=style["marker"], markersize=5,
-                color=style["color"], zorder=4)
+        ax.plot(
+            x[~hollow],
+            y[~hollow],
+            linestyle="none",
+            marker=style["marker"],
+            markersize=5,
+            color=style["color"],
+            zorder=4,
+        )
         if hollow.any():
-            ax.plot(x[hollow], y[hollow], linestyle="none", marker=style["marker"], markersize=6,
-                    markerfacecolor="white", markeredgecolor=style["color"], markeredgewidth=1.4, zorder=5)
+            ax.plot(
+                x[hollow],
+                y[hollow],
+                linestyle="none",
+                marker=style["marker"],
+                markersize=6,
+                markerfacecolor="white",
+                markeredgecolor=style["color"],
+                markeredgewidth=1.4,
+                zorder=5,
+            )
 
     values = df[column].dropna().astype(float)
     top = max(float(values.max()) if len(values) else limit, limit)
@@ -106,11 +152,27 @@ def draw_limit_panel(ax: Axes, column: str, data: pd.DataFrame | None = None, *,
     ax.set_ylim(max(0.0, bottom - 2 * pad), top + 1.6 * pad)
     ax.set_xlim(start, end)
     if binding is not None:
-        ax.annotate("limits not yet binding", xy=(start, top + 1.6 * pad), xytext=(6, -4),
-                    textcoords="offset points", ha="left", va="top", fontsize=8, style="italic",
-                    color="0.25")
-        ax.annotate(f"limits bind from {binding.day} {binding:%b %Y}", xy=(binding, top + 1.6 * pad), xytext=(4, -4),
-                    textcoords="offset points", ha="left", va="top", fontsize=8, color="black")
+        ax.annotate(
+            "limits not yet binding",
+            xy=(start, top + 1.6 * pad),
+            xytext=(6, -4),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=8,
+            style="italic",
+            color="0.25",
+        )
+        ax.annotate(
+            f"limits bind from {binding.day} {binding:%b %Y}",
+            xy=(binding, top + 1.6 * pad),
+            xytext=(4, -4),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=8,
+            color="black",
+        )
     ax.set_title(title, loc="left", fontsize=10)
     ax.set_ylabel(ylabel, fontsize=9)
     if show_xlabel:
@@ -120,21 +182,47 @@ def draw_limit_panel(ax: Axes, column: str, data: pd.DataFrame | None = None, *,
     ax.tick_params(labelsize=8)
     if show_legend:
         # Top right lies above the limit after 2018, where no declared figure comes close.
-        ax.legend(handles=legend_handles(), fontsize=8, loc="upper right", bbox_to_anchor=(1.0, 0.93),
-                  ncol=2, framealpha=0.95)
+        ax.legend(
+            handles=legend_handles(),
+            fontsize=8,
+            loc="upper right",
+            bbox_to_anchor=(1.0, 0.93),
+            ncol=2,
+            framealpha=0.95,
+        )
     return ax
 
 
 def legend_handles() -> list:
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], color=s["color"], linestyle=s["linestyle"], marker=s["marker"],
-                      markersize=5, label=s["label"]) for s in SIDE_STYLES.values()]
-    handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                          markeredgecolor="black", label="inferred value"))
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=s["color"],
+            linestyle=s["linestyle"],
+            marker=s["marker"],
+            markersize=5,
+            label=s["label"],
+        )
+        for s in SIDE_STYLES.values()
+    ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markerfacecolor="white",
+            markeredgecolor="black",
+            label="inferred value",
+        )
+    )
     handles.append(Line2D([], [], color="black", linewidth=2.2, label="treaty limit (binding)"))
-    handles.append(Line2D([], [], color="black", linestyle=":", linewidth=1.2,
-                          label="limit, not yet binding"))
+    handles.append(
+        Line2D([], [], color="black", linestyle=":", linewidth=1.2, label="limit, not yet binding")
+    )
     return handles
 
 
@@ -156,8 +244,9 @@ def save(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise InputError.single(f"plot files must end in {' or '.join(FORMATS)}, got '{path.name}'",
-                                file=str(path))
+        raise InputError.single(
+            f"plot files must end in {' or '.join(FORMATS)}, got '{path.name}'", file=str(path)
+        )
     if not path.parent.exists():
         raise InputError.single("directory does not exist", file=str(path.parent))
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -170,8 +259,9 @@ def save(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
     return path
 
 
-def plot_history(path_or_ax: str | Path | Axes | Sequence[Axes] | Figure | None = None, *,
-                 limit: str = "deployed_warheads") -> Figure:
+def plot_history(
+    path_or_ax: str | Path | Axes | Sequence[Axes] | Figure | None = None, *, limit: str = "deployed_warheads"
+) -> Figure:
     """Plot the New START aggregates against the limits and return the figure.
 
     ``path_or_ax``: a ``.png``/``.svg`` path (the three-panel figure is saved there), a
@@ -183,8 +273,12 @@ def plot_history(path_or_ax: str | Path | Axes | Sequence[Axes] | Figure | None 
         return path_or_ax.figure
     if isinstance(path_or_ax, Figure):
         return history_figure(path_or_ax)
-    if isinstance(path_or_ax, Sequence) and not isinstance(path_or_ax, str) and path_or_ax and \
-            all(isinstance(a, Axes) for a in path_or_ax):
+    if (
+        isinstance(path_or_ax, Sequence)
+        and not isinstance(path_or_ax, str)
+        and path_or_ax
+        and all(isinstance(a, Axes) for a in path_or_ax)
+    ):
         if len(path_or_ax) != len(history.LIMIT_COLUMNS):
             raise ValueError(f"give {len(history.LIMIT_COLUMNS)} axes, one per limit")
         data = history.aggregates()

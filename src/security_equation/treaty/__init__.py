@@ -17,6 +17,14 @@ from security_equation.treaty.frameworks import (
 from security_equation.treaty.schema import Framework, Limit, Rule
 
 __all__ = [
-    "DEFAULT_FRAMEWORK", "Framework", "Limit", "Rule", "SideAssessment", "TreatyAssessment", "assess",
-    "bundled_frameworks", "framework_from_text", "load_framework",
+    "DEFAULT_FRAMEWORK",
+    "Framework",
+    "Limit",
+    "Rule",
+    "SideAssessment",
+    "TreatyAssessment",
+    "assess",
+    "bundled_frameworks",
+    "framework_from_text",
+    "load_framework",
 ]

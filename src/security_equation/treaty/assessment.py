@@ -125,13 +125,17 @@ def resolve_for(scenario: Scenario, framework: str | Path | Framework | None) ->
         return load_framework(scenario.framework, relative_to=_scenario_dir(scenario))
     except InputError as exc:
         # Point at the scenario's `framework:` field for a name that cannot be resolved.
-        raise InputError([
-            p if p.file else Problem(p.message, "framework", scenario.origin, p.line) for p in exc.problems
-        ]) from None
+        raise InputError(
+            [p if p.file else Problem(p.message, "framework", scenario.origin, p.line) for p in exc.problems]
+        ) from None
 
 
-def assess(scenario: Scenario, framework: str | Path | Framework | None = None, *,
-           limits: Mapping[str, Any] | None = None) -> TreatyAssessment:
+def assess(
+    scenario: Scenario,
+    framework: str | Path | Framework | None = None,
+    *,
+    limits: Mapping[str, Any] | None = None,
+) -> TreatyAssessment:
     """Count a scenario's forces under a treaty framework.
 
     ``framework``: a bundled name (``new-start``, ``all-warheads-cap``, ``security-equation``),

@@ -88,8 +88,9 @@ class LimitCount:
         return self.counted <= self.limit.limit
 
 
-def count_limit(side: Side, name: str, limit: Limit, side_name: str | None = None,
-                drawn: int = 0) -> LimitCount:
+def count_limit(
+    side: Side, name: str, limit: Limit, side_name: str | None = None, drawn: int = 0
+) -> LimitCount:
     """Sum a limit's rules over a side's systems and missile-defence layers, plus allowances.
 
     ``side_name`` selects the framework's allowances for this side (none if not given);
@@ -121,10 +122,13 @@ def count_limit(side: Side, name: str, limit: Limit, side_name: str | None = Non
     return LimitCount(name, limit, sum(by_system.values()), by_system)
 
 
-def count_side(side: Side, framework: Framework, side_name: str | None = None,
-               drawn: int = 0) -> dict[str, LimitCount]:
+def count_side(
+    side: Side, framework: Framework, side_name: str | None = None, drawn: int = 0
+) -> dict[str, LimitCount]:
     """Every limit of a framework counted for one side (``drawn``: see :func:`count_limit`)."""
-    return {name: count_limit(side, name, limit, side_name, drawn) for name, limit in framework.limits.items()}
+    return {
+        name: count_limit(side, name, limit, side_name, drawn) for name, limit in framework.limits.items()
+    }
 
 
 # --------------------------------------------------------------------------- upload
@@ -174,15 +178,17 @@ def upload_rows(side: Side) -> list[UploadRow]:
         if not system.nuclear:
             continue
         total = system.launchers + system.non_deployed_launchers
-        rows.append(UploadRow(
-            system=name,
-            deployed_launchers=system.launchers,
-            non_deployed_launchers=system.non_deployed_launchers,
-            warheads_per_launcher=system.warheads_per_launcher,
-            max_warheads_per_launcher=system.max_warheads_per_launcher,
-            warheads_now=loaded_warheads(system),
-            capacity=round_half_up(total * system.max_warheads_per_launcher),
-        ))
+        rows.append(
+            UploadRow(
+                system=name,
+                deployed_launchers=system.launchers,
+                non_deployed_launchers=system.non_deployed_launchers,
+                warheads_per_launcher=system.warheads_per_launcher,
+                max_warheads_per_launcher=system.max_warheads_per_launcher,
+                warheads_now=loaded_warheads(system),
+                capacity=round_half_up(total * system.max_warheads_per_launcher),
+            )
+        )
     return rows
 
 
@@ -192,11 +198,13 @@ def uploaded(side: Side) -> Side:
     systems: dict[str, System] = {}
     for name, system in side.systems.items():
         if system.nuclear:
-            system = system.model_copy(update={
-                "launchers": system.launchers + system.non_deployed_launchers,
-                "non_deployed_launchers": 0,
-                "warheads_per_launcher": system.max_warheads_per_launcher,
-            })
+            system = system.model_copy(
+                update={
+                    "launchers": system.launchers + system.non_deployed_launchers,
+                    "non_deployed_launchers": 0,
+                    "warheads_per_launcher": system.max_warheads_per_launcher,
+                }
+            )
         systems[name] = system
     return side.model_copy(update={"systems": systems})
 

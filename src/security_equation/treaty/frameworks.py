@@ -45,8 +45,7 @@ def resolve_framework(name_or_path: str | Path, relative_to: Path | None = None)
     """The file of a bundled framework name or a path; errors name the file that is missing."""
     text = str(name_or_path).strip()
     if not text:
-        raise InputError.single("empty framework name (give a bundled name or a YAML file)",
-                                path="framework")
+        raise InputError.single("empty framework name (give a bundled name or a YAML file)", path="framework")
     try:
         return resolve(text, kind=KIND, relative_to=relative_to)
     except InputError as exc:
@@ -60,8 +59,9 @@ def resolve_framework(name_or_path: str | Path, relative_to: Path | None = None)
 
 
 # --------------------------------------------------------------------------- line map
-def _sequence_lines(text: str, shown: str, lines: LineMap) -> None:
-    """Add list items (``limits.x.rules.0``) to a line map built for mapping keys only."""
+def _complete_lines(text: str, shown: str, lines: LineMap) -> None:
+    """Add what the scenario reader's line map leaves out: list items (``limits.x.rules.0``)
+    and the keys inside them (``limits.x.rules.0.count``)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -70,7 +70,9 @@ def _sequence_lines(text: str, shown: str, lines: LineMap) -> None:
     def walk(n: yaml.Node, prefix: tuple[str, ...]) -> None:
         if isinstance(n, yaml.MappingNode):
             for key_node, value_node in n.value:
-                walk(value_node, (*prefix, str(key_node.value)))
+                key = (*prefix, str(key_node.value))
+                lines.setdefault(key, (shown, key_node.start_mark.line + 1))
+                walk(value_node, key)
         elif isinstance(n, yaml.SequenceNode):
             for i, item in enumerate(n.value):
                 lines.setdefault((*prefix, str(i)), (shown, item.start_mark.line + 1))
@@ -83,7 +85,7 @@ def _sequence_lines(text: str, shown: str, lines: LineMap) -> None:
 def _read(path: Path) -> tuple[dict, LineMap]:
     data, lines = read_mapping(path)
     if path.suffix != ".toml":
-        _sequence_lines(path.read_text(encoding="utf-8"), display_name(path), lines)
+        _complete_lines(path.read_text(encoding="utf-8"), display_name(path), lines)
     return data, lines
 
 
@@ -91,8 +93,9 @@ def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, LineMap]:
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(display_name(p) for p in (*chain, resolved))
-        raise InputError.single(f"frameworks extend each other in a cycle: {cycle}",
-                                file=display_name(path), path="extends")
+        raise InputError.single(
+            f"frameworks extend each other in a cycle: {cycle}", file=display_name(path), path="extends"
+        )
     data, lines = _read(path)
     base_ref = data.pop("extends", None)
     if base_ref is None:
@@ -100,8 +103,9 @@ def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, LineMap]:
     shown = display_name(path)
     line = lines.get(("extends",), (shown, None))[1]
     if not isinstance(base_ref, str):
-        raise InputError.single("must be the name or path of a base framework", path="extends",
-                                file=shown, line=line)
+        raise InputError.single(
+            "must be the name or path of a base framework", path="extends", file=shown, line=line
+        )
     try:
         base_path = resolve_framework(base_ref, relative_to=path)
     except InputError as exc:
@@ -159,7 +163,7 @@ def _describe(err: dict, data: Mapping) -> str:
         model = _model_for_keys(tuple(err["loc"][:-1]))
         allowed = sorted(model.model_fields) if model is not None else []
         allowed = [k for k in allowed if k != "origin"]
-        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         if hint:
             return f"unknown key '{key}'; did you mean '{hint[0]}'?"
         return f"unknown key '{key}'" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
@@ -168,7 +172,9 @@ def _describe(err: dict, data: Mapping) -> str:
     return describe_error(err, data)
 
 
-def problems_from(exc: ValidationError, data: Mapping, lines: LineMap, default_file: str | None) -> list[Problem]:
+def problems_from(
+    exc: ValidationError, data: Mapping, lines: LineMap, default_file: str | None
+) -> list[Problem]:
     """Located problems from a framework validation error (union alternatives merged)."""
     grouped: dict[tuple[str, ...], list[str]] = {}
     for err in exc.errors(include_url=False):
@@ -203,7 +209,7 @@ def _validate(data: dict, lines: LineMap, shown: str) -> Framework:
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path: str, mtime_ns: int, size: int) -> Framework:
+def _load_cached(path: str, resolved: str, mtime_ns: int, size: int) -> Framework:
     p = Path(path)
     data, lines = _load_raw(p)
     shown = display_name(p)
@@ -222,7 +228,7 @@ def load_framework(name_or_path: str | Path, relative_to: Path | None = None) ->
         stat = path.stat()
     except OSError as exc:
         raise InputError.single(f"cannot read file: {exc.strerror}", file=str(path)) from None
-    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return _load_cached(str(path), str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
 def framework_from_text(text: str, shown: str = "<upload>") -> Framework:
@@ -230,12 +236,13 @@ def framework_from_text(text: str, shown: str = "<upload>") -> Framework:
     from security_equation.scenario.loading import parse_text
 
     data, lines = parse_text(text, shown)
-    _sequence_lines(text, shown, lines)
+    _complete_lines(text, shown, lines)
     base_ref = data.pop("extends", None)
     if base_ref is not None:
         if not isinstance(base_ref, str) or "/" in base_ref or "\\" in base_ref:
-            raise InputError.single("uploads may only extend a bundled framework by name",
-                                    path="extends", file=shown)
+            raise InputError.single(
+                "uploads may only extend a bundled framework by name", path="extends", file=shown
+            )
         base, base_lines = _load_raw(resolve_framework(base_ref))
         data = paths.deep_merge(base, data)
         lines = {**base_lines, **lines}
@@ -252,9 +259,14 @@ def with_limits(framework: Framework, values: Mapping[str, Any], *, file: str = 
         if name not in framework.limits:
             known = ", ".join(framework.limits)
             hint = difflib.get_close_matches(name, list(framework.limits), n=1)
-            problems.append(Problem(
-                f"framework '{framework.name}' has no limit '{name}'"
-                + (f"; did you mean '{hint[0]}'?" if hint else f" (limits: {known})"), name, file))
+            problems.append(
+                Problem(
+                    f"framework '{framework.name}' has no limit '{name}'"
+                    + (f"; did you mean '{hint[0]}'?" if hint else f" (limits: {known})"),
+                    name,
+                    file,
+                )
+            )
             continue
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or value < 0:
             problems.append(Problem(f"must be a whole number >= 0, got {value!r}", name, file))

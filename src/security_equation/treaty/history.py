@@ -48,8 +48,12 @@ def limits() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def _read() -> pd.DataFrame:
-    df = pd.read_csv(DATA_FILE, dtype={c: "Int64" for c in LIMIT_COLUMNS} | {"note": "string"},
-                     keep_default_na=False, na_values={c: [""] for c in LIMIT_COLUMNS})
+    df = pd.read_csv(
+        DATA_FILE,
+        dtype={c: "Int64" for c in LIMIT_COLUMNS} | {"note": "string"},
+        keep_default_na=False,
+        na_values={c: [""] for c in LIMIT_COLUMNS},
+    )
     df["as_of"] = pd.to_datetime(df["as_of"], format="%Y-%m-%d")
     df["note"] = df["note"].fillna("")
     return df.sort_values("as_of", kind="stable").reset_index(drop=True)
@@ -65,8 +69,9 @@ def aggregates() -> pd.DataFrame:
     return _read().copy()
 
 
-def limit_status(value, limit: int, as_of: dt.date, binding_from: dt.date | None,
-                 expires: dt.date | None) -> str:
+def limit_status(
+    value, limit: int, as_of: dt.date, binding_from: dt.date | None, expires: dt.date | None
+) -> str:
     """Status of one declared figure against one limit on its date."""
     if value is None or pd.isna(value):
         return NO_DATA
@@ -143,8 +148,10 @@ def summary() -> dict:
         "title": fw.title,
         "binding_from": fw.binding_from.isoformat() if fw.binding_from else None,
         "expires": fw.expires.isoformat() if fw.expires else None,
-        "limits": {c: {"label": fw.limits[c].label, "limit": fw.limits[c].limit,
-                       "article": fw.limits[c].article} for c in LIMIT_COLUMNS},
+        "limits": {
+            c: {"label": fw.limits[c].label, "limit": fw.limits[c].limit, "article": fw.limits[c].article}
+            for c in LIMIT_COLUMNS
+        },
         "source": "data/newstart_aggregates.csv (official aggregates; see `note` and `tag` per row)",
         "rows": to_records(),
     }

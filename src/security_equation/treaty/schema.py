@@ -57,9 +57,13 @@ class Rule(Strict):
     """
 
     categories: list[Category] | None = Field(
-        None, min_length=1, description="System categories that match (required unless counting interceptors)."
+        None,
+        min_length=1,
+        description="System categories that match (required unless counting interceptors).",
     )
-    nuclear: bool | None = Field(None, description="Only nuclear (true) or only conventional (false) systems.")
+    nuclear: bool | None = Field(
+        None, description="Only nuclear (true) or only conventional (false) systems."
+    )
     ballistic: bool | None = None
     heavy_bomber: bool | None = None
     newstart_accountable: bool | None = Field(
@@ -76,15 +80,20 @@ class Rule(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Rule:
         if self.count == "interceptors":
-            given = [k for k in ("categories", "nuclear", "ballistic", "heavy_bomber", "newstart_accountable")
-                     if getattr(self, k) is not None]
+            given = [
+                k
+                for k in ("categories", "nuclear", "ballistic", "heavy_bomber", "newstart_accountable")
+                if getattr(self, k) is not None
+            ]
             if given:
                 raise ValueError(
                     f"a rule counting interceptors selects missile-defence layers, not systems:"
                     f" remove {', '.join(given)}"
                 )
         elif self.categories is None:
-            raise ValueError("give the system categories this rule counts, e.g. categories: [icbm_silo, slbm]")
+            raise ValueError(
+                "give the system categories this rule counts, e.g. categories: [icbm_silo, slbm]"
+            )
         if self.each == LOADED and self.count != "deployed_launchers":
             raise ValueError(
                 "each: loaded_warheads only applies to count: deployed_launchers"
@@ -118,7 +127,8 @@ class Limit(Strict):
     rules: list[Rule] = Field(min_length=1)
     allowances: dict[str, dict[str, Allowance]] = Field(
         default_factory=dict,
-        description="Side name -> named fixed counts added to that side's total (not scaled by the scenario).",
+        description="Side name -> named fixed counts added to that side's total (not scaled by the"
+        " scenario).",
     )
 
 
