@@ -193,7 +193,7 @@ def exchange_section(scenario: Scenario) -> ExchangeSection:
 
 
 #: Sections ``evaluate`` adds by default, in the order the presenters show them.
-SECTIONS: tuple[str, ...] = ("drivers", "arms_race")
+SECTIONS: tuple[str, ...] = ("treaty", "drivers", "arms_race")
 
 
 def evaluate(scenario: Scenario, *, framework: str | None = None,
@@ -211,6 +211,11 @@ def evaluate(scenario: Scenario, *, framework: str | None = None,
         unsourced=unsourced(scenario),
         exchange=exchange_section(scenario),
     )
+    no_framework = str(framework).strip().lower() in ("none", "no-limits", "")
+    if "treaty" in sections and not no_framework:
+        from security_equation.treaty import assess
+
+        result.sections["treaty"] = assess(scenario, framework)
     if "drivers" in sections:
         from security_equation.race import drivers_section
 

@@ -3,7 +3,7 @@
 Scenario in, plain dicts out (for ``model.evaluate`` sections, the CLI, the report):
 
 - :func:`limits_from_framework` — a treaty framework's limits as :class:`Limits` per side
-  (through ``security_equation.treaty.assess`` when that module exists; otherwise none);
+  (through ``security_equation.treaty.assess``);
 - :func:`drivers_section` — the main drivers: marginal effects sorted by ``|d_fsi|``;
 - :func:`arms_race_section` — the action–reaction path, its outcome and the linearised
   reactions with the Richardson condition they imply.
@@ -12,7 +12,6 @@ Scenario in, plain dicts out (for ``model.evaluate`` sections, the CLI, the repo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 
@@ -58,84 +57,39 @@ def _classify(text: str) -> str | None:
     return None
 
 
-def _limit_entries(node: Any, key: str = "") -> list[tuple[str, float, float]]:
-    """(name, limit, counted) for every limit-like mapping under ``node``."""
-    found = []
-    if isinstance(node, Mapping):
-        limit = _num(node.get("limit"))
-        count = None
-        for k in ("counted", "count", "total", "value"):
-            count = _num(node.get(k)) if k in node else None
-            if count is not None:
-                break
-        if limit is not None and count is not None:
-            name = " ".join(str(node.get(k, "")) for k in ("name", "id", "label", "description"))
-            found.append((f"{key} {name}".strip(), limit, count))
-            return found
-        for k, v in node.items():
-            found += _limit_entries(v, str(k))
-    elif isinstance(node, list | tuple):
-        for v in node:
-            found += _limit_entries(v, key)
-    return found
-
-
-def _side_node(data: Any, side: str) -> Any:
-    """The first mapping stored under key ``side`` (breadth-first)."""
-    queue = [data]
-    while queue:
-        node = queue.pop(0)
-        if isinstance(node, Mapping):
-            if isinstance(node.get(side), Mapping):
-                return node[side]
-            queue += list(node.values())
-        elif isinstance(node, list | tuple):
-            queue += list(node)
-    return None
-
-
 def limits_from_framework(scenario, framework: str | None) -> tuple[dict[str, Limits], list[str]]:
     """Per-side :class:`Limits` from a treaty framework, and notes on how they were read.
 
-    Uses ``security_equation.treaty.assess(scenario, framework)`` when the treaty module
-    exists (imported lazily; absent → no limits, with a note). Each limit-like entry of the
-    assessment (a mapping with ``limit`` and ``counted``/``count``/``total``/``value``)
-    is matched by name to deployed warheads, deployed launchers or total launchers. The
-    treaty's headroom (limit − counted) is kept and added to this model's own count, so
-    the limit binds where the treaty's would, whatever the counting details. Frameworks
-    whose name mentions START count each deployed bomber as one warhead.
+    Each limit of ``security_equation.treaty.assess(scenario, framework)`` is matched to
+    deployed warheads, deployed launchers or total launchers (by its name, else its label);
+    limits of other kinds (e.g. interceptors) are noted and left out. The treaty's headroom
+    (limit − counted) is added to this model's own count, so a limit binds where the
+    treaty's would, whatever the counting details. Frameworks whose name mentions START
+    count each deployed bomber as one warhead.
     """
     if framework is None or str(framework).strip().lower() in NO_FRAMEWORK:
         return {}, ["no treaty limits"]
-    try:
-        from security_equation.treaty import assess  # type: ignore[attr-defined]
-    except ImportError:
-        return {}, [f"framework '{framework}' not applied: the treaty module is not available"]
-    result = assess(scenario, framework)
-    data = result.to_dict() if hasattr(result, "to_dict") else result
+    from security_equation.treaty import assess
+
+    data = assess(scenario, framework).to_dict()
     bombers_one = "start" in str(framework).lower()
     arrays = _arrays(scenario)
     out: dict[str, Limits] = {}
     notes: list[str] = []
     for k, side in enumerate(arrays.side_names):
-        node = _side_node(data, side)
-        if node is None:
-            notes.append(f"{side}: no limits found in the '{framework}' assessment")
-            continue
-        probe = Limits(bombers_count_one=bombers_one)
-        ours = counted(arrays.sides[k], probe)[0]
+        ours = counted(arrays.sides[k], Limits(bombers_count_one=bombers_one))[0]
         values: dict[str, float] = {}
         labels: dict[str, str] = {}
-        for name, limit, count in _limit_entries(node):
-            which = _classify(name)
+        for entry in data["sides"][side]["limits"]:
+            which = (entry["name"] if entry["name"] in LIMIT_FIELDS
+                     else _classify(f"{entry['name']} {entry.get('label', '')}"))
             if which is None:
-                notes.append(f"{side}: limit '{name}' not used by the action–reaction model")
+                notes.append(f"{side}: limit '{entry['name']}' not used by the action–reaction model")
                 continue
-            d = LIMIT_FIELDS.index(which)
-            value = float(ours[d] + (limit - count))
+            value = float(ours[LIMIT_FIELDS.index(which)] + entry["headroom"])
             if which not in values or value < values[which]:
                 values[which] = value
-                labels[which] = f"{name} ({limit:,.0f})"
+                labels[which] = f"{entry.get('label') or entry['name']} ({entry['limit']:,.0f})"
         out[side] = Limits(**values, bombers_count_one=bombers_one, labels=labels)
     return out, notes
 

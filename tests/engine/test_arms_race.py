@@ -4,8 +4,6 @@ batched finite differences, and the action–reaction iteration."""
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import numpy as np
 import pytest
@@ -344,29 +342,27 @@ def test_sections_are_json_ready_and_sorted():
     json.dumps(race, allow_nan=False)
 
 
-def test_limits_from_framework_without_and_with_a_treaty_module(monkeypatch):
+def test_limits_from_framework_keep_the_treaty_headroom():
     sc = load_scenario("us-russia-2023")
     limits, notes = limits_from_framework(sc, None)
     assert limits == {} and notes
-    fake = types.ModuleType("security_equation.treaty")
-
-    def assess(scenario, framework):
-        us = {"limits": [{"name": "deployed_warheads", "limit": 1550, "counted": 1419},
-                         {"name": "deployed_launchers", "limit": 700, "counted": 662},
-                         {"name": "total_launchers", "limit": 800, "counted": 800}]}
-        return {"framework": framework, "sides": {"us": us, "russia": {"limits": {
-            "warheads on deployed missiles and bombers": {"limit": 1550, "counted": 1474}}}}}
-
-    fake.assess = assess
-    monkeypatch.setitem(sys.modules, "security_equation.treaty", fake)
     limits, notes = limits_from_framework(sc, "new-start")
+    assert notes == []
+    from security_equation.treaty import assess
+
+    treaty = {e["name"]: e for e in assess(sc, "new-start").to_dict()["sides"]["us"]["limits"]}
     arrays = compile_scenario(sc)
     ours = ar.counted(arrays.sides[0], limits["us"])[0]
-    # Headroom is kept: 1550 − 1419 = 131 warheads above our own count.
-    assert limits["us"].deployed_warheads == pytest.approx(ours[0] + 131)
+    # Headroom is kept: the limit binds where the treaty's would, whatever our own count.
+    assert limits["us"].deployed_warheads == pytest.approx(
+        ours[0] + treaty["deployed_warheads"]["headroom"])
+    assert treaty["deployed_launchers"]["headroom"] == 38
     assert limits["us"].deployed_launchers == pytest.approx(ours[1] + 38)
     assert limits["us"].total_launchers == pytest.approx(ours[2])
     assert limits["us"].bombers_count_one
-    assert np.isinf(limits["russia"].deployed_launchers)
+    assert "1,550" in limits["us"].labels["deployed_warheads"]
+    # A limit the model has no lever for is reported, not silently dropped.
+    _, notes = limits_from_framework(sc, "security-equation")
+    assert any("interceptors" in n for n in notes)
     path = build_path(arrays.sides[0], limits["us"])
     assert path.stop in ("deployed_warheads", "total_launchers")
