@@ -1,0 +1,446 @@
+"""The self-contained HTML report: one file, every image inlined, no external URL.
+
+``build_report(scenario, …)`` evaluates the scenario (and any scenarios to compare),
+draws the figures, and renders ``templates/report.html.j2`` with Jinja2 (autoescaped).
+Images are base64 PNG ``data:`` URIs (or inline SVG), styles are inline, and source URLs
+from the register are shown as text, never as links, so the file opens offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from security_equation.errors import InputError
+from security_equation.report import plots
+from security_equation.report.tables import STRIKE_ROWS, comparison, flatten, headline, json_safe
+from security_equation.scenario.schema import Scenario
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Most scenarios a report compares against the main one.
+MAX_COMPARE = 8
+
+
+@dataclass
+class Section:
+    """The outcome of one optional part of the report: data, or why there is none."""
+
+    data: Any = None
+    note: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
+
+    # Sections from other modules may lack optional keys: missing ones render empty.
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+        undefined=ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = number
+    env.filters["signed"] = lambda v, d=0: (
+        ("+" if isinstance(v, int | float) and not isinstance(v, bool) and v > 0 else "") + number(v, d)
+    )
+    env.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.0f} %"
+    env.filters["pretty"] = lambda s: str(s).replace("_", " ")
+    env.filters["key"] = lambda s: str(s).replace("_", " ").replace(".", ": ")
+    return env
+
+
+def number(value: Any, digits: int = 0) -> str:
+    """People's numbers: thousands separators, fixed decimals, ``—`` for missing."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return "—"
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- images
+_SVG_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
+_SVG_NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
+
+
+def inline_image(fig, fmt: str = "png", alt: str = "") -> Markup:
+    """A figure as HTML: ``<img src="data:image/png;base64,…">`` or inline ``<svg>``."""
+    from html import escape
+
+    data = plots.figure_bytes(fig, fmt)
+    if fmt == "svg":
+        text = data.decode("utf-8")
+        text = _SVG_PROLOGUE.sub("", text, count=1)
+        # HTML parses inline SVG into the right namespaces; the declarations are URLs.
+        text = _SVG_NAMESPACES.sub("", text)
+        return Markup(f'<div class="svg" role="img" aria-label="{escape(alt)}">{text}</div>')
+    encoded = base64.b64encode(data).decode("ascii")
+    return Markup(f'<img alt="{escape(alt)}" src="data:image/png;base64,{encoded}">')
+
+
+def _figure(key: str, title: str, fig_fn, source: str, fmt: str, figures: dict, notes: dict) -> None:
+    try:
+        fig = fig_fn()
+    except InputError as exc:
+        notes[key] = str(exc)
+        return
+    figures[key] = {"key": key, "title": title, "source": source, "html": inline_image(fig, fmt, alt=title)}
+
+
+# --------------------------------------------------------------------------- sections
+def _treaty(scenario: Scenario, framework: str | None, evaluation) -> Section:
+    try:
+        return Section(json_safe(plots.treaty_data(scenario, framework, evaluation)))
+    except InputError as exc:
+        return Section(note=str(exc))
+
+
+def _drivers(evaluation) -> Section:
+    if "drivers" in evaluation.sections:
+        return Section(json_safe(evaluation.sections["drivers"]))
+    from security_equation.race import drivers_section
+
+    try:
+        return Section(json_safe(drivers_section(evaluation.exchange.arrays.take([0]), step=10.0, top=10)))
+    except InputError as exc:
+        return Section(note=str(exc))
+
+
+def _race(scenario: Scenario, framework: str | None, evaluation) -> Section:
+    if "arms_race" in evaluation.sections:
+        return Section(json_safe(evaluation.sections["arms_race"]))
+    from security_equation.race import arms_race_section
+
+    try:
+        return Section(json_safe(arms_race_section(scenario, framework=framework, rounds=20)))
+    except InputError as exc:
+        return Section(note=str(exc))
+
+
+def _uncertainty(scenario: Scenario, samples: int, seed: int) -> tuple[Section, Any]:
+    from security_equation.compile import compile_scenario
+    from security_equation.uncertainty.metrics import describe_metric, metrics
+    from security_equation.uncertainty.sampling import describe, monte_carlo, summarize
+
+    ds = monte_carlo(scenario, samples, seed)
+    summary = summarize(ds)
+    nominal = {k: float(v[0]) for k, v in metrics(compile_scenario(scenario)).items()}
+    rows = []
+    for name in summary.index:
+        rows.append(
+            {
+                "metric": name,
+                "description": describe_metric(name),
+                "digits": 0 if name.endswith("warheads") else 3,
+                "nominal": nominal.get(name),
+                **{c: float(summary.loc[name, c]) for c in ("median", "p05", "p95", "mean")},
+            }
+        )
+    data = {
+        "samples": samples,
+        "seed": seed,
+        "parameters": [{"path": p, "distribution": describe(d)} for p, d in scenario.uncertainty.items()],
+        "metrics": json_safe(rows),
+    }
+    return Section(data), (ds, nominal)
+
+
+def evaluate_for_report(scenario: Scenario, framework: str | None = None):
+    """The evaluation a report shows: exchange and stability, without the optional sections
+    (the report computes those one by one so that one failing leaves the rest)."""
+    from security_equation.model import evaluate
+
+    try:
+        return evaluate(scenario, framework=framework, sections=())
+    except TypeError:  # an evaluate without optional sections
+        return evaluate(scenario, framework=framework)
+
+
+def _compare_data(evaluation, treaty: Section) -> dict:
+    data = json_safe(evaluation.to_dict())
+    if treaty.data is not None and "treaty" not in data:
+        data["treaty"] = treaty.data
+    return data
+
+
+# --------------------------------------------------------------------------- provenance
+def _provenance(scenario: Scenario, treaty: Section, assumptions: Sequence) -> dict:
+    from security_equation.provenance import cited_ids, provenance, source_register
+
+    register = source_register()
+    rows = []
+    cited: dict[str, list[str]] = {}
+    for p in provenance(scenario):
+        ids = cited_ids(p.note)
+        for i in ids:
+            cited.setdefault(i, []).append(p.path)
+        rows.append({**json_safe(p.to_dict()), "ids": ids})
+    for ref in scenario.references:
+        cited.setdefault(ref, [])
+    sources = []
+    for sid, used_by in cited.items():
+        entry = register.get(sid) or {}
+        sources.append(
+            {
+                "id": sid,
+                "title": entry.get("title") or scenario.references.get(sid, ""),
+                "author": entry.get("organisation_or_author", ""),
+                "date": entry.get("date", ""),
+                "location": entry.get("url_or_repo_path", ""),
+                "grade": entry.get("grade", ""),
+                "used_by": len(used_by),
+            }
+        )
+    framework_assumptions = []
+    if isinstance(treaty.data, Mapping):
+        fw = treaty.data.get("framework") or {}
+        for item in fw.get("assumptions") or []:
+            framework_assumptions.append(
+                item if isinstance(item, str) else "; ".join(f"{k}: {v}" for k, v in flatten(item))
+            )
+    return {
+        "figures": rows,
+        "sources": sorted(sources, key=lambda s: s["id"]),
+        "assumptions": [json_safe(a.to_dict()) for a in assumptions],
+        "framework_assumptions": framework_assumptions,
+    }
+
+
+def _settings(scenario: Scenario) -> list[dict]:
+    from security_equation import constants
+
+    defaults = {
+        "lethal_radius_nmi": ("LETHAL_RADIUS_NMI", "open-literature lethal radius constant"),
+        "lethal_radius_exponent": ("LETHAL_RADIUS_EXPONENT", "cube-root scaling"),
+        "cost_exponent": ("COST_EXPONENT", "Kent & Thaler, RAND R-3765, App. C p. 61"),
+        "cost_enemy_weight": ("COST_ENEMY_WEIGHT", "Kent & Thaler, RAND R-3765, App. C p. 61"),
+        "attacker_survivable_available": ("ATTACKER_SURVIVABLE_AVAILABLE", "R-3765 p. 34"),
+    }
+    rows = []
+    for name, value in scenario.settings.model_dump().items():
+        const, cite = defaults.get(name, (None, ""))
+        default = getattr(constants, const, None) if const else None
+        rows.append(
+            {
+                "name": name,
+                "value": value,
+                "default": default,
+                "source": cite,
+                "changed": default is not None and value != default,
+            }
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- the report
+def build_report(
+    scenario: Scenario,
+    *,
+    framework: str | None = None,
+    compare: Sequence[tuple[str, Scenario]] = (),
+    samples: int = 0,
+    seed: int = 0,
+    image_format: str = "png",
+    evaluation=None,
+) -> str:
+    """The report of ``scenario`` as one HTML document (a string).
+
+    ``compare``: ``(label, scenario)`` pairs shown in a comparison table against the main
+    scenario. ``samples`` > 0 adds a Monte Carlo section (needs uncertain parameters).
+    ``image_format``: ``png`` (base64 ``data:`` URIs) or ``svg`` (inline).
+    """
+    from security_equation import __version__
+
+    if image_format not in plots.FORMATS:
+        raise InputError.single(
+            f"must be one of {', '.join(plots.FORMATS)}, got '{image_format}'", path="image_format"
+        )
+    if samples < 0:
+        raise InputError.single(f"must be >= 0, got {samples}", path="--samples")
+    if len(compare) > MAX_COMPARE:
+        raise InputError.single(
+            f"at most {MAX_COMPARE} scenarios to compare, got {len(compare)}", path="--compare"
+        )
+    framework = framework or scenario.framework
+    evaluation = evaluation or evaluate_for_report(scenario, framework)
+    data = json_safe(evaluation.to_dict())
+    treaty = _treaty(scenario, framework, evaluation)
+    drivers = _drivers(evaluation)
+    race = _race(scenario, framework, evaluation)
+    uncertainty = Section(note=None)
+    mc = None
+    if samples:
+        uncertainty, mc = _uncertainty(scenario, samples, seed)
+
+    figures: dict[str, dict] = {}
+    notes: dict[str, str] = {}
+    origin = scenario.origin or "the scenario as given"
+    src = f"computed by security-equation {__version__} from {origin}"
+    _figure(
+        "forces",
+        "Force structure",
+        lambda: plots.forces_figure(evaluation),
+        f"scenario launchers, warheads per launcher and capacities ({origin})",
+        image_format,
+        figures,
+        notes,
+    )
+    if treaty.data is not None:
+        _figure(
+            "treaty",
+            "Treaty counts against limits",
+            lambda: plots.treaty_figure(treaty.data),
+            f"treaty accounting under {framework}; {src}",
+            image_format,
+            figures,
+            notes,
+        )
+    _figure(
+        "waterfall",
+        "Exchange waterfall",
+        lambda: plots.waterfall_figure(evaluation),
+        f"first-strike exchange both ways (Kent & Thaler R-3765); {src}",
+        image_format,
+        figures,
+        notes,
+    )
+    _figure(
+        "drawdown",
+        "First-strike draw-down curves",
+        lambda: plots.drawdown_figure(evaluation),
+        f"greedy counterforce draw-down and the attacker's cost-minimising stop; {src}",
+        image_format,
+        figures,
+        notes,
+    )
+    _figure(
+        "square",
+        "Probability-domain square",
+        lambda: plots.square_figure(evaluation),
+        f"r = min(1, C1/C2) per side, FSI = r_A·r_B (R-3765 pp. 26, 29); {src}",
+        image_format,
+        figures,
+        notes,
+    )
+    if race.data is not None:
+        _figure(
+            "race",
+            "Action–reaction path",
+            lambda: plots.race_figure(race.data, scenario.name),
+            f"action–reaction model (DESIGN §1.8); {src}",
+            image_format,
+            figures,
+            notes,
+        )
+    if mc is not None:
+        _figure(
+            "uncertainty",
+            "Monte Carlo distribution",
+            lambda: plots.samples_figure(mc[0], mc[1]),
+            f"{samples:,} Monte Carlo samples, seed {seed}; {src}",
+            image_format,
+            figures,
+            notes,
+        )
+
+    compared = None
+    if compare:
+        columns = [(scenario.name, _compare_data(evaluation, treaty))]
+        for label, other in compare:
+            other_eval = evaluate_for_report(other, framework)
+            columns.append((label, _compare_data(other_eval, _treaty(other, framework, other_eval))))
+        compared = comparison(columns)
+
+    strikes = []
+    for key, strike in (data.get("exchange") or {}).items():
+        strikes.append(
+            {
+                "key": key,
+                "attacker": strike["attacker"],
+                "victim": strike["victim"],
+                "rows": [(label, strike.get(field), digits) for field, label, digits in STRIKE_ROWS],
+            }
+        )
+    context = {
+        "title": f"Security Equation report: {scenario.name}",
+        "scenario": {
+            "name": scenario.name,
+            "description": scenario.description,
+            "origin": scenario.origin,
+            "overrides": list(scenario.applied_overrides),
+            "framework": framework,
+        },
+        "version": __version__,
+        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "headline": headline(data),
+        "labels": {n: s["label"] for n, s in evaluation.posture.items()},
+        "posture": json_safe(evaluation.posture),
+        "side_posture": {
+            n: side.posture.model_dump(exclude={"sources"}) for n, side in scenario.sides.items()
+        },
+        "strikes": strikes,
+        "figures": figures,
+        "figure_notes": notes,
+        "treaty": treaty,
+        "treaty_flat": _treaty_upload(treaty.data),
+        "drivers": drivers,
+        "drivers_columns": [
+            k for k in ((drivers.data or {}).get("drivers") or [{}])[0] if str(k).startswith("d_")
+        ],
+        "race": race,
+        "uncertainty": uncertainty if samples else None,
+        "comparison": compared,
+        "provenance": _provenance(scenario, treaty, evaluation.assumptions),
+        "unsourced": list(evaluation.unsourced),
+        "settings": _settings(scenario),
+    }
+    return _environment().get_template("report.html.j2").render(**context)
+
+
+def _treaty_upload(treaty: Any) -> dict:
+    """Per side, upload potential as a table (list entries such as ``by_system``: one row
+    per item) and the remaining entries flattened to ``(key, value)`` pairs."""
+    if not isinstance(treaty, Mapping):
+        return {}
+    out = {}
+    for side, info in (treaty.get("sides") or {}).items():
+        upload = info.get("upload") or {}
+        tables, scalars = [], []
+        for key, value in upload.items():
+            if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+                columns = list(dict.fromkeys(k for v in value for k in v))
+                tables.append(
+                    {"name": key, "columns": columns, "rows": [[v.get(c) for c in columns] for v in value]}
+                )
+            else:
+                scalars += flatten(value, key)
+        out[side] = {"tables": tables, "scalars": scalars}
+    return out
+
+
+def write_report(html: str, path: Path | str) -> Path:
+    """Write the report atomically (temporary file, then ``os.replace``)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path

@@ -1,0 +1,831 @@
+"""Figures of an evaluation (matplotlib, Agg), readable in greyscale print.
+
+Every figure is built on a ``matplotlib.figure.Figure`` (no pyplot state, no GUI
+backend), so it is safe in servers and worker threads. Sides and series are told apart
+by hatching, line style and marker, never by colour alone; every axis carries its unit.
+
+Figures:
+
+- :func:`forces_figure` — launchers and warheads per system and side;
+- :func:`treaty_figure` — counted totals against each limit of a treaty framework;
+- :func:`drawdown_figure` — the draw-down curve of a first strike and the stop point;
+- :func:`square_figure` — Kent & Thaler's probability-domain square, FSI as an area;
+- :func:`waterfall_figure` — forces → survivors → retaliating → arriving → damage;
+- :func:`race_figure` — the action–reaction path;
+- :func:`history_figure` — New START aggregate data over time against the limits
+  (drawn by ``report.history_plot``);
+- :func:`samples_figure` — Monte Carlo distribution of FSI and each side's ``r``;
+- sensitivity bars and sweep heat maps: ``report.sensitivity_plots`` and
+  ``report.sweep_plots`` (reached through :func:`make_figure`).
+
+:func:`make_figure` builds any of them by name from a scenario (CLI and web API);
+:func:`figure_bytes` renders a figure to PNG or SVG bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+from security_equation.errors import InputError
+from security_equation.model import Evaluation
+from security_equation.report.sensitivity_plots import save_figure
+
+__all__ = [
+    "KINDS",
+    "FORMATS",
+    "forces_figure",
+    "treaty_figure",
+    "drawdown_figure",
+    "square_figure",
+    "waterfall_figure",
+    "race_figure",
+    "history_figure",
+    "samples_figure",
+    "make_figure",
+    "figure_bytes",
+    "save_figure",
+    "treaty_data",
+]
+
+#: Figure kinds :func:`make_figure` knows, with a one-line description each.
+KINDS: dict[str, str] = {
+    "forces": "launchers and warheads per system and side",
+    "treaty": "counted totals against the limits of a treaty framework",
+    "drawdown": "draw-down curve of each side's first strike with the chosen stopping point",
+    "square": "Kent–Thaler probability square: the 'both wait' region, FSI = its area",
+    "waterfall": "exchange waterfall: forces → survivors → arriving → damage",
+    "race": "action–reaction path of the arms-race model",
+    "history": "New START aggregate data over time against the treaty limits",
+    "sensitivity": "global sensitivity of FSI and each side's r (needs uncertain parameters)",
+    "uncertainty": "Monte Carlo distribution of FSI and each side's r (needs uncertain parameters)",
+    "sweep": "heat map of FSI over one or two swept fields (needs --axis)",
+}
+#: Output formats by file suffix.
+FORMATS = ("png", "svg")
+
+#: Greys and hatches that stay distinct in greyscale print, cycled per series.
+GREYS = ("0.35", "white", "0.7", "white", "0.5", "white", "0.85", "0.2")
+HATCHES = ("", "///", "", "...", "\\\\\\", "xxx", "", "ooo")
+#: (line style, marker) per series.
+LINES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
+
+#: matplotlib's text layout keeps global caches; figures are drawn one at a time.
+_RENDER_LOCK = threading.Lock()
+DPI = 150
+
+
+def _style(k: int) -> dict:
+    return {
+        "color": GREYS[k % len(GREYS)],
+        "hatch": HATCHES[k % len(HATCHES)] or None,
+        "edgecolor": "black",
+        "linewidth": 0.8,
+    }
+
+
+def _patch(k: int) -> dict:
+    """``_style`` for legend patches (``facecolor``, not ``color``, which would hide the edge)."""
+    style = _style(k)
+    return {"facecolor": style.pop("color"), **style}
+
+
+def _line(k: int) -> dict:
+    ls, marker = LINES[k % len(LINES)]
+    return {
+        "color": "black",
+        "linestyle": ls,
+        "marker": marker,
+        "markersize": 4,
+        "linewidth": 1.4,
+        "markerfacecolor": "white" if k % 2 else "black",
+    }
+
+
+def _grid(ax, axis: str = "y") -> None:
+    ax.grid(axis=axis, color="0.85", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _labels(evaluation: Evaluation) -> dict[str, str]:
+    return {name: side["label"] for name, side in evaluation.posture.items()}
+
+
+def _poss(label: str) -> str:
+    """Possessive: "Russia's", "United States'"."""
+    return f"{label}'" if label.endswith("s") else f"{label}'s"
+
+
+def _pretty(name: str) -> str:
+    return name.replace("_", " ")
+
+
+# --------------------------------------------------------------------------- forces
+def forces_figure(evaluation: Evaluation) -> Figure:
+    """Per side: deployed and non-deployed launchers, deployed warheads and upload headroom
+    (warheads addable on deployed launchers up to capacity), per system."""
+    posture = evaluation.posture
+    names = list(posture)
+    widths = [max(2, len(posture[n]["systems"])) for n in names]
+    fig = Figure(figsize=(3.2 + 1.0 * sum(widths), 6.2), layout="constrained")
+    axes = fig.subplots(2, len(names), squeeze=False, width_ratios=widths)
+    for col, name in enumerate(names):
+        side = posture[name]
+        systems = side["systems"]
+        x = np.arange(len(systems))
+        labels = [_pretty(s) + ("" if row["nuclear"] else "\n(conv.)") for s, row in systems.items()]
+        rows = list(systems.values())
+        deployed = np.array([r["launchers"] for r in rows], dtype=float)
+        spare = np.array([r["non_deployed_launchers"] for r in rows], dtype=float)
+        warheads = np.array([r["deployed_warheads"] for r in rows], dtype=float)
+        headroom = np.maximum(np.array([r["warhead_capacity"] for r in rows], dtype=float) - warheads, 0.0)
+        top, bottom = axes[0, col], axes[1, col]
+        top.bar(x, deployed, 0.6, label="deployed", **_style(0))
+        top.bar(x, spare, 0.6, bottom=deployed, label="non-deployed", **_style(1))
+        bottom.bar(x, warheads, 0.6, label="deployed warheads", **_style(0))
+        bottom.bar(x, headroom, 0.6, bottom=warheads, label="upload headroom (to capacity)", **_style(3))
+        for ax, values, extra in ((top, deployed, spare), (bottom, warheads, headroom)):
+            for xi, v, e in zip(x, values, extra, strict=True):
+                ax.annotate(
+                    f"{v:,.0f}" + (f" (+{e:,.0f})" if e > 0 else ""),
+                    (xi, v + e),
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    xytext=(0, 1),
+                    textcoords="offset points",
+                )
+            ax.set_xticks(x, labels, fontsize=8, rotation=20 if len(x) > 3 else 0)
+            ax.margins(y=0.12)
+            _grid(ax)
+        t = side["totals"]
+        top.set_title(
+            f"{side['label']}: {t['launchers']:,.0f} deployed launchers, "
+            f"{t['non_deployed_launchers']:,.0f} non-deployed",
+            fontsize=9,
+            loc="left",
+        )
+        bottom.set_title(
+            f"{t['deployed_warheads']:,.0f} deployed warheads, capacity {t['warhead_capacity']:,.0f}",
+            fontsize=9,
+            loc="left",
+        )
+        top.set_ylabel("launchers")
+        bottom.set_ylabel("warheads")
+        if col == 0:
+            top.legend(fontsize=8, loc="upper right")
+            bottom.legend(fontsize=8, loc="upper right")
+    fig.suptitle(f"Force structure — {evaluation.scenario.name}", fontsize=11)
+    return fig
+
+
+# --------------------------------------------------------------------------- treaty
+def treaty_data(scenario, framework: str | None = None, evaluation: Evaluation | None = None) -> dict:
+    """The treaty section as a dict: from the evaluation when it has one, else from
+    ``security_equation.treaty.assess``; a clear error when treaty accounting is missing."""
+    if evaluation is not None and "treaty" in evaluation.sections:
+        section = evaluation.sections["treaty"]
+        return section.to_dict() if hasattr(section, "to_dict") else dict(section)
+    try:
+        from security_equation.treaty import assess  # type: ignore[attr-defined]
+    except ImportError:
+        raise InputError.single(
+            "treaty accounting is not available in this installation (no security_equation.treaty)",
+            path="treaty",
+        ) from None
+    result = assess(scenario, framework or scenario.framework)
+    return result.to_dict() if hasattr(result, "to_dict") else dict(result)
+
+
+def treaty_figure(treaty: Mapping) -> Figure:
+    """One row per limit: each side's counted total, split by system, against the limit."""
+    sides = treaty.get("sides") or {}
+    side_names = list(sides)
+    limit_names: list[str] = []
+    for side in sides.values():
+        for lim in side.get("limits") or []:
+            if lim["name"] not in limit_names:
+                limit_names.append(lim["name"])
+    fw = treaty.get("framework") or {}
+    if not limit_names:
+        fig = Figure(figsize=(7.0, 2.0), layout="constrained")
+        ax = fig.subplots()
+        ax.axis("off")
+        ax.text(
+            0.5,
+            0.5,
+            f"{fw.get('title') or fw.get('name') or 'framework'}: no limits",
+            ha="center",
+            va="center",
+        )
+        return fig
+    fig = Figure(figsize=(8.0, 1.0 + 1.45 * len(limit_names)), layout="constrained")
+    axes = fig.subplots(len(limit_names), 1, squeeze=False)[:, 0]
+    system_styles: dict[str, int] = {}
+    for ax, lname in zip(axes, limit_names, strict=True):
+        y = np.arange(len(side_names))[::-1]
+        limit_value = None
+        unit = ""
+        label = lname
+        for yi, sname in zip(y, side_names, strict=True):
+            lim = next((x for x in sides[sname].get("limits") or [] if x["name"] == lname), None)
+            if lim is None:
+                continue
+            label = lim.get("label") or lname
+            unit = lim.get("unit") or ""
+            limit_value = lim.get("limit")
+            left = 0.0
+            by_system = lim.get("by_system") or {}
+            if not by_system:
+                by_system = {"counted": lim.get("counted") or 0.0}
+            for system, count in by_system.items():
+                k = system_styles.setdefault(system, len(system_styles))
+                ax.barh(yi, count, 0.55, left=left, **_style(k))
+                left += float(count or 0.0)
+            counted = float(lim.get("counted") or left)
+            ok = lim.get("compliant")
+            verdict = "" if ok is None else ("  within limit" if ok else "  EXCEEDS limit")
+            head = lim.get("headroom")
+            extra = f" (headroom {head:,.0f})" if isinstance(head, int | float) and ok else ""
+            ax.annotate(
+                f"{counted:,.0f}{extra}{verdict}",
+                (counted, yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                fontweight="normal" if ok or ok is None else "bold",
+            )
+        if limit_value is not None:
+            ax.axvline(limit_value, color="black", linestyle="--", linewidth=1.2)
+        ax.set_yticks(y, [sides[s].get("label") or s for s in side_names], fontsize=9)
+        ax.set_title(
+            label + (f" — limit {limit_value:,.0f} (dashed line)" if limit_value is not None else ""),
+            fontsize=9,
+            loc="left",
+        )
+        ax.set_xlabel(unit or "counted")
+        right = max(
+            [float(limit_value or 0.0)]
+            + [
+                float(x.get("counted") or 0.0)
+                for s in side_names
+                for x in sides[s].get("limits") or []
+                if x["name"] == lname
+            ]
+        )
+        ax.set_xlim(0, right * 1.35 if right > 0 else 1.0)
+        _grid(ax, "x")
+    handles = [Patch(label=_pretty(s), **_patch(k)) for s, k in system_styles.items()]
+    fig.legend(
+        handles=handles, loc="outside right center", fontsize=8, title="counted by system", title_fontsize=8
+    )
+    title = fw.get("title") or fw.get("name") or "treaty framework"
+    verdict = treaty.get("compliant")
+    fig.suptitle(
+        f"{title}: "
+        + ("all sides compliant" if verdict else "not compliant" if verdict is False else "limits"),
+        fontsize=11,
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- draw-down
+def _dense_curve(curve, per_piece: int = 24):
+    """The piecewise-linear draw-down curve sampled ``per_piece`` times in every piece."""
+    from security_equation.engine.exchange import DrawDown
+
+    points = curve.spend.shape[1]
+    if points < 2:
+        return curve
+    u = np.linspace(0.0, points - 1.0, (points - 1) * per_piece + 1)
+    piece = np.minimum(np.floor(u).astype(int), points - 2)
+    t = u - piece
+
+    def dense(arr):
+        return arr[:, piece] + t[None, :] * (arr[:, piece + 1] - arr[:, piece])
+
+    return DrawDown(
+        *(
+            dense(getattr(curve, f))
+            for f in (
+                "spend",
+                "destroyed",
+                "victim_ballistic",
+                "victim_air",
+                "attacker_ballistic",
+                "attacker_air",
+            )
+        )
+    )
+
+
+def _drawdown_panels(evaluation: Evaluation, attacker: str, top, bottom) -> None:
+    from security_equation.engine.exchange import curve_costs
+
+    ex = evaluation.exchange
+    labels = _labels(evaluation)
+    k = ex.side_names.index(attacker)
+    victim = ex.side_names[1 - k]
+    strike = ex.strike(attacker)
+    curve = strike.curve
+    dense = _dense_curve(curve)
+    c_att, c_vic = curve_costs(ex.arrays.sides[k], ex.arrays.sides[1 - k], ex.arrays.settings, dense)
+    spend = dense.spend[0]
+    retaliating = dense.victim_ballistic[0] + dense.victim_air[0]
+    value = dense.attacker_ballistic[0] + dense.attacker_air[0]
+    stop = float(strike.counterforce_spent[0])
+    top.plot(
+        spend,
+        retaliating,
+        label=f"{labels[victim]}: reliable retaliating warheads",
+        **{**_line(0), "marker": None},
+    )
+    top.plot(
+        spend,
+        value,
+        label=f"{labels[attacker]}: reliable warheads left for value",
+        **{**_line(1), "marker": None},
+    )
+    top.plot(
+        spend,
+        dense.destroyed[0],
+        label=f"{labels[victim]}: warheads destroyed",
+        **{**_line(2), "marker": None},
+    )
+    # Breakpoints of the curve (where the next counterforce option starts).
+    top.plot(
+        curve.spend[0],
+        curve.victim_ballistic[0] + curve.victim_air[0],
+        linestyle="none",
+        marker="o",
+        markersize=3,
+        color="black",
+    )
+    bottom.plot(
+        spend, c_att[0], label=f"cost to {labels[attacker]} (attacker)", **{**_line(0), "marker": None}
+    )
+    bottom.plot(spend, c_vic[0], label=f"cost to {labels[victim]} (victim)", **{**_line(1), "marker": None})
+    for ax in (top, bottom):
+        ax.axvline(stop, color="black", linewidth=0.9, linestyle=(0, (1, 1)))
+        _grid(ax, "both")
+    bottom.plot(
+        [stop],
+        [float(strike.cost_attacker[0])],
+        marker="*",
+        markersize=12,
+        color="black",
+        linestyle="none",
+        label="chosen stop: attacker's lowest cost",
+    )
+    bottom.plot(
+        [stop],
+        [float(strike.cost_victim[0])],
+        marker="*",
+        markersize=12,
+        markerfacecolor="white",
+        color="black",
+        linestyle="none",
+    )
+    top.annotate(
+        f"stop at {stop:,.0f} warheads\n{float(strike.destroyed[0]):,.0f} destroyed "
+        f"({float(strike.share_destroyed[0]):.0%})",
+        (stop, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, -4),
+        textcoords="offset points",
+        va="top",
+        fontsize=7.5,
+    )
+    top.set_title(f"{labels[attacker]} strikes {labels[victim]} first", fontsize=10, loc="left")
+    bottom.set_title("C = D_own^0.75 + 0.3·(1 − D_enemy^0.75)  (R-3765 App. C)", fontsize=8, loc="left")
+    top.set_ylabel("warheads")
+    bottom.set_ylabel("cost C (unitless, 0–1.3)")
+    bottom.set_xlabel("counterforce warheads spent by the attacker (warheads)")
+    top.legend(fontsize=7, loc="best")
+    bottom.legend(fontsize=7, loc="best")
+
+
+def drawdown_figure(evaluation: Evaluation, attacker: str | None = None) -> Figure:
+    """The draw-down curve of a first strike (both directions unless ``attacker`` is given):
+    warheads against counterforce spend, the two sides' costs, and the stop the attacker
+    picks (its lowest cost; R-3765 p. 22)."""
+    ex = evaluation.exchange
+    if attacker is not None and attacker not in ex.side_names:
+        raise InputError.single(
+            f"must be one of {', '.join(ex.side_names)}, got '{attacker}'", path="--attacker"
+        )
+    attackers = [attacker] if attacker else list(ex.side_names)
+    fig = Figure(figsize=(6.0 * len(attackers), 7.0), layout="constrained")
+    axes = fig.subplots(2, len(attackers), squeeze=False, sharex="col")
+    for col, name in enumerate(attackers):
+        _drawdown_panels(evaluation, name, axes[0, col], axes[1, col])
+    fig.suptitle(f"First-strike draw-down — {evaluation.scenario.name}", fontsize=11)
+    return fig
+
+
+# --------------------------------------------------------------------------- the square
+def square_figure(
+    evaluation: Evaluation, variants: Sequence[str] = ("generated", "launch_under_attack")
+) -> Figure:
+    """Kent & Thaler's probability domain: each side's estimate that the other will attack.
+
+    Side A strikes first if its estimate ``p_A`` exceeds ``r_A``; the lower-left
+    rectangle ``[0, r_A] × [0, r_B]`` is where both wait, so FSI = ``r_A · r_B`` is its area
+    (R-3765 pp. 26, 29). Posture variants are drawn as outlines.
+    """
+    ex = evaluation.exchange
+    a, b = ex.side_names
+    labels = _labels(evaluation)
+    r_a, r_b = ex.side(a)["r"], ex.side(b)["r"]
+    fig = Figure(figsize=(6.6, 7.0), layout="constrained")
+    ax = fig.subplots()
+    ax.add_patch(
+        Rectangle(
+            (0, 0),
+            r_a,
+            r_b,
+            facecolor="0.82",
+            edgecolor="black",
+            hatch="..",
+            linewidth=1.2,
+            label=f"both wait: FSI = {r_a:.3f} × {r_b:.3f} = {r_a * r_b:.3f}",
+        )
+    )
+    if r_a < 1:
+        ax.add_patch(
+            Rectangle(
+                (r_a, 0),
+                1 - r_a,
+                1,
+                facecolor="white",
+                edgecolor="0.3",
+                hatch="///",
+                linewidth=0.0,
+                label=f"{labels[a]} strikes first",
+            )
+        )
+    if r_b < 1:
+        ax.add_patch(
+            Rectangle(
+                (0, r_b),
+                1,
+                1 - r_b,
+                facecolor="none",
+                edgecolor="0.3",
+                hatch="\\\\\\",
+                linewidth=0.0,
+                label=f"{labels[b]} strikes first",
+            )
+        )
+    for k, variant in enumerate(v for v in variants if v in ex.variant_names):
+        ra = float(ex.stability.r[0][1 + ex.variant_names.index(variant)])
+        rb = float(ex.stability.r[1][1 + ex.variant_names.index(variant)])
+        ls = ("--", "-.", ":")[k % 3]
+        ax.add_patch(
+            Rectangle(
+                (0, 0),
+                ra,
+                rb,
+                facecolor="none",
+                edgecolor="black",
+                linestyle=ls,
+                linewidth=1.6,
+                label=f"both sides {_pretty(variant)}: FSI = {ra * rb:.3f}",
+            )
+        )
+    ax.text(
+        r_a,
+        0.02,
+        f"r({a}) = {r_a:.3f} ",
+        rotation=90,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+    )
+    ax.text(
+        0.02,
+        r_b,
+        f"r({b}) = {r_b:.3f}",
+        ha="left",
+        va="top",
+        fontsize=8,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+    )
+    ax.text(
+        r_a / 2,
+        r_b / 2,
+        f"both wait\nFSI = {r_a * r_b:.3f}",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        bbox={"facecolor": "white", "edgecolor": "black", "boxstyle": "round"},
+    )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel(f"probability {labels[a]} assigns to a first strike by {labels[b]}")
+    ax.set_ylabel(f"probability {labels[b]} assigns to a first strike by {labels[a]}")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, frameon=False)
+    fig.suptitle(f"First-strike stability — {evaluation.scenario.name}", fontsize=11)
+    return fig
+
+
+# --------------------------------------------------------------------------- waterfall
+_WATERFALL_STEPS = (
+    ("deployed\nwarheads", "victim_warheads", None),
+    ("destroyed by\nfirst strike", None, ("victim_warheads", "victim_survivors")),
+    ("survivors", "victim_survivors", None),
+    ("held back", None, ("victim_survivors", "victim_retaliating")),
+    ("retaliating", "victim_retaliating", None),
+    ("failed or\nintercepted", None, ("victim_retaliating", "arriving_retaliation")),
+    ("arriving", "arriving_retaliation", None),
+)
+
+
+def waterfall_figure(evaluation: Evaluation) -> Figure:
+    """For each first strike: the victim's warheads falling from deployed to survivors,
+    retaliating and arriving, and the damage each side suffers (share of its value)."""
+    ex = evaluation.exchange
+    labels = _labels(evaluation)
+    names = ex.side_names
+    fig = Figure(figsize=(11.0, 4.2 * len(names)), layout="constrained")
+    axes = fig.subplots(len(names), 2, squeeze=False, width_ratios=(4.2, 1.0))
+    for row, attacker in enumerate(names):
+        victim = names[1 - names.index(attacker)]
+        s = ex.strike(attacker)
+        get = {
+            n: float(getattr(s, n)[0])
+            for n in ("victim_warheads", "victim_survivors", "victim_retaliating", "arriving_retaliation")
+        }
+        ax, dmg = axes[row]
+        x = np.arange(len(_WATERFALL_STEPS))
+        for xi, (_label, level, drop) in zip(x, _WATERFALL_STEPS, strict=True):
+            if level is not None:
+                v = get[level]
+                ax.bar(xi, v, 0.62, **_style(0))
+                ax.annotate(
+                    f"{v:,.0f}",
+                    (xi, v),
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    xytext=(0, 1),
+                    textcoords="offset points",
+                )
+            else:
+                hi, lo = get[drop[0]], get[drop[1]]
+                ax.bar(xi, hi - lo, 0.62, bottom=lo, **_style(1))
+                ax.annotate(
+                    f"−{hi - lo:,.0f}",
+                    (xi, hi),
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    xytext=(0, 1),
+                    textcoords="offset points",
+                )
+            if xi + 1 < len(x):
+                level_here = get[level] if level else get[drop[1]]
+                ax.plot([xi + 0.31, xi + 0.69], [level_here] * 2, color="black", linewidth=0.6, linestyle=":")
+        ax.set_xticks(x, [label for label, _, _ in _WATERFALL_STEPS], fontsize=8)
+        ax.set_ylabel(f"{labels[victim]} warheads")
+        ax.set_title(
+            f"{labels[attacker]} strikes first: {_poss(labels[victim])} retaliation", fontsize=10, loc="left"
+        )
+        top = get["victim_warheads"]
+        ax.set_ylim(0, top * 1.12 if top > 0 else 1.0)
+        _grid(ax)
+        damages = [float(s.damage_attacker[0]) * 100, float(s.damage_victim[0]) * 100]
+        dx = np.arange(2)
+        dmg.bar(dx[0], damages[0], 0.6, **_style(0))
+        dmg.bar(dx[1], damages[1], 0.6, **_style(3))
+        for xi, v in zip(dx, damages, strict=True):
+            dmg.annotate(
+                f"{v:.0f} %",
+                (xi, v),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                xytext=(0, 1),
+                textcoords="offset points",
+            )
+        dmg.set_xticks(
+            dx,
+            [f"to {labels[attacker]}\n(by retaliation)", f"to {labels[victim]}\n(by first strike)"],
+            fontsize=8,
+        )
+        dmg.set_ylim(0, 110)
+        dmg.set_ylabel("damage (% of value destroyed)")
+        dmg.set_title("damage", fontsize=10, loc="left")
+        _grid(dmg)
+    handles = [Patch(label="warheads", **_patch(0)), Patch(label="lost at this step", **_patch(1))]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8)
+    fig.suptitle(f"Exchange waterfall — {evaluation.scenario.name}", fontsize=11)
+    return fig
+
+
+# --------------------------------------------------------------------------- arms race
+def race_figure(race: Mapping, title: str = "") -> Figure:
+    """Deployed warheads per side by round of action and reaction, with FSI below."""
+    path = race.get("path") or []
+    fig = Figure(figsize=(8.0, 6.0), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(2.0, 1.0))
+    rounds = [entry["round"] for entry in path]
+    sides = list(path[0]["sides"]) if path else []
+    for k, side in enumerate(sides):
+        warheads = [entry["sides"][side]["deployed_warheads"] for entry in path]
+        arriving = [entry["sides"][side]["arriving"] for entry in path]
+        top.plot(rounds, warheads, label=f"{side}: deployed warheads", **_line(2 * k))
+        top.plot(rounds, arriving, label=f"{side}: arriving after a first strike", **_line(2 * k + 1))
+        required = path[0]["sides"][side].get("required")
+        if required is not None:
+            top.axhline(required, color="0.4", linewidth=0.8, linestyle=(0, (4, 2, 1, 2)))
+            top.annotate(
+                f"{side} requirement {required:,.0f}",
+                (0, required),
+                xytext=(2, 2),
+                textcoords="offset points",
+                fontsize=7,
+            )
+    bottom.plot(rounds, [entry["fsi"] for entry in path], label="FSI", **_line(0))
+    bottom.set_ylim(0, 1.05)
+    bottom.set_ylabel("FSI (0–1)")
+    bottom.set_xlabel("round of action and reaction")
+    top.set_ylabel("warheads")
+    top.legend(fontsize=7)
+    for ax in (top, bottom):
+        _grid(ax, "both")
+    fw = race.get("framework")
+    fig.suptitle(
+        f"Action–reaction {title}: {race.get('outcome', '')} after "
+        f"{race.get('rounds', 0)} round(s) (framework: {fw or 'none'})",
+        fontsize=11,
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- history
+def history_figure() -> Figure:
+    """New START aggregate data over time against the limits (``report.history_plot``)."""
+    try:
+        from security_equation.report.history_plot import history_figure as draw
+    except ImportError:
+        raise InputError.single(
+            "the New START history figure is not available in this "
+            "installation (no security_equation.report.history_plot)",
+            path="KIND",
+        ) from None
+    return draw()
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+def samples_figure(ds, nominal: Mapping[str, float] | None = None) -> Figure:
+    """Histograms of FSI and each side's r over Monte Carlo samples, with the median
+    (solid), the 5–95 % interval (dashed) and the nominal value (dotted)."""
+    names = ["fsi"] + [n for n in ds.data_vars if str(n).endswith(".r")]
+    fig = Figure(figsize=(4.0 * len(names), 3.6), layout="constrained")
+    axes = fig.subplots(1, len(names), squeeze=False)[0]
+    for ax, name in zip(axes, names, strict=True):
+        values = np.asarray(ds[name].values, dtype=float).reshape(-1)
+        values = values[np.isfinite(values)]
+        if values.size:
+            lo, med, hi = np.quantile(values, [0.05, 0.5, 0.95])
+            ax.hist(
+                values, bins=30, range=(0.0, 1.0), color="0.75", edgecolor="black", linewidth=0.5, hatch="//"
+            )
+            ax.axvline(med, color="black", linewidth=1.4, label=f"median {med:.3f}")
+            ax.axvline(lo, color="black", linewidth=1.0, linestyle="--", label=f"5–95 %: {lo:.3f}–{hi:.3f}")
+            ax.axvline(hi, color="black", linewidth=1.0, linestyle="--")
+        if nominal and nominal.get(name) is not None:
+            ax.axvline(
+                nominal[name],
+                color="black",
+                linewidth=1.0,
+                linestyle=":",
+                label=f"nominal {nominal[name]:.3f}",
+            )
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("FSI (probability area, 0–1)" if name == "fsi" else f"{name} (break-even probability)")
+        ax.set_ylabel("samples")
+        ax.legend(fontsize=7, loc="upper left")
+        _grid(ax)
+    fig.suptitle(
+        f"Monte Carlo: {ds.sizes.get('sample', 0):,} samples, seed "
+        f"{ds.attrs.get('seed', '?')} — {ds.attrs.get('scenario', '')}",
+        fontsize=11,
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- dispatch
+def make_figure(
+    kind: str,
+    scenario,
+    *,
+    evaluation: Evaluation | None = None,
+    framework: str | None = None,
+    attacker: str | None = None,
+    samples: int | None = None,
+    seed: int = 0,
+    method: str = "sobol",
+    axes: Sequence[str] = (),
+) -> Figure:
+    """Build figure ``kind`` (see :data:`KINDS`) for a scenario.
+
+    ``evaluation`` is reused when given (else computed); ``framework`` is used by the
+    treaty and race figures; ``attacker`` restricts the draw-down figure to one side;
+    ``samples``/``seed``/``method`` drive the sensitivity and uncertainty figures;
+    ``axes`` (``PATH=START:STOP:NUM``) the sweep heat map.
+    """
+    if kind not in KINDS:
+        raise InputError.single(f"must be one of {', '.join(KINDS)}, got '{kind}'", path="KIND")
+    if kind == "history":
+        return history_figure()
+    if kind == "sensitivity":
+        from security_equation.report.sensitivity_plots import sensitivity_bar_figure
+        from security_equation.uncertainty.sensitivity import sensitivity
+
+        return sensitivity_bar_figure(sensitivity(scenario, method, samples, seed))
+    if kind == "uncertainty":
+        from security_equation.compile import compile_scenario
+        from security_equation.uncertainty.metrics import metrics
+        from security_equation.uncertainty.sampling import monte_carlo
+
+        n = 1000 if samples is None else int(samples)
+        if n < 1:
+            raise InputError.single(f"must be >= 1, got {n}", path="--samples")
+        ds = monte_carlo(scenario, n, seed)
+        nominal = {k: float(v[0]) for k, v in metrics(compile_scenario(scenario)).items()}
+        return samples_figure(ds, nominal)
+    if kind == "sweep":
+        from security_equation.report.sweep_plots import fsi_heatmap_figure
+        from security_equation.sweep.runner import run_sweep
+
+        if not axes:
+            raise InputError.single("give one or two --axis PATH=START:STOP:NUM", path="--axis")
+        return fsi_heatmap_figure(run_sweep(scenario, list(axes), samples=samples or 0, seed=seed))
+    if kind == "race":
+        from security_equation.race import arms_race_section
+
+        if evaluation is not None and "arms_race" in evaluation.sections:
+            section = evaluation.sections["arms_race"]
+            race = section.to_dict() if hasattr(section, "to_dict") else section
+        else:
+            race = arms_race_section(scenario, framework=framework or scenario.framework)
+        return race_figure(race, scenario.name)
+    if kind == "treaty":
+        return treaty_figure(treaty_data(scenario, framework, evaluation))
+    if evaluation is None:
+        from security_equation.model import evaluate
+
+        evaluation = evaluate(scenario, framework=framework)
+    if kind == "forces":
+        return forces_figure(evaluation)
+    if kind == "drawdown":
+        return drawdown_figure(evaluation, attacker)
+    if kind == "square":
+        return square_figure(evaluation)
+    return waterfall_figure(evaluation)
+
+
+def format_of(path: Path | str) -> str:
+    """The image format named by a file's suffix (png or svg)."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise InputError.single(
+            f"the output file must end in {' or '.join('.' + f for f in FORMATS)}, got '{Path(path).name}'",
+            path="-o",
+        )
+    return suffix
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
+    """Render a figure to PNG or SVG bytes (SVG without metadata or external links)."""
+    if fmt not in FORMATS:
+        raise InputError.single(f"must be one of {', '.join(FORMATS)}, got '{fmt}'", path="format")
+    buffer = io.BytesIO()
+    kwargs: dict[str, Any] = {"format": fmt, "dpi": dpi}
+    if fmt == "svg":
+        kwargs["metadata"] = {"Date": None, "Creator": None, "Format": None, "Type": None}
+    else:
+        kwargs["metadata"] = {"Software": None}
+    with _RENDER_LOCK:
+        fig.savefig(buffer, **kwargs)
+    return buffer.getvalue()
+
+
+def write_figure(fig: Figure, path: Path | str) -> Path:
+    """Save a figure to ``path`` (format from the suffix) atomically."""
+    format_of(path)
+    with _RENDER_LOCK:
+        return save_figure(fig, path, dpi=DPI)

@@ -1,0 +1,170 @@
+"""Plain-data views of evaluations shared by the HTML report and the web API.
+
+No I/O and no formatting beyond choosing digits: dicts and lists in, dicts and lists out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+#: Headline metrics per side: (key in ``Evaluation.to_dict()["sides"][side]``, label, digits).
+SIDE_METRICS: tuple[tuple[str, str, int], ...] = (
+    ("r", "break-even probability r = min(1, C1/C2)", 3),
+    ("c1", "cost when striking first (C1)", 3),
+    ("c2", "cost when struck first (C2)", 3),
+    ("surviving_warheads", "warheads surviving a first strike", 0),
+    ("retaliating_warheads", "warheads retaliating (after holdback)", 0),
+    ("arriving_warheads", "retaliatory warheads arriving", 0),
+    ("share_destroyed", "share of warheads a first strike destroys", 3),
+)
+#: Rows of one first strike: (field of the strike dict, label, digits).
+STRIKE_ROWS: tuple[tuple[str, str, int], ...] = (
+    ("attacker_weapons", "attacker's weapons available", 0),
+    ("counterforce_spent", "spent on counterforce", 0),
+    ("victim_warheads", "victim's deployed warheads", 0),
+    ("destroyed", "victim's warheads destroyed", 0),
+    ("share_destroyed", "share destroyed", 3),
+    ("spent_per_destroyed", "spent per warhead destroyed", 2),
+    ("victim_survivors", "victim's survivors", 0),
+    ("victim_retaliating", "retaliating (after holdback)", 0),
+    ("arriving_retaliation", "retaliation arriving", 0),
+    ("attacker_value_warheads", "attacker's warheads on value (reliable)", 0),
+    ("arriving_first_strike", "first strike arriving on value", 0),
+    ("damage_attacker", "damage to attacker (share of value)", 3),
+    ("damage_victim", "damage to victim (share of value)", 3),
+    ("cost_attacker", "attacker's cost (C1)", 3),
+    ("cost_victim", "victim's cost (C2)", 3),
+)
+
+
+def json_safe(obj: Any) -> Any:
+    """``obj`` with numpy scalars and arrays as Python values and NaN/inf as ``None``."""
+    if isinstance(obj, Mapping):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return json_safe(obj.tolist())
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if hasattr(obj, "to_dict") and not isinstance(obj, type):
+        return json_safe(obj.to_dict())
+    return obj
+
+
+def headline(data: Mapping) -> dict:
+    """FSI, its posture variants and the per-side metrics of ``Evaluation.to_dict()``."""
+    sides = {}
+    for name, side in (data.get("sides") or {}).items():
+        sides[name] = {"label": side.get("label", name), **{key: side.get(key) for key, _, _ in SIDE_METRICS}}
+    return {
+        "fsi": data.get("fsi"),
+        "fsi_variants": dict(data.get("fsi_variants") or {}),
+        "schelling": data.get("schelling"),
+        "sides": sides,
+    }
+
+
+def metric_rows(data: Mapping) -> list[dict]:
+    """One evaluation's comparable numbers: ``{"key", "metric", "side", "value", "digits"}``."""
+    rows = [{"key": "fsi", "metric": "FSI = r_A · r_B", "side": None, "value": data.get("fsi"), "digits": 3}]
+    for variant, value in (data.get("fsi_variants") or {}).items():
+        rows.append(
+            {
+                "key": f"fsi[{variant}]",
+                "metric": f"FSI, both sides {variant.replace('_', ' ')}",
+                "side": None,
+                "value": value,
+                "digits": 3,
+            }
+        )
+    if "schelling" in data:
+        rows.append(
+            {
+                "key": "schelling",
+                "metric": "Schelling measure (D1 − D2)(d1 − d2)",
+                "side": None,
+                "value": data.get("schelling"),
+                "digits": 3,
+            }
+        )
+    for side, values in (data.get("sides") or {}).items():
+        for key, label, digits in SIDE_METRICS:
+            rows.append(
+                {
+                    "key": f"{side}.{key}",
+                    "metric": label,
+                    "side": side,
+                    "value": values.get(key),
+                    "digits": digits,
+                }
+            )
+    treaty = data.get("treaty")
+    if isinstance(treaty, Mapping):
+        rows.append(
+            {
+                "key": "treaty.compliant",
+                "metric": "treaty: all sides compliant",
+                "side": None,
+                "value": treaty.get("compliant"),
+                "digits": 0,
+            }
+        )
+        for side, info in (treaty.get("sides") or {}).items():
+            for lim in info.get("limits") or []:
+                rows.append(
+                    {
+                        "key": f"{side}.treaty.{lim.get('name')}.headroom",
+                        "metric": f"treaty headroom: {lim.get('label') or lim.get('name')}",
+                        "side": side,
+                        "value": lim.get("headroom"),
+                        "digits": 0,
+                    }
+                )
+    return rows
+
+
+def comparison(columns: Sequence[tuple[str, Mapping]]) -> dict:
+    """Line up evaluations (``(label, Evaluation.to_dict())`` pairs): every metric with
+    its value per column and the difference against the first column."""
+    order: list[str] = []
+    rows: dict[str, dict] = {}
+    for c, (_, data) in enumerate(columns):
+        for row in metric_rows(data):
+            key = row["key"]
+            if key not in rows:
+                order.append(key)
+                rows[key] = {k: row[k] for k in ("key", "metric", "side", "digits")}
+                rows[key]["values"] = [None] * len(columns)
+            rows[key]["values"][c] = row["value"]
+    metrics = []
+    for key in order:
+        row = rows[key]
+        first = row["values"][0]
+        diffs = []
+        for v in row["values"]:
+            numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (v, first))
+            diffs.append(v - first if numeric else None)
+        row["difference"] = diffs
+        metrics.append(row)
+    return {"columns": [label for label, _ in columns], "metrics": json_safe(metrics)}
+
+
+def flatten(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Leaves of nested dicts as ``(dotted.key, value)`` (lists of scalars kept whole)."""
+    out: list[tuple[str, Any]] = []
+    if isinstance(node, Mapping):
+        for k, v in node.items():
+            out += flatten(v, f"{prefix}.{k}" if prefix else str(k))
+    elif isinstance(node, list) and any(isinstance(v, Mapping) for v in node):
+        for i, v in enumerate(node):
+            out += flatten(v, f"{prefix}.{i}")
+    else:
+        out.append((prefix, node))
+    return out

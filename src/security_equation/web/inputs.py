@@ -1,0 +1,133 @@
+"""What a web request may name: bundled scenarios and frameworks, uploaded text, edits.
+
+Requests never name files. A scenario is a bundled name or uploaded YAML text; an
+upload may ``extends`` a bundled scenario by name only; a framework must be bundled.
+Edits are ``--set``-style dotted paths applied by ``scenario.loading`` and validated by
+it, so a bad value gets the same located message as on the command line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+from security_equation.errors import InputError
+from security_equation.scenario import loading, paths
+from security_equation.scenario.schema import Scenario
+
+#: How uploaded text is named in error messages.
+UPLOAD = "<upload>"
+DEFAULT_SCENARIO = "us-russia-2023"
+
+
+def bundled(kind: str = "scenarios") -> list[str]:
+    return loading.bundled_names(kind)
+
+
+def _unknown(kind: str, name: Any, path: str) -> InputError:
+    known = bundled(kind)
+    hint = difflib.get_close_matches(str(name), known, n=1)
+    extra = f"; did you mean '{hint[0]}'?" if hint else ""
+    return InputError.single(
+        f"no bundled {kind[:-1]} named '{name}'{extra} (bundled: {', '.join(known) or 'none'})", path=path
+    )
+
+
+def check_name(name: str, kind: str = "scenarios", path: str = "scenario") -> str:
+    """``name`` if it is a bundled scenario (or framework) name, else a located error.
+
+    This is the only gate between request text and the file system: the name must be
+    one of the bundled file stems (so no separators, no ``..``, no absolute paths).
+    """
+    if not isinstance(name, str) or name not in bundled(kind):
+        raise _unknown(kind, name, path)
+    return name
+
+
+def _line(lines: Mapping, key: tuple[str, ...]) -> int | None:
+    return lines.get(key, (None, None))[1]
+
+
+def _apply_set(data: dict, lines: dict, set_values: Mapping[str, Any]) -> dict:
+    """``--set`` values merged over raw data as ``loading.compose`` does."""
+    try:
+        expanded = loading._expand_dotted(dict(set_values))
+    except ValueError as exc:
+        raise InputError.single(str(exc), file="--set") from None
+    for parts, _ in loading._flatten(expanded):
+        lines[parts] = ("--set", None)
+    return paths.deep_merge(data, expanded)
+
+
+def _text_accepts_set() -> bool:
+    return "set_values" in inspect.signature(loading.scenario_from_text).parameters
+
+
+def scenario_from_upload(text: str, set_values: Mapping[str, Any] | None = None) -> Scenario:
+    """Validate uploaded YAML (``extends`` only a bundled name), then apply edits."""
+    data, lines = loading.parse_text(text, UPLOAD)
+    base_ref = data.get("extends")
+    if base_ref is not None and (not isinstance(base_ref, str) or base_ref not in bundled()):
+        known = ", ".join(bundled())
+        raise InputError.single(
+            f"uploads may only extend a bundled scenario by name, got {base_ref!r} (bundled: {known})",
+            path="extends",
+            file=UPLOAD,
+            line=_line(lines, ("extends",)),
+        )
+    if not set_values:
+        return loading.scenario_from_text(text, UPLOAD)
+    if _text_accepts_set():  # pragma: no cover - depends on the loading module's version
+        return loading.scenario_from_text(text, UPLOAD, set_values=dict(set_values))
+    # Check the upload on its own first: its problems carry the upload's own lines.
+    loading.scenario_from_text(text, UPLOAD)
+    data.pop("extends", None)
+    if base_ref is not None:
+        base, base_lines = loading._load_raw(loading.resolve(base_ref))
+        data = paths.deep_merge(base, data)
+        lines = {**base_lines, **lines}
+    data.pop("overrides", None)
+    data.setdefault("name", "uploaded")
+    data = _apply_set(data, lines, set_values)
+    return loading.validate(data, lines, UPLOAD)
+
+
+def load(
+    scenario: str | None = None,
+    text: str | None = None,
+    overrides: list[str] | None = None,
+    set_values: Mapping[str, Any] | None = None,
+) -> Scenario:
+    """A bundled scenario (by name) or uploaded text, with named overrides and edits."""
+    if text is not None:
+        if overrides:
+            raise InputError.single(
+                "named overrides apply to bundled scenarios only; put the "
+                "changes in the uploaded file or use 'set'",
+                path="overrides",
+            )
+        return scenario_from_upload(text, set_values)
+    name = check_name(scenario or DEFAULT_SCENARIO)
+    return loading.load_scenario(name, overrides or (), dict(set_values or {}))
+
+
+def treaty_available() -> bool:
+    try:
+        import security_equation.treaty  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def check_framework(requested: str | None, scenario: Scenario) -> str | None:
+    """The framework to use: the requested one, else the scenario's own; either must be
+    bundled. ``None`` when treaty accounting is not installed (nothing reads it then)."""
+    if requested is not None:
+        return check_name(requested, "frameworks", "framework")
+    if not treaty_available():
+        return None
+    if scenario.framework not in bundled("frameworks"):
+        raise _unknown("frameworks", scenario.framework, "framework")
+    return scenario.framework

@@ -1,0 +1,384 @@
+// Security Equation web page: plain JavaScript, no libraries, no other hosts.
+// State: the scenario source (a bundled name or uploaded YAML text), its validated
+// JSON (the "base" the form is built from) and the edits as dotted-path `set` values.
+"use strict";
+
+const PLOTS = ["square", "waterfall", "drawdown", "forces", "treaty"];
+const SIDE_METRICS = [
+  ["r", 3], ["c1", 3], ["c2", 3], ["surviving_warheads", 0], ["arriving_warheads", 0],
+  ["share_destroyed", 3],
+];
+
+const state = {
+  source: { scenario: null },   // or { yaml: "…" }
+  label: "",
+  base: null,                   // validated scenario JSON
+  edits: {},                    // dotted path -> value
+  framework: null,
+  frameworks: [],
+  generation: 0,                // newer requests win
+  plotUrls: {},
+};
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("data-")) node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function fmt(value, digits) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (typeof value !== "number") return String(value);
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function pretty(name) { return String(name).replaceAll("_", " "); }
+
+// ------------------------------------------------------------------ requests
+function body(extra = {}) {
+  const out = { ...state.source, set: { ...state.edits }, ...extra };
+  if (state.framework) out.framework = state.framework;
+  return out;
+}
+
+async function api(path, payload, { method = "POST", as = "json" } = {}) {
+  const init = { method, headers: {} };
+  if (payload !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(payload);
+  }
+  const response = await fetch(path, init);
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    let problems = [];
+    try {
+      const data = await response.json();
+      message = data.message || message;
+      problems = data.problems || [];
+    } catch (_) { /* not JSON */ }
+    const error = new Error(message);
+    error.problems = problems;
+    error.status = response.status;
+    throw error;
+  }
+  if (as === "blob") return response.blob();
+  if (as === "text") return response.text();
+  return response.json();
+}
+
+function showError(error) {
+  const box = $("error");
+  for (const input of document.querySelectorAll(".invalid")) input.classList.remove("invalid");
+  if (!error) { box.hidden = true; box.textContent = ""; return; }
+  box.hidden = false;
+  box.textContent = error.message;
+  for (const p of error.problems || []) {
+    if (!p.path) continue;
+    const input = document.querySelector(`[data-path="${CSS.escape(p.path)}"]`);
+    if (input) input.classList.add("invalid");
+  }
+}
+
+// ------------------------------------------------------------------ the form
+function valueAt(path) {
+  let node = state.base;
+  const parts = path.split(".");
+  if (parts[0] !== "sides") { node = node.sides; }
+  for (const part of parts) {
+    if (node === null || node === undefined) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+function numberInput(path, value, { step = "1", min = "0", max = null, title = "" } = {}) {
+  const input = el("input", { type: "number", step, min, value: String(value), title,
+                              "data-path": path });
+  if (max !== null) input.max = String(max);
+  input.setAttribute("aria-label", path);
+  input.addEventListener("input", () => edit(input));
+  return input;
+}
+
+function selectInput(path, options, value) {
+  const select = el("select", { "data-path": path });
+  select.setAttribute("aria-label", path);
+  for (const option of options) select.append(el("option", { value: option, text: pretty(option) }));
+  select.value = value;
+  select.addEventListener("change", () => edit(select));
+  return select;
+}
+
+function buildForm() {
+  const holder = $("sides");
+  holder.replaceChildren();
+  for (const [side, data] of Object.entries(state.base.sides)) {
+    const fs = el("fieldset", { "data-side": side }, el("legend", { text: `${data.label || side} (${side})` }));
+    const posture = data.posture;
+    fs.append(el("div", { class: "row" },
+      el("label", { text: "alert" }, selectInput(`${side}.posture.alert`, ["day_to_day", "generated"], posture.alert)),
+      el("label", { text: "launch under attack (share of silos)" },
+         numberInput(`${side}.posture.launch_under_attack`, posture.launch_under_attack,
+                     { step: "0.05", max: 1 }))));
+    const systems = el("table", {},
+      el("thead", {}, el("tr", {},
+        el("th", { text: "system" }), el("th", { class: "n", text: "launchers" }),
+        el("th", { class: "n", text: "warheads / launcher" }), el("th", { class: "n", text: "capacity" }))));
+    const tbody = el("tbody");
+    for (const [name, sys] of Object.entries(data.systems)) {
+      tbody.append(el("tr", {},
+        el("td", { text: `${name}`, title: `${sys.category}${sys.nuclear ? "" : " (conventional)"}` }),
+        el("td", { class: "n" }, numberInput(`${side}.systems.${name}.launchers`, sys.launchers)),
+        el("td", { class: "n" }, numberInput(`${side}.systems.${name}.warheads_per_launcher`,
+                                              sys.warheads_per_launcher,
+                                              { step: "0.01", max: sys.max_warheads_per_launcher })),
+        el("td", { class: "n hint", text: fmt(sys.max_warheads_per_launcher, 2) })));
+    }
+    systems.append(tbody);
+    fs.append(systems);
+    const layers = Object.entries(data.defences || {}).filter(([, d]) => d.kind === "missile_defence");
+    if (layers.length) {
+      const table = el("table", {}, el("thead", {}, el("tr", {},
+        el("th", { text: "missile defence layer" }), el("th", { class: "n", text: "interceptors" }),
+        el("th", { class: "n", text: "protects" }))));
+      const rows = el("tbody");
+      for (const [name, layer] of layers) {
+        rows.append(el("tr", {}, el("td", { text: name }),
+          el("td", { class: "n" }, numberInput(`${side}.defences.${name}.interceptors`, layer.interceptors)),
+          el("td", { class: "n hint", text: layer.protects })));
+      }
+      table.append(rows);
+      fs.append(table);
+    }
+    holder.append(fs);
+  }
+}
+
+function parseValue(input, base) {
+  if (input.tagName === "SELECT") return input.value;
+  const text = input.value.trim();
+  if (text === "") return text;                    // the server says what is wrong
+  const number = Number(text);
+  if (!Number.isFinite(number)) return text;
+  return number;
+}
+
+function edit(input) {
+  const path = input.dataset.path;
+  const base = valueAt(path);
+  const value = parseValue(input, base);
+  if (value === base) delete state.edits[path];
+  else state.edits[path] = value;
+  input.classList.toggle("edited", path in state.edits);
+  schedule();
+}
+
+// ------------------------------------------------------------------ results
+let timer = null;
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(update, 200);
+}
+
+function renderMetrics(data) {
+  $("metric-fsi").textContent = fmt(data.fsi, 3);
+  const tbody = document.querySelector("#metrics tbody");
+  tbody.replaceChildren();
+  for (const [side, values] of Object.entries(data.sides)) {
+    const row = el("tr", {}, el("td", { text: values.label || side }));
+    for (const [key, digits] of SIDE_METRICS) {
+      row.append(el("td", { class: "n", id: `metric-${side}-${key}`, text: fmt(values[key], digits) }));
+    }
+    tbody.append(row);
+  }
+  const treaty = data.treaty;
+  if (treaty && treaty.sides) {
+    const parts = Object.entries(treaty.sides).map(([side, info]) =>
+      `${info.label || side}: ${info.compliant ? "compliant" : "NOT compliant"}`);
+    $("treaty-status").textContent =
+      `${(treaty.framework && (treaty.framework.title || treaty.framework.name)) || "treaty"} — ${parts.join("; ")}`;
+  } else {
+    $("treaty-status").textContent = "";
+  }
+}
+
+async function loadPlot(kind, generation) {
+  const img = $(`plot-${kind}`);
+  try {
+    const blob = await api(`/api/plot/${kind}?format=png`, body(), { as: "blob" });
+    if (generation !== state.generation) return;
+    if (state.plotUrls[kind]) URL.revokeObjectURL(state.plotUrls[kind]);
+    state.plotUrls[kind] = URL.createObjectURL(blob);
+    img.src = state.plotUrls[kind];
+    img.classList.remove("stale");
+    img.closest("figure").hidden = false;
+  } catch (error) {
+    if (kind === "treaty") img.closest("figure").hidden = true;
+  }
+}
+
+async function update() {
+  const generation = ++state.generation;
+  const results = $("results");
+  $("status").textContent = "computing…";
+  for (const img of document.querySelectorAll("#plots img")) img.classList.add("stale");
+  try {
+    const sections = state.frameworks.length ? ["treaty"] : [];
+    const data = await api("/api/evaluate", body({ sections }));
+    if (generation !== state.generation) return;
+    showError(null);
+    results.classList.remove("stale");
+    renderMetrics(data);
+    const n = Object.keys(state.edits).length;
+    $("status").textContent = n ? `${n} edit${n > 1 ? "s" : ""} applied` : "as given";
+    await Promise.all(PLOTS.map((kind) => loadPlot(kind, generation)));
+  } catch (error) {
+    if (generation !== state.generation) return;
+    showError(error);
+    $("status").textContent = "not updated: fix the input";
+  }
+}
+
+// ------------------------------------------------------------------ loading scenarios
+function describeSource() {
+  const n = Object.keys(state.edits).length;
+  $("source").textContent = state.source.yaml !== undefined
+    ? `uploaded file ${state.label}` : `bundled scenario ${state.label}`;
+  return n;
+}
+
+async function useScenario(source, label, scenarioJson) {
+  state.source = source;
+  state.label = label;
+  state.base = scenarioJson;
+  state.edits = {};
+  describeSource();
+  buildForm();
+  await update();
+}
+
+async function pickBundled(name) {
+  try {
+    const data = await api(`/api/scenarios/${encodeURIComponent(name)}`, undefined, { method: "GET" });
+    showError(null);
+    await useScenario({ scenario: name }, name, data.scenario);
+  } catch (error) { showError(error); }
+}
+
+async function uploadFile(file) {
+  if (!file) return;
+  if (file.size > 1_000_000) {
+    showError(new Error(`${file.name} is larger than 1,000,000 bytes`));
+    return;
+  }
+  const text = await file.text();
+  try {
+    const data = await api("/api/scenario", { yaml: text });
+    showError(null);
+    await useScenario({ yaml: text }, file.name, data.scenario);
+  } catch (error) { showError(error); }
+}
+
+// ------------------------------------------------------------------ downloads and comparison
+async function download(path, payload, filename) {
+  try {
+    const blob = await api(path, payload, { as: "blob" });
+    const url = URL.createObjectURL(blob);
+    const link = el("a", { href: url, download: filename });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (error) { showError(error); }
+}
+
+function renderComparison(data) {
+  const table = $("compare-table");
+  const head = el("tr", {}, el("th", { text: "metric" }), el("th", { text: "side" }));
+  for (const c of data.columns) head.append(el("th", { class: "n", text: c }));
+  for (const c of data.columns.slice(1)) head.append(el("th", { class: "n", text: `Δ ${c}` }));
+  table.tHead.replaceChildren(head);
+  const rows = [];
+  for (const m of data.metrics) {
+    const row = el("tr", {}, el("td", { text: m.metric }), el("td", { text: m.side || "" }));
+    for (const v of m.values) row.append(el("td", { class: "n", text: fmt(v, m.digits) }));
+    for (const d of m.difference.slice(1)) {
+      const text = typeof d === "number" && d > 0 ? `+${fmt(d, m.digits)}` : fmt(d, m.digits);
+      row.append(el("td", { class: "n", text }));
+    }
+    rows.push(row);
+  }
+  table.tBodies[0].replaceChildren(...rows);
+}
+
+async function compareFrameworks() {
+  const a = $("framework-a").value, b = $("framework-b").value;
+  const spec = { ...state.source, set: { ...state.edits } };
+  try {
+    renderComparison(await api("/api/compare", { scenarios: [spec], frameworks: [a, b] }));
+    showError(null);
+  } catch (error) { showError(error); }
+}
+
+async function compareOriginal() {
+  const original = { ...state.source };
+  const edited = { ...state.source, set: { ...state.edits } };
+  if (state.framework) { original.framework = state.framework; edited.framework = state.framework; }
+  try {
+    renderComparison(await api("/api/compare", { scenarios: [original, edited],
+                                                 labels: ["original", "edited"] }));
+    showError(null);
+  } catch (error) { showError(error); }
+}
+
+// ------------------------------------------------------------------ start
+async function start() {
+  const [scenarios, frameworks] = await Promise.all([
+    api("/api/scenarios", undefined, { method: "GET" }),
+    api("/api/frameworks", undefined, { method: "GET" }),
+  ]);
+  const select = $("scenario-select");
+  for (const s of scenarios) select.append(el("option", { value: s.name, text: s.name, title: s.description }));
+  state.frameworks = frameworks.map((f) => f.name);
+  const fw = $("framework-select");
+  fw.append(el("option", { value: "", text: "the scenario's own" }));
+  for (const f of frameworks) {
+    for (const target of [fw, $("framework-a"), $("framework-b")]) {
+      target.append(el("option", { value: f.name, text: f.title || f.name }));
+    }
+  }
+  if (frameworks.length > 1) $("framework-b").selectedIndex = 1;
+  if (!frameworks.length) $("compare-frameworks").disabled = true;
+
+  select.addEventListener("change", () => pickBundled(select.value));
+  fw.addEventListener("change", () => { state.framework = fw.value || null; schedule(); });
+  $("upload").addEventListener("change", (e) => uploadFile(e.target.files[0]));
+  $("reset").addEventListener("click", () => {
+    state.edits = {};
+    buildForm();
+    update();
+  });
+  $("download-yaml").addEventListener("click", () =>
+    download("/api/scenario?format=yaml", body(), `${state.base.name}-edited.yaml`));
+  $("download-report").addEventListener("click", () =>
+    download("/api/report", body(), `${state.base.name}-report.html`));
+  $("compare-frameworks").addEventListener("click", compareFrameworks);
+  $("compare-original").addEventListener("click", compareOriginal);
+
+  const initial = scenarios.some((s) => s.name === "us-russia-2023") ? "us-russia-2023" : scenarios[0].name;
+  select.value = initial;
+  await pickBundled(initial);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  start().catch((error) => showError(error));
+});
