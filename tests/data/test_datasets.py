@@ -89,6 +89,19 @@ def test_newstart_limits():
     assert limits == {"deployed_launchers": 700, "deployed_warheads": 1550, "total_launchers": 800}
 
 
+def test_newstart_framework_uses_the_same_limits():
+    from security_equation.treaty.frameworks import load_framework
+
+    framework = load_framework("new-start")
+    table = datasets.load("newstart-limits").set_index("limit_id")
+    assert set(framework.limits) == set(table.index)
+    for limit_id, limit in framework.limits.items():
+        assert limit.limit == table.loc[limit_id, "value"]
+        assert set(datasets.source_ids(limit.source)) <= set(
+            datasets.source_ids(table.loc[limit_id, "source_id"])
+        )
+
+
 def test_us_2020_per_system_file_reproduces_official_aggregates():
     """SD1, data as of 2020-09-01: 397 + 230 + 12 + 36 = 675 deployed launchers;
     454 + 280 + 20 + 46 = 800 deployed and non-deployed; and with the 48 deployed heavy
