@@ -136,3 +136,10 @@ def test_render_treaty_for_other_presenters():
     render_treaty(assess(load_scenario("us-russia-2023"), "security-equation"), console)
     text = console.export_text()
     assert "Security equation" in text and "interceptors" in text and "41 over" in text
+
+
+def test_framework_json_schema(cli):
+    code, out, _ = cli("treaty", "schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["title"] == "Framework" and "limits" in schema["properties"]

@@ -5,7 +5,8 @@
   (default: the scenario's own). It is short for ``seceq treaty check [SCENARIO] …``.
 - ``seceq treaty history [--format table|json] [-o plot.png|plot.svg]``: the official New START
   aggregates 2011–2023 against the limits in force on each date.
-- ``seceq treaty frameworks``: the bundled frameworks.
+- ``seceq treaty frameworks``: the bundled frameworks; ``seceq treaty schema``: the JSON Schema
+  of framework files.
 
 Thin layer: load → ``treaty.assess`` / ``treaty.history`` → Rich tables or JSON.
 Bad input raises ``InputError`` (exit code 2 via ``cli.main``).
@@ -372,3 +373,14 @@ def frameworks(output_format: FormatOpt = OutputFormat.table) -> None:
             ", ".join(f"{k} {v:,}" for k, v in row["limits"].items()),
         )
     console.print(table)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of framework files (for editor completion)."""
+    import json
+    import sys
+
+    from security_equation.treaty.schema import Framework
+
+    sys.stdout.write(json.dumps(Framework.model_json_schema(), indent=2) + "\n")
