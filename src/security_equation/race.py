@@ -57,6 +57,17 @@ def _classify(text: str) -> str | None:
     return None
 
 
+def _bombers_count_one(framework) -> bool:
+    """Whether the framework's warhead limit counts a bomber as a fixed number of warheads
+    (New START's one per heavy bomber) rather than its loaded weapons."""
+    for name, limit in framework.limits.items():
+        if (name if name in LIMIT_FIELDS else _classify(f"{name} {limit.label}")) != "deployed_warheads":
+            continue
+        return any(rule.categories and "bomber" in rule.categories and rule.each != "loaded_warheads"
+                   for rule in limit.rules)
+    return False
+
+
 def limits_from_framework(scenario, framework: str | None) -> tuple[dict[str, Limits], list[str]]:
     """Per-side :class:`Limits` from a treaty framework, and notes on how they were read.
 
@@ -64,15 +75,16 @@ def limits_from_framework(scenario, framework: str | None) -> tuple[dict[str, Li
     deployed warheads, deployed launchers or total launchers (by its name, else its label);
     limits of other kinds (e.g. interceptors) are noted and left out. The treaty's headroom
     (limit − counted) is added to this model's own count, so a limit binds where the
-    treaty's would, whatever the counting details. Frameworks whose name mentions START
-    count each deployed bomber as one warhead.
+    treaty's would, whatever the counting details. Bombers count as one warhead each where
+    the framework's warhead limit counts them so (New START), else by their loading.
     """
     if framework is None or str(framework).strip().lower() in NO_FRAMEWORK:
         return {}, ["no treaty limits"]
     from security_equation.treaty import assess
+    from security_equation.treaty.assessment import resolve_for
 
     data = assess(scenario, framework).to_dict()
-    bombers_one = "start" in str(framework).lower()
+    bombers_one = _bombers_count_one(resolve_for(scenario, framework))
     arrays = _arrays(scenario)
     out: dict[str, Limits] = {}
     notes: list[str] = []

@@ -116,7 +116,7 @@ def _register_subcommands() -> None:
     from security_equation.cli import treaty as treaty_cli
 
     app.add_typer(data_cli.app, name="data", help="Bundled public data and their sources.")
-    app.add_typer(treaty_cli.app, name="treaty", help="Treaty accounting under a framework.")
+    app.add_typer(treaty_cli.app, name="treaty")
     stability_cli.register(app)
     app.command("sensitivity")(analysis.sensitivity)
     app.command("sweep")(analysis.sweep)

@@ -177,12 +177,17 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     merit = p * per_target[:, None, :] / opportunity[:, :, None]
 
     max_layers = attacker.scalars["max_warheads_per_target"]
-    steps = int(nv * np.ceil(max_layers.max(initial=1.0)) + na + 1)
+    # The cap on warheads per target models nuclear fratricide and targeting practice:
+    # it limits nuclear and conventional shots separately, so precise conventional
+    # shots never crowd nuclear ones off a target (or the reverse).
+    kind = np.where(sa.nuclear, 0, 1)
+    kinds = int(kind.max(initial=0)) + 1
+    steps = int(kinds * nv * np.ceil(max_layers.max(initial=1.0)) + na + 1)
     # Options-major layout (option, batch): reductions over options run along
     # contiguous rows, and one flat index per step gathers what the choice needs.
     cols = np.arange(batch)
     survival = np.ones(nv * batch)
-    layers_used = np.zeros(nv * batch)
+    layers_used = np.zeros(kinds * nv * batch)
     budget = np.ascontiguousarray((weapons * sa.counterforce[None, :]).T).reshape(-1)
     limit = np.ascontiguousarray((max_layers[:, None] - 1e-9) * (targets > 0)).T.reshape(-1)
     merit_t = np.ascontiguousarray(merit.transpose(1, 2, 0))          # (na, nv, batch)
@@ -195,9 +200,10 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     record = np.zeros((6, steps, batch))  # spend, kill, victim ball/air, attacker ball/air
     taken = 0
     for step in range(steps):
-        open_ = (layers_used < limit).reshape(nv, batch)
+        open_ = (layers_used.reshape(kinds, -1) < limit).reshape(kinds, nv, batch)[kind]
         can_fire = (budget > 1e-9).reshape(na, batch)
-        score = merit_t * (survival.reshape(nv, batch) * open_)[None, :, :]
+        score = merit_t * survival.reshape(nv, batch)[None, :, :]
+        score *= open_
         score *= can_fire[:, None, :]
         score = score.reshape(na * nv, batch)
         best = score.max(axis=0)
@@ -214,7 +220,8 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
         fi = i * batch + cols
         t_j, per_j, vb_j, va_j = target_t[:, fj]
         ab_i, aa_i = weapon_t[:, fi]
-        layers_j = layers_used[fj]
+        fk = kind[i] * (nv * batch) + fj
+        layers_j = layers_used[fk]
         need = np.minimum(1.0, max_layers - layers_j) * t_j
         used = np.where(firing, np.minimum(need, budget[fi]), 0.0)
         covered = np.divide(used, t_j, out=np.zeros(batch), where=t_j > 0)
@@ -222,7 +229,7 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
         s_j = survival[fj]
         killed_targets = t_j * s_j * p_ij * covered
         survival[fj] = s_j * (1.0 - covered * p_ij)
-        layers_used[fj] = layers_j + covered
+        layers_used[fk] = layers_j + covered
         budget[fi] -= used
         out = record[:, step]
         out[0] = used

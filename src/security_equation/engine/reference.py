@@ -119,10 +119,11 @@ def _strike(a: _Side, v: _Side, st: dict):
               for j in range(v.n)] for i in range(a.n)]
 
     survival = [1.0] * v.n
-    layers_used = [0.0] * v.n
+    kinds = 2 if any(not a.nuclear[i] for i in range(a.n)) else 1
+    layers_used = [[0.0] * v.n for _ in range(2)]  # nuclear, conventional shots per target
     budget = [weapons[i] if a.counterforce[i] else 0.0 for i in range(a.n)]
     k_max = a.sc["max_warheads_per_target"]
-    steps = int(v.n * math.ceil(max(k_max, 1.0)) + a.n + 1)
+    steps = int(kinds * v.n * math.ceil(max(k_max, 1.0)) + a.n + 1)
 
     v_warheads = [v.sys["launchers"][j] * v.sys["warheads_per_launcher"][j] for j in range(v.n)]
     pts = {"s": [0.0], "kill": [0.0],
@@ -136,7 +137,7 @@ def _strike(a: _Side, v: _Side, st: dict):
             if budget[i] <= 1e-9:
                 continue
             for j in range(v.n):
-                if targets[j] <= 0 or layers_used[j] >= k_max - 1e-9:
+                if targets[j] <= 0 or layers_used[0 if a.nuclear[i] else 1][j] >= k_max - 1e-9:
                     continue
                 score = merit[i][j] * survival[j]
                 if score > best:
@@ -144,11 +145,12 @@ def _strike(a: _Side, v: _Side, st: dict):
         if bi < 0:
             break
         t_j = targets[bj]
-        used = min(min(1.0, k_max - layers_used[bj]) * t_j, budget[bi])
+        shots = layers_used[0 if a.nuclear[bi] else 1]
+        used = min(min(1.0, k_max - shots[bj]) * t_j, budget[bi])
         covered = used / t_j
         killed_targets = t_j * survival[bj] * p[bi][bj] * covered
         survival[bj] *= 1.0 - covered * p[bi][bj]
-        layers_used[bj] += covered
+        shots[bj] += covered
         budget[bi] -= used
         kill = killed_targets * per_target[bj]
         pts["s"].append(pts["s"][-1] + used)

@@ -251,9 +251,36 @@ def compose(name_or_path: str | Path, overrides: Sequence[str] = (),
         except ValueError as exc:
             raise InputError.single(str(exc), file="--set") from None
         for parts, _ in _flatten(expanded):
+            _check_names_exist(data, parts)
             lines[parts] = ("--set", None)
         data = paths.deep_merge(data, expanded)
     return data, lines
+
+
+#: Levels of a scenario keyed by user-chosen names: --set may change, not invent, them.
+_NAMED_LEVELS = {"systems": "system", "defences": "defence"}
+
+
+def _check_names_exist(data: Mapping, parts: tuple[str, ...]) -> None:
+    """Refuse a --set path through a side, system or defence the scenario does not have
+    (a typo there would otherwise surface as a list of missing required fields)."""
+    checks = [(parts[:2], "side")]
+    if len(parts) > 3 and parts[2] in _NAMED_LEVELS:
+        checks.append((parts[:4], _NAMED_LEVELS[parts[2]]))
+    for prefix, what in checks:
+        if len(prefix) < 2 or prefix[0] != "sides":
+            return
+        node: Any = data
+        for key in prefix[:-1]:
+            node = node.get(key) if isinstance(node, Mapping) else None
+        if not isinstance(node, Mapping) or prefix[-1] in node:
+            continue
+        known = sorted(node)
+        hint = difflib.get_close_matches(prefix[-1], known, n=1)
+        raise InputError.single(
+            f"no {what} '{prefix[-1]}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
+            + f" (known: {', '.join(known) or 'none'})",
+            path=paths.display(parts), file="--set")
 
 
 # --------------------------------------------------------------------------- validating
