@@ -276,6 +276,10 @@ def build_report(
         raise InputError.single(
             f"at most {MAX_COMPARE} scenarios to compare, got {len(compare)}", path="--compare"
         )
+    if samples:
+        from security_equation.uncertainty.sampling import require_uncertainty
+
+        require_uncertainty(scenario)
     framework = framework or scenario.framework
     evaluation = evaluation or evaluate_for_report(scenario, framework)
     data = json_safe(evaluation.to_dict())

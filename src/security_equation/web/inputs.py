@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import inspect
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from security_equation.errors import InputError
@@ -51,12 +52,19 @@ def _line(lines: Mapping, key: tuple[str, ...]) -> int | None:
 
 
 def _apply_set(data: dict, lines: dict, set_values: Mapping[str, Any]) -> dict:
-    """``--set`` values merged over raw data as ``loading.compose`` does."""
+    """``--set`` values merged over raw data exactly as ``loading.compose`` does (the
+    same helpers, in the same order; ``tests/web`` checks the messages stay identical)."""
+    public = getattr(loading, "apply_set_values", None)
+    if public is not None:  # pragma: no cover - depends on the loading module's version
+        return public(data, lines, set_values)
     try:
         expanded = loading._expand_dotted(dict(set_values))
     except ValueError as exc:
         raise InputError.single(str(exc), file="--set") from None
+    check = getattr(loading, "_check_names_exist", None)
     for parts, _ in loading._flatten(expanded):
+        if check is not None:
+            check(data, parts)
         lines[parts] = ("--set", None)
     return paths.deep_merge(data, expanded)
 
@@ -110,7 +118,21 @@ def load(
             )
         return scenario_from_upload(text, set_values)
     name = check_name(scenario or DEFAULT_SCENARIO)
-    return loading.load_scenario(name, overrides or (), dict(set_values or {}))
+    data, lines = _composed(name, tuple(overrides or ()))
+    lines = dict(lines)
+    if set_values:
+        data = _apply_set(data, lines, set_values)
+    return loading.validate(data, lines, data.get("origin"))
+
+
+@lru_cache(maxsize=64)
+def _composed(name: str, overrides: tuple[str, ...]) -> tuple[dict, dict]:
+    """``loading.compose`` of a bundled scenario with named overrides, kept: parsing the
+    YAML is most of the cost of a request, and bundled files do not change while the
+    server runs. ``load`` then adds the edits exactly as ``compose`` adds ``--set`` values
+    (last) and validates as ``load_scenario`` does, so results and messages are the same.
+    Neither ``paths.deep_merge`` nor ``loading.validate`` changes the cached data."""
+    return loading.compose(name, overrides, None)
 
 
 def treaty_available() -> bool:
