@@ -6,13 +6,18 @@ from security_equation.scenario.schema import Scenario
 
 
 def summarize(scenario: Scenario) -> dict:
-    """Per side and system: deployed and non-deployed launchers, loaded and capacity warheads."""
+    """Per side and system: deployed and non-deployed launchers, loaded and capacity warheads.
+
+    ``totals`` sum the nuclear systems only (a conventional warhead is not a nuclear one);
+    ``conventional_totals`` sum the conventional systems, when there are any.
+    """
     sides = {}
     for side_name, side in scenario.sides.items():
         systems = {}
-        totals = dict.fromkeys(
-            ("launchers", "non_deployed_launchers", "deployed_warheads", "warhead_capacity",
-             "non_deployed_capacity"), 0.0)
+        keys = ("launchers", "non_deployed_launchers", "deployed_warheads", "warhead_capacity",
+                "non_deployed_capacity")
+        totals = dict.fromkeys(keys, 0.0)
+        conventional = dict.fromkeys(keys, 0.0)
         for name, sys in side.systems.items():
             row = {
                 "category": sys.category,
@@ -25,7 +30,10 @@ def summarize(scenario: Scenario) -> dict:
                 "non_deployed_capacity": sys.non_deployed_launchers * sys.max_warheads_per_launcher,
             }
             systems[name] = row
-            for key in totals:
-                totals[key] += row[key]
+            into = totals if sys.nuclear else conventional
+            for key in keys:
+                into[key] += row[key]
         sides[side_name] = {"label": side.label or side_name, "systems": systems, "totals": totals}
+        if any(not sys.nuclear for sys in side.systems.values()):
+            sides[side_name]["conventional_totals"] = conventional
     return sides

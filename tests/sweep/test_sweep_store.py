@@ -119,7 +119,6 @@ def test_refuses_to_overwrite_an_existing_heat_map(seceq, tmp_path):
     ["--axis", "us.systems.trident_ii.reliability=0:1.5:3"],
     ["--axis", "nonsense"],
     [],
-    ["--axis", AXES[0], "--samples", "5"],  # nothing uncertain to sample
     ["--axis", AXES[0], "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"],
     ["--axis", AXES[0], "--scheduler", "no-port-here"],
 ])
@@ -127,6 +126,17 @@ def test_cli_sweep_input_errors_exit_2(seceq, args):
     code, _, err = seceq("sweep", *args)
     assert code == 2, err
     assert "error" in err.lower() or "usage" in err.lower()
+
+
+def test_cli_sweep_samples_need_uncertain_parameters(seceq, tmp_path):
+    from security_equation.scenario import load_scenario
+    from security_equation.scenario.loading import dump_scenario
+
+    certain = tmp_path / "certain.yaml"
+    certain.write_text(dump_scenario(load_scenario("us-russia-2023").model_copy(
+        update={"uncertainty": {}})))
+    code, _, err = seceq("sweep", certain, "--axis", AXES[0], "--samples", "5")
+    assert code == 2 and "no uncertain parameters" in err
 
 
 def test_cli_sweep_unknown_field_message(seceq):

@@ -12,7 +12,18 @@ from security_equation.scenario.schema import Distribution
 
 @pytest.fixture(scope="session")
 def nominal():
-    return load_scenario("us-russia-2023")
+    """The default scenario at its nominal values, with nothing uncertain."""
+    return load_scenario("us-russia-2023").model_copy(update={"uncertainty": {}})
+
+
+@pytest.fixture
+def certain_file(nominal, tmp_path):
+    """A scenario file with no distributions (the bundled default has some)."""
+    from security_equation.scenario.loading import dump_scenario
+
+    path = tmp_path / "certain.yaml"
+    path.write_text(dump_scenario(nominal))
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -141,8 +141,8 @@ def test_cli_sensitivity_table(seceq):
     assert "total ST" in out and "fsi" in out
 
 
-def test_cli_sensitivity_without_uncertainty_exits_2(seceq):
-    code, _, err = seceq("sensitivity")
+def test_cli_sensitivity_without_uncertainty_exits_2(seceq, certain_file):
+    code, _, err = seceq("sensitivity", str(certain_file))
     assert code == 2 and "no uncertain parameters" in err
 
 

@@ -101,11 +101,13 @@ def scenarios(output_format: FormatOpt = OutputFormat.table) -> None:
         print_json(rows)
         return
     table = Table(title="Bundled scenarios", title_justify="left")
-    table.add_column("name", style="bold")
+    table.add_column("name", style="bold", no_wrap=True)
+    table.add_column("extends", no_wrap=True)
     table.add_column("description")
     table.add_column("overrides")
     for row in rows:
-        table.add_row(row["name"], row["description"], ", ".join(row["overrides"]))
+        table.add_row(row["name"], row["extends"] or "", row["description"],
+                      ", ".join(row["overrides"]))
     console.print(table)
 
 

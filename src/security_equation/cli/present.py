@@ -22,8 +22,15 @@ def posture_tables(evaluation: Evaluation) -> list[Table]:
                           fmt(row["warheads_per_launcher"], 2), fmt(row["deployed_warheads"]),
                           fmt(row["warhead_capacity"]))
         t = side["totals"]
-        table.add_row("total", "", fmt(t["launchers"]), fmt(t["non_deployed_launchers"]), "",
-                      fmt(t["deployed_warheads"]), fmt(t["warhead_capacity"]), style="bold")
+        conventional = side.get("conventional_totals")
+        table.add_row("total nuclear" if conventional else "total", "", fmt(t["launchers"]),
+                      fmt(t["non_deployed_launchers"]), "", fmt(t["deployed_warheads"]),
+                      fmt(t["warhead_capacity"]), style="bold")
+        if conventional:
+            c = conventional
+            table.add_row("total conventional", "", fmt(c["launchers"]),
+                          fmt(c["non_deployed_launchers"]), "", fmt(c["deployed_warheads"]),
+                          fmt(c["warhead_capacity"]), style="bold")
         tables.append(table)
     return tables
 
