@@ -200,10 +200,13 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     record = np.zeros((6, steps, batch))  # spend, kill, victim ball/air, attacker ball/air
     taken = 0
     for step in range(steps):
-        open_ = (layers_used.reshape(kinds, -1) < limit).reshape(kinds, nv, batch)[kind]
+        open_ = (layers_used.reshape(kinds, -1) < limit).reshape(kinds, nv, batch)
         can_fire = (budget > 1e-9).reshape(na, batch)
-        score = merit_t * survival.reshape(nv, batch)[None, :, :]
-        score *= open_
+        if kinds == 1:  # nuclear weapons only: one cap per target, broadcast over weapons
+            score = merit_t * (survival.reshape(nv, batch) * open_[0])[None, :, :]
+        else:
+            score = merit_t * survival.reshape(nv, batch)[None, :, :]
+            score *= open_[kind]
         score *= can_fire[:, None, :]
         score = score.reshape(na * nv, batch)
         best = score.max(axis=0)
