@@ -131,8 +131,8 @@ def test_mixed_weapon_allocation_within_one_percent_of_brute_force(kill_1, kill_
 
 
 # ----------------------------------------------------------------- the two implementations
-def perturbed(batch, seed=7):
-    arrays = compile_scenario(load_scenario("us-russia-2023"), batch=batch)
+def perturbed(batch, seed=7, name="us-russia-2023"):
+    arrays = compile_scenario(load_scenario(name), batch=batch)
     rng = np.random.default_rng(seed)
     for s in arrays.sides:
         for name in ("launchers", "warheads_per_launcher", "cep_m", "yield_kt", "hardness_psi"):
@@ -146,8 +146,9 @@ def perturbed(batch, seed=7):
     return arrays
 
 
-def test_vectorized_and_scalar_paths_give_the_same_numbers():
-    arrays = perturbed(60)
+@pytest.mark.parametrize("name", ["us-russia-2023", "conventional-prompt-strike"])
+def test_vectorized_and_scalar_paths_give_the_same_numbers(name):
+    arrays = perturbed(60, name=name)
     ex = exchange(arrays)
     st = stability(ex)
     for k in range(arrays.batch):
@@ -209,6 +210,23 @@ def test_conventional_weapons_kill_forces_but_do_no_value_damage():
     assert a.destroyed[0] > b.destroyed[0] + 50
     # conventional weapons left over add nothing to the damage done to value
     assert a.attacker_value_warheads[0] <= b.attacker_value_warheads[0] + 1e-9
+
+
+def test_conventional_shots_do_not_use_up_the_nuclear_warheads_per_target_cap():
+    """The cap models nuclear fratricide: with one nuclear shot allowed per silo, a
+    conventional salvo on the silos still leaves room for the nuclear one, so the two kill
+    as independent shots: 1 − (1 − 0.5)(1 − 0.6) = 0.8 of 100 silos × 3 warheads."""
+    conventional = {"category": "conventional_strike", "nuclear": False, "ballistic": True,
+                    "launchers": 500, "warheads_per_launcher": 1, "max_warheads_per_launcher": 1,
+                    "cep_m": 5, "reliability": 1.0, "hardness_psi": 50,
+                    "alert_fraction": {"day_to_day": 0.5, "generated": 0.9},
+                    "kill_probability": {"icbm_silo": 0.6}}
+    nuke = silo(500, 1, {"icbm_silo": 0.5})
+    victim = side({"icbm": silo(100, 3, {"icbm_silo": 0.5})}, 1e6)  # value hard to hurt
+    attacker = side({"nuke": nuke, "cps": conventional}, 1.0, per_target=1)
+    arrays = compile_scenario(scenario(attacker, victim))
+    curve = first_strike(arrays.sides[0], arrays.sides[1], arrays.settings).curve
+    assert curve.destroyed[0, -1] == pytest.approx(0.8 * 300)
 
 
 def test_defences_stop_a_ragged_retaliation_better_than_a_first_strike():
