@@ -58,9 +58,20 @@ def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: fl
 def server(port: int | None = None, command: list[str] | None = None) -> Iterator[str]:
     """A uvicorn server in a subprocess on 127.0.0.1; yields its base URL."""
     port = port or free_port()
-    command = command or [sys.executable, "-m", "uvicorn", "--factory",
-                          "security_equation.web.app:create_app", "--host", "127.0.0.1",
-                          "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    command = command or [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "security_equation.web.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
@@ -136,8 +147,13 @@ def run(requests: int = 200, concurrency: int | None = None, url: str | None = N
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--requests", type=int, default=200)
-    parser.add_argument("-c", "--concurrency", type=int, default=None,
-                        help="requests in flight at once (default: all of them)")
+    parser.add_argument(
+        "-c",
+        "--concurrency",
+        type=int,
+        default=None,
+        help="requests in flight at once (default: all of them)",
+    )
     parser.add_argument("--url", default=None, help="an already running server")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
@@ -145,12 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"{result['requests']} evaluate requests, {result['concurrency']} concurrent, "
-              f"on loopback: {result['errors']} errors")
-        print(f"latency p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
-              f"max {result['max_ms']} ms")
-        print(f"throughput {result['requests_per_second']} requests/s "
-              f"({result['seconds']} s in all; {os.cpu_count()} CPUs)")
+        print(
+            f"{result['requests']} evaluate requests, {result['concurrency']} concurrent, "
+            f"on loopback: {result['errors']} errors"
+        )
+        print(f"latency p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms")
+        print(
+            f"throughput {result['requests_per_second']} requests/s "
+            f"({result['seconds']} s in all; {os.cpu_count()} CPUs)"
+        )
         for error in result["first_errors"]:
             print(f"  error: {error}")
     return 1 if result["errors"] else 0

@@ -22,8 +22,13 @@ def evaluation(scenario):
 @pytest.fixture(scope="session")
 def uncertain(scenario):
     """The default scenario with two uncertain parameters."""
-    return scenario.model_copy(update={"uncertainty": {
-        "russia.systems.icbm_mobile.alert_fraction.day_to_day":
-            Distribution(dist="uniform", low=0.1, high=0.5),
-        "us.defences.gmd.kill_probability": Distribution(dist="uniform", low=0.3, high=0.7),
-    }})
+    return scenario.model_copy(
+        update={
+            "uncertainty": {
+                "russia.systems.icbm_mobile.alert_fraction.day_to_day": Distribution(
+                    dist="uniform", low=0.1, high=0.5
+                ),
+                "us.defences.gmd.kill_probability": Distribution(dist="uniform", low=0.3, high=0.7),
+            }
+        }
+    )

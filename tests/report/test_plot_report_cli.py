@@ -38,8 +38,18 @@ def test_plot_writes_png_and_svg_by_suffix(monkeypatch, capsys, tmp_path):
     code, out, err = run(monkeypatch, capsys, "plot", "square", "us-russia-2023", "-o", str(png))
     assert code == 0, err
     assert png.read_bytes().startswith(PNG) and str(png) in out
-    code, _, err = run(monkeypatch, capsys, "plot", "drawdown", "-o", str(svg), "--attacker",
-                       "russia", "--set", "russia.posture.alert=generated")
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "plot",
+        "drawdown",
+        "-o",
+        str(svg),
+        "--attacker",
+        "russia",
+        "--set",
+        "russia.posture.alert=generated",
+    )
     assert code == 0, err
     assert b"<svg" in svg.read_bytes()[:2000]
 
@@ -57,8 +67,7 @@ def test_plot_refuses_to_overwrite_without_force(monkeypatch, capsys, tmp_path):
 
 
 @pytest.mark.parametrize(("answer", "code", "replaced"), [("n\n", 1, False), ("y\n", 0, True)])
-def test_plot_asks_before_overwriting_in_a_terminal(monkeypatch, capsys, tmp_path, answer, code,
-                                                    replaced):
+def test_plot_asks_before_overwriting_in_a_terminal(monkeypatch, capsys, tmp_path, answer, code, replaced):
     path = tmp_path / "square.png"
     path.write_bytes(b"keep me")
     monkeypatch.setattr(output_cli, "_interactive", lambda: True)
@@ -69,18 +78,27 @@ def test_plot_asks_before_overwriting_in_a_terminal(monkeypatch, capsys, tmp_pat
     assert path.read_bytes().startswith(PNG) is replaced
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["plot", "square", "-o", "x.jpg"], "must end in .png or .svg"),
-    pytest.param(["plot", "pie", "-o", "x.png"], "pie", marks=pytest.mark.xfail(
-        reason="cli.main does not yet catch typer's own usage errors (typer._click)",
-        strict=False)),
-    (["plot", "square", "-o", "no/such/dir/x.png"], "does not exist"),
-    (["plot", "drawdown", "-o", "x.png", "--attacker", "china"], "--attacker"),
-    (["plot", "square", "--set", "us.systems.minuteman_iii.launchers=-1", "-o", "x.png"],
-     "us.systems.minuteman_iii.launchers: must be >= 0"),
-    (["report", "-o", "r.pdf"], "must end in .html"),
-    (["report", "--compare", "us-russia-2023:nope", "-o", "r.html"], "unknown override 'nope'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["plot", "square", "-o", "x.jpg"], "must end in .png or .svg"),
+        pytest.param(
+            ["plot", "pie", "-o", "x.png"],
+            "pie",
+            marks=pytest.mark.xfail(
+                reason="cli.main does not yet catch typer's own usage errors (typer._click)", strict=False
+            ),
+        ),
+        (["plot", "square", "-o", "no/such/dir/x.png"], "does not exist"),
+        (["plot", "drawdown", "-o", "x.png", "--attacker", "china"], "--attacker"),
+        (
+            ["plot", "square", "--set", "us.systems.minuteman_iii.launchers=-1", "-o", "x.png"],
+            "us.systems.minuteman_iii.launchers: must be >= 0",
+        ),
+        (["report", "-o", "r.pdf"], "must end in .html"),
+        (["report", "--compare", "us-russia-2023:nope", "-o", "r.html"], "unknown override 'nope'"),
+    ],
+)
 def test_bad_input_exits_2_with_a_message(monkeypatch, capsys, tmp_path, args, message):
     monkeypatch.chdir(tmp_path)
     code, _, err = run(monkeypatch, capsys, *args)
@@ -91,8 +109,16 @@ def test_bad_input_exits_2_with_a_message(monkeypatch, capsys, tmp_path, args, m
 
 def test_report_writes_one_offline_html_file(monkeypatch, capsys, tmp_path):
     path = tmp_path / "report.html"
-    code, out, err = run(monkeypatch, capsys, "report", "us-russia-2023", "--compare",
-                         "us-russia-2023:generated", "-o", str(path))
+    code, out, err = run(
+        monkeypatch,
+        capsys,
+        "report",
+        "us-russia-2023",
+        "--compare",
+        "us-russia-2023:generated",
+        "-o",
+        str(path),
+    )
     assert code == 0, err
     html = path.read_text(encoding="utf-8")
     assert '<section id="comparison">' in html and "us-russia-2023:generated" in html

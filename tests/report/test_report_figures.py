@@ -45,8 +45,13 @@ def test_figures_render_to_png_and_svg_with_labelled_axes(kind, scenario, evalua
 def test_lines_differ_by_style_and_marker_not_only_colour(evaluation):
     fig = plots.drawdown_figure(evaluation)
     for ax in fig.axes:
-        lines = [ln for ln in ax.get_lines() if ln.get_label() and not ln.get_label().startswith("_")
-                 and ln.get_linestyle() not in ("None", "none", "")]
+        lines = [
+            ln
+            for ln in ax.get_lines()
+            if ln.get_label()
+            and not ln.get_label().startswith("_")
+            and ln.get_linestyle() not in ("None", "none", "")
+        ]
         styles = [ln.get_linestyle() for ln in lines]
         assert len(styles) == len(set(styles)), "two series share a line style"
         assert all(ln.get_color() in ("black", "k", "#000000") for ln in lines)
@@ -60,11 +65,10 @@ def test_drawdown_marks_the_chosen_stop_at_the_engines_optimum(evaluation):
     stars = [ln for ln in bottom.get_lines() if ln.get_marker() == "*"]
     assert stars and all(np.isclose(ln.get_xdata()[0], stop) for ln in stars)
     ys = sorted(float(ln.get_ydata()[0]) for ln in stars)
-    assert ys == pytest.approx(sorted([float(strike.cost_attacker[0]),
-                                       float(strike.cost_victim[0])]))
+    assert ys == pytest.approx(sorted([float(strike.cost_attacker[0]), float(strike.cost_victim[0])]))
     # The attacker's cost curve has its minimum at the stop (the stop rule).
     cost = next(ln for ln in bottom.get_lines() if "attacker" in ln.get_label())
-    x, y = np.asarray(cost.get_xdata()), np.asarray(cost.get_ydata())
+    y = np.asarray(cost.get_ydata())
     assert y.min() >= float(strike.cost_attacker[0]) - 1e-6
     assert "stop at" in _texts(fig)
 
@@ -79,8 +83,9 @@ def test_square_shades_the_both_wait_region_with_area_fsi(evaluation):
     ax = fig.axes[0]
     a, b = evaluation.exchange.side_names
     r_a, r_b = evaluation.exchange.side(a)["r"], evaluation.exchange.side(b)["r"]
-    wait = next(p for p in ax.patches if isinstance(p, Rectangle)
-                and str(p.get_label()).startswith("both wait"))
+    wait = next(
+        p for p in ax.patches if isinstance(p, Rectangle) and str(p.get_label()).startswith("both wait")
+    )
     assert wait.get_width() == pytest.approx(r_a) and wait.get_height() == pytest.approx(r_b)
     assert wait.get_width() * wait.get_height() == pytest.approx(evaluation.fsi)
     assert wait.get_hatch()  # readable without colour
@@ -112,13 +117,38 @@ TREATY = {
     "framework": {"name": "toy", "title": "Toy framework"},
     "compliant": False,
     "sides": {
-        "a": {"label": "A", "compliant": False, "limits": [
-            {"name": "warheads", "label": "Deployed warheads", "unit": "warheads", "limit": 100,
-             "counted": 120, "headroom": -20, "compliant": False,
-             "by_system": {"x": 70, "y": 50}}]},
-        "b": {"label": "B", "compliant": True, "limits": [
-            {"name": "warheads", "label": "Deployed warheads", "unit": "warheads", "limit": 100,
-             "counted": 60, "headroom": 40, "compliant": True, "by_system": {"z": 60}}]},
+        "a": {
+            "label": "A",
+            "compliant": False,
+            "limits": [
+                {
+                    "name": "warheads",
+                    "label": "Deployed warheads",
+                    "unit": "warheads",
+                    "limit": 100,
+                    "counted": 120,
+                    "headroom": -20,
+                    "compliant": False,
+                    "by_system": {"x": 70, "y": 50},
+                }
+            ],
+        },
+        "b": {
+            "label": "B",
+            "compliant": True,
+            "limits": [
+                {
+                    "name": "warheads",
+                    "label": "Deployed warheads",
+                    "unit": "warheads",
+                    "limit": 100,
+                    "counted": 60,
+                    "headroom": 40,
+                    "compliant": True,
+                    "by_system": {"z": 60},
+                }
+            ],
+        },
     },
 }
 
@@ -164,8 +194,11 @@ def test_sensitivity_and_uncertainty_reuse_the_analysis(uncertain):
 
 
 def test_sweep_heat_map(scenario):
-    fig = plots.make_figure("sweep", scenario, axes=["us.systems.minuteman_iii.launchers=0:400:3",
-                                                     "russia.systems.slbm.launchers=0:160:3"])
+    fig = plots.make_figure(
+        "sweep",
+        scenario,
+        axes=["us.systems.minuteman_iii.launchers=0:400:3", "russia.systems.slbm.launchers=0:160:3"],
+    )
     assert plots.figure_bytes(fig, "png").startswith(PNG)
     with pytest.raises(InputError, match="--axis"):
         plots.make_figure("sweep", scenario)

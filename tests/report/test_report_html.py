@@ -56,8 +56,16 @@ def test_report_is_self_contained(report):
 
 
 def test_report_has_every_section(report, evaluation):
-    for section in ("summary", "forces", "treaty", "exchange", "stability", "arms-race",
-                    "comparison", "provenance"):
+    for section in (
+        "summary",
+        "forces",
+        "treaty",
+        "exchange",
+        "stability",
+        "arms-race",
+        "comparison",
+        "provenance",
+    ):
         assert f'<section id="{section}">' in report
     assert 'id="uncertainty"' not in report  # not sampled
     assert f"FSI = {evaluation.fsi:.3f}" in report
@@ -68,19 +76,19 @@ def test_report_has_every_section(report, evaluation):
 def test_report_lists_every_source_and_assumption(report, scenario, evaluation):
     for p in provenance(scenario):
         assert f"<code>{p.path}</code>" in report
-    table = report[report.index('id="assumptions"'):report.index('id="provenance-table"')]
+    table = report[report.index('id="assumptions"') : report.index('id="provenance-table"')]
     assert table.count("<tr>") == len(evaluation.assumptions) + 1
     for a in evaluation.assumptions:
         assert f"<code>{a.path}</code>" in table
-    sources = report[report.index('id="sources"'):]
+    sources = report[report.index('id="sources"') :]
     for sid in ("SD3", "NN-US23", "MFA1"):
         assert f"<b>{sid}</b>" in sources
     assert "Figures in this report" in report
 
 
 def test_report_comparison_lines_up_the_scenarios(report):
-    table = report[report.index('id="comparison-table"'):]
-    table = table[:table.index("</table>")]
+    table = report[report.index('id="comparison-table"') :]
+    table = table[: table.index("</table>")]
     assert "Δ generated" in table
     generated = load_scenario("us-russia-2023", ["generated"])
     from security_equation.model import evaluate
@@ -90,7 +98,7 @@ def test_report_comparison_lines_up_the_scenarios(report):
 
 def test_report_treaty_section_when_available(report):
     pytest.importorskip("security_equation.treaty")
-    treaty = report[report.index('<section id="treaty">'):report.index('<section id="exchange">')]
+    treaty = report[report.index('<section id="treaty">') : report.index('<section id="exchange">')]
     assert "compliant" in treaty and "1,550" in treaty and "Upload potential" in treaty
 
 

@@ -1,0 +1,124 @@
+"""End to end: `seceq serve` in a subprocess, the page driven in headless Chromium.
+
+Changing a launcher count updates FSI; a bad value shows the located error; a screenshot
+is saved to the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "web_load.py"
+#: `seceq serve` exactly as the console script runs it. `register` makes sure the command
+#: exists even before cli/__init__.py wires it (it is idempotent once it does).
+SECEQ = (
+    "import sys; from security_equation.cli import app, main; "
+    "from security_equation.cli.output import register; register(app); main()"
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("seceq_web_load_benchmark_e2e", BENCHMARK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    bench = _bench()
+    port = bench.free_port()
+    command = [sys.executable, "-c", SECEQ, "serve", "--port", str(port), "--log-level", "warning"]
+    with bench.server(port, command) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium package)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+def test_editing_a_force_updates_the_metrics(server_url, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((server_url, "blob:", "data:")) else outside.append(r.url),
+    )
+    page.goto(server_url + "/")
+    fsi = page.locator("#metric-fsi")
+    expect(fsi).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=20_000)
+    before = fsi.text_content()
+    expect(page.locator("#metric-us-r")).to_have_text(re.compile(r"^\d\.\d{3}$"))
+    expect(page.locator("#plot-square")).to_have_attribute("src", re.compile("^blob:"), timeout=20_000)
+
+    launchers = page.locator('[data-path="us.systems.trident_ii.launchers"]')
+    launchers.fill("100")
+    expect(fsi).not_to_have_text(before, timeout=20_000)
+    after = fsi.text_content()
+    assert float(after) != float(before)
+    expect(launchers).to_have_class(re.compile("edited"))
+    expect(page.locator("#status")).to_have_text("1 edit applied")
+
+    launchers.fill("-3")
+    error = page.locator("#error")
+    expect(error).to_be_visible(timeout=20_000)
+    expect(error).to_have_text("--set us.systems.trident_ii.launchers: must be >= 0, got -3")
+    expect(launchers).to_have_class(re.compile("invalid"))
+    assert fsi.text_content() == after  # the last good result stays
+
+    launchers.fill("100")
+    expect(error).to_be_hidden(timeout=20_000)
+    page.select_option('[data-path="russia.posture.alert"]', "generated")
+    expect(page.locator("#status")).to_have_text("2 edits applied", timeout=20_000)
+    edited_fsi = fsi.text_content()
+    expect(page.locator("#plot-waterfall")).to_have_attribute("src", re.compile("^blob:"))
+    shot = tmp_path / "web-page.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000
+    # The edited scenario downloads as YAML that loads back with the edits.
+    with page.expect_download() as download:
+        page.click("#download-yaml")
+    saved = tmp_path / "edited.yaml"
+    download.value.save_as(saved)
+    from security_equation.scenario import load_scenario
+
+    edited = load_scenario(saved)
+    assert edited.sides["us"].systems["trident_ii"].launchers == 100
+    assert edited.sides["russia"].posture.alert == "generated"
+
+    # Two frameworks side by side.
+    if page.locator("#compare-frameworks").is_enabled():
+        page.click("#compare-frameworks")
+        expect(page.locator("#compare-table tbody tr").first).to_be_visible(timeout=20_000)
+        assert page.locator("#compare-table thead th").count() >= 5
+
+    # An uploaded file replaces the scenario (and its edits).
+    page.set_input_files("#upload", str(saved))
+    expect(page.locator("#source")).to_have_text("uploaded file edited.yaml", timeout=20_000)
+    expect(page.locator("#status")).to_have_text("as given", timeout=20_000)
+    expect(fsi).to_have_text(edited_fsi)  # the same scenario, now as given
+    assert errors == [] and outside == []
+    page.close()
