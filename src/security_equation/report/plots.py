@@ -25,6 +25,7 @@ Figures:
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,6 +34,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from security_equation.errors import InputError
 from security_equation.model import Evaluation
@@ -72,8 +74,8 @@ KINDS: dict[str, str] = {
 FORMATS = ("png", "svg")
 
 #: Greys and hatches that stay distinct in greyscale print, cycled per series.
-GREYS = ("0.35", "white", "0.7", "white", "0.5", "white", "0.85", "0.2")
-HATCHES = ("", "///", "", "...", "\\\\\\", "xxx", "", "ooo")
+GREYS = ("0.35", "white", "0.7", "white", "0.5", "white", "0.85", "0.2", "white", "0.6", "white", "0.9")
+HATCHES = ("", "///", "", "...", "\\\\\\", "xxx", "", "ooo", "---", "|||", "+++", "//")
 #: (line style, marker) per series.
 LINES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
 
@@ -266,11 +268,8 @@ def treaty_figure(treaty: Mapping) -> Figure:
         if limit_value is not None:
             ax.axvline(limit_value, color="black", linestyle="--", linewidth=1.2)
         ax.set_yticks(y, [sides[s].get("label") or s for s in side_names], fontsize=9)
-        ax.set_title(
-            label + (f" — limit {limit_value:,.0f} (dashed line)" if limit_value is not None else ""),
-            fontsize=9,
-            loc="left",
-        )
+        title = label + (f" — limit {limit_value:,.0f} (dashed line)" if limit_value is not None else "")
+        ax.set_title(textwrap.fill(title, 90), fontsize=9, loc="left")
         ax.set_xlabel(unit or "counted")
         right = max(
             [float(limit_value or 0.0)]
@@ -642,6 +641,7 @@ def race_figure(race: Mapping, title: str = "") -> Figure:
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(2.0, 1.0))
     rounds = [entry["round"] for entry in path]
     sides = list(path[0]["sides"]) if path else []
+    requirements: dict[float, list[str]] = {}
     for k, side in enumerate(sides):
         warheads = [entry["sides"][side]["deployed_warheads"] for entry in path]
         arriving = [entry["sides"][side]["arriving"] for entry in path]
@@ -649,18 +649,23 @@ def race_figure(race: Mapping, title: str = "") -> Figure:
         top.plot(rounds, arriving, label=f"{side}: arriving after a first strike", **_line(2 * k + 1))
         required = path[0]["sides"][side].get("required")
         if required is not None:
-            top.axhline(required, color="0.4", linewidth=0.8, linestyle=(0, (4, 2, 1, 2)))
-            top.annotate(
-                f"{side} requirement {required:,.0f}",
-                (0, required),
-                xytext=(2, 2),
-                textcoords="offset points",
-                fontsize=7,
-            )
+            requirements.setdefault(float(required), []).append(side)
+    for required, who in requirements.items():
+        top.axhline(required, color="0.4", linewidth=0.8, linestyle=(0, (4, 2, 1, 2)))
+        top.annotate(
+            f"requirement of {' and '.join(who)}: {required:,.0f} arriving",
+            (0.0, required),
+            xycoords=("axes fraction", "data"),
+            xytext=(3, 2),
+            textcoords="offset points",
+            fontsize=7,
+        )
     bottom.plot(rounds, [entry["fsi"] for entry in path], label="FSI", **_line(0))
     bottom.set_ylim(0, 1.05)
     bottom.set_ylabel("FSI (0–1)")
     bottom.set_xlabel("round of action and reaction")
+    bottom.set_xlim(-0.5, max(rounds or [0]) + 0.5)
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     top.set_ylabel("warheads")
     top.legend(fontsize=7)
     for ax in (top, bottom):
