@@ -4,6 +4,7 @@ CLI's located messages, size limits hold, and no request touches files it should
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import yaml
@@ -173,6 +174,17 @@ def test_yaml_syntax_error_names_the_line(client):
     response = client.post("/api/evaluate", json={"yaml": "name: x\nsides: [\n"})
     assert response.status_code == 422
     assert re.match(r"<upload>:\d+: not valid YAML", response.json()["message"])
+
+
+def test_alias_bombs_are_refused_quickly(client):
+    rows = ["a0: &a0 {" + ", ".join(f"k{j}: 1" for j in range(10)) + "}"]
+    for i in range(1, 9):  # 10**9 nodes once expanded, 900 bytes of text
+        rows.append(f"a{i}: &a{i} {{" + ", ".join(f"k{j}: *a{i - 1}" for j in range(10)) + "}")
+    started = time.perf_counter()
+    response = client.post("/api/evaluate", json={"yaml": "\n".join(rows) + "\n"})
+    assert time.perf_counter() - started < 2.0
+    assert response.status_code == 422
+    assert response.json()["message"].startswith("<upload>:2: YAML aliases are not accepted")
 
 
 def test_overrides_apply_to_bundled_scenarios_only(client, default_text):

@@ -73,8 +73,35 @@ def _text_accepts_set() -> bool:
     return "set_values" in inspect.signature(loading.scenario_from_text).parameters
 
 
+def refuse_aliases(text: str) -> None:
+    """Refuse YAML aliases (``*name``) in uploads.
+
+    An alias repeats a whole subtree without repeating its text, so a few hundred bytes of
+    nested aliases expand to billions of nodes (a "billion laughs" document) and would tie
+    up the server while the loader walks them. Scenario files never need them. The check
+    streams the parser's events once: linear in the size of the text.
+    """
+    import yaml
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise InputError.single(
+                    f"YAML aliases are not accepted in uploads (found *{event.anchor}); write the values out",
+                    file=UPLOAD,
+                    line=event.start_mark.line + 1,
+                )
+    except yaml.YAMLError:
+        return  # the loader reports syntax errors with their location
+
+
 def scenario_from_upload(text: str, set_values: Mapping[str, Any] | None = None) -> Scenario:
     """Validate uploaded YAML (``extends`` only a bundled name), then apply edits."""
+    if len(text.encode("utf-8")) > loading.MAX_FILE_BYTES:
+        raise InputError.single(
+            f"input is too large (the limit is {loading.MAX_FILE_BYTES:,} bytes)", file=UPLOAD
+        )
+    refuse_aliases(text)
     data, lines = loading.parse_text(text, UPLOAD)
     base_ref = data.get("extends")
     if base_ref is not None and (not isinstance(base_ref, str) or base_ref not in bundled()):
