@@ -55,8 +55,8 @@ def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: fl
 
 
 @contextlib.contextmanager
-def server(port: int | None = None, command: list[str] | None = None) -> Iterator[str]:
-    """A uvicorn server in a subprocess on 127.0.0.1; yields its base URL."""
+def server(port: int | None = None, command: list[str] | None = None, workers: int = 1) -> Iterator[str]:
+    """A uvicorn server in a subprocess on 127.0.0.1 (``workers`` processes); yields its URL."""
     port = port or free_port()
     command = command or [
         sys.executable,
@@ -134,13 +134,16 @@ async def load(url: str, requests: int = 200, concurrency: int | None = None) ->
     }
 
 
-def run(requests: int = 200, concurrency: int | None = None, url: str | None = None) -> dict:
+def run(
+    requests: int = 200, concurrency: int | None = None, url: str | None = None, workers: int = 1
+) -> dict:
     """The load test against ``url`` or against a fresh local server."""
     if url:
         return asyncio.run(load(url, requests, concurrency))
-    with server() as local:
-        # One request first: imports and the first compile are not what is measured.
-        httpx.post(f"{local}{EVALUATE}", json=payload(0), timeout=60.0).raise_for_status()
+    with server(workers=workers) as local:
+        # Warm-up (each worker): imports and first compiles are not what is measured.
+        for i in range(2 * workers):
+            httpx.post(f"{local}{EVALUATE}", json=payload(i), timeout=60.0).raise_for_status()
         return asyncio.run(load(local, requests, concurrency))
 
 
@@ -155,15 +158,16 @@ def main(argv: list[str] | None = None) -> int:
         help="requests in flight at once (default: all of them)",
     )
     parser.add_argument("--url", default=None, help="an already running server")
+    parser.add_argument("-w", "--workers", type=int, default=1, help="server processes")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
-    result = run(args.requests, args.concurrency, args.url)
+    result = run(args.requests, args.concurrency, args.url, args.workers)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(
             f"{result['requests']} evaluate requests, {result['concurrency']} concurrent, "
-            f"on loopback: {result['errors']} errors"
+            f"on loopback ({args.workers} server process(es)): {result['errors']} errors"
         )
         print(f"latency p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms")
         print(

@@ -138,3 +138,10 @@ def test_serve_binds_to_loopback_by_default(monkeypatch, capsys):
     code, _, err = run(monkeypatch, capsys, "serve", "--host", "0.0.0.0")
     assert code == 0 and calls[-1]["host"] == "0.0.0.0"
     assert "warning" in err and "no authentication" in err
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    code, _, err = run(monkeypatch, capsys, "serve", "--workers", "2")
+    assert code == 0, err
+    assert calls[-1] == (
+        output_cli.APP_FACTORY,
+        {"factory": True, "host": "127.0.0.1", "port": 8000, "log_level": "info", "workers": 2},
+    )

@@ -233,6 +233,10 @@ def report(
 
 
 # --------------------------------------------------------------------------- serve
+#: The app factory as uvicorn imports it in worker processes.
+APP_FACTORY = "security_equation.web.app:create_app"
+
+
 def _loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -248,6 +252,10 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port.")] = 8000,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+    workers: Annotated[
+        int,
+        typer.Option("--workers", "-w", min=1, max=64, help="Server processes (more use more CPUs)."),
+    ] = 1,
 ) -> None:
     """Serve the web page and JSON API (API docs at /docs)."""
     import uvicorn
@@ -263,7 +271,10 @@ def serve(
     console.print(
         f"Security Equation on http://{shown}:{port}/ (API docs: /docs); Ctrl+C stops", highlight=False
     )
-    uvicorn.run(create_app(), host=host, port=port, log_level=log_level)
+    if workers > 1:  # worker processes import the app themselves
+        uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level=log_level, workers=workers)
+    else:
+        uvicorn.run(create_app(), host=host, port=port, log_level=log_level)
 
 
 # --------------------------------------------------------------------------- wiring
