@@ -336,3 +336,10 @@ def test_process_debug_shows_traceback(tmp_path):
     assert result.returncode != 0
     assert "Traceback (most recent call last)" in result.stderr
     assert "InputError: file not found: missing.yaml" in result.stderr
+
+
+@pytest.mark.parametrize("args", [("run", "--format", "xml"), ("nosuch",), ("run", "--samples", "0")])
+def test_usage_errors_exit_2_without_traceback(seceq, args):
+    code, _, err = seceq(*args)
+    assert code == 2
+    assert "Traceback" not in err and "Error:" in err

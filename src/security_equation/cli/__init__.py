@@ -114,12 +114,14 @@ def scenarios(output_format: FormatOpt = OutputFormat.table) -> None:
 def _register_subcommands() -> None:
     from security_equation.cli import analysis
     from security_equation.cli import data as data_cli
+    from security_equation.cli import output as output_cli
     from security_equation.cli import stability as stability_cli
     from security_equation.cli import treaty as treaty_cli
 
     app.add_typer(data_cli.app, name="data", help="Bundled public data and their sources.")
     app.add_typer(treaty_cli.app, name="treaty")
     stability_cli.register(app)
+    output_cli.register(app)
     app.command("sensitivity")(analysis.sensitivity)
     app.command("sweep")(analysis.sweep)
 
@@ -142,14 +144,15 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:
+        # Usage errors (bad option values, unknown commands) from click or the copy of it
+        # that typer vendors: both carry ``show()`` and an ``exit_code`` (2 for usage).
+        exit_code = getattr(exc, "exit_code", None)
+        if isinstance(exit_code, int) and hasattr(exc, "show") and not debug:
             exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
+            sys.exit(exit_code)
+        if type(exc).__name__ == "Exit" and isinstance(exit_code, int):
+            sys.exit(exit_code)
         raise
     # Commands may return an exit status (e.g. an interrupted sweep returns 130).
     if isinstance(status, int) and not isinstance(status, bool) and status != 0:
