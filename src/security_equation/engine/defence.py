@@ -21,11 +21,12 @@ def _even_split(interceptors, warheads):
     n = np.asarray(interceptors, dtype=float)
     m = np.asarray(warheads, dtype=float)
     safe_m = np.where(m > 0, m, 1.0)
-    with np.errstate(over="ignore", invalid="ignore"):  # a vanishing m gives ⌊N/m⌋ = inf
-        low = np.floor(n / safe_m)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        low = np.floor(n / safe_m)  # a vanishing m gives ⌊N/m⌋ = inf
         # n − ⌊n/m⌋·m lies in [0, m) up to rounding; clamp the rounding only.
-        remainder = np.nan_to_num(np.minimum(np.maximum(n - low * safe_m, 0.0), safe_m))
-    return low, remainder
+        remainder = np.minimum(np.maximum(n - low * safe_m, 0.0), safe_m)
+    # inf − inf is nan where m vanishes: no warhead there gets an extra shot.
+    return low, np.where(np.isnan(remainder), 0.0, remainder)
 
 
 def all_stopped_probability(interceptors, warheads, kill_probability):
