@@ -91,6 +91,10 @@ def read_mapping(path: Path) -> tuple[dict, LineMap]:
     return parse_text(text, shown, toml=path.suffix == ".toml")
 
 
+#: libyaml's safe loader when PyYAML was built with it (several times faster), else Python's.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_text(text: str, shown: str, *, toml: bool = False) -> tuple[dict, LineMap]:
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise InputError.single(f"input is too large (the limit is {MAX_FILE_BYTES:,} bytes)", file=shown)
@@ -103,7 +107,7 @@ def parse_text(text: str, shown: str, *, toml: bool = False) -> tuple[dict, Line
             raise InputError.single(f"not valid TOML: {exc}", file=shown) from exc
         return data, {p: (shown, None) for p, _ in paths.walk_leaves(data)}
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _SAFE_LOADER(text)
         try:
             node = loader.get_single_node()
             if node is None:
