@@ -90,6 +90,13 @@ def test_history_table_json_and_plots(cli, tmp_path):
         assert path.stat().st_size > 10_000 and f"wrote {path}" in err
     code, _, err = cli("treaty", "history", "-o", str(tmp_path / "plot.jpg"))
     assert code == 2 and ".png or .svg" in err and "Traceback" not in err
+    # A saved figure is never replaced without --force (no terminal here to ask).
+    saved = tmp_path / "plot.png"
+    before = saved.read_bytes()
+    code, _, err = cli("treaty", "history", "-o", str(saved), "-f", "json")
+    assert code == 2 and "use --force" in err and saved.read_bytes() == before
+    code, _, err = cli("treaty", "history", "-o", str(saved), "-f", "json", "--force")
+    assert code == 0, err
 
 
 def test_frameworks_listing(cli):

@@ -317,12 +317,18 @@ def history(
             "--output", "-o", help="Also draw the figure to this file (.png or .svg).", dir_okay=False
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing output file without asking.")
+    ] = False,
 ) -> None:
     """The official New START aggregates 2011–2023 against the limits in force on each date."""
     from security_equation.treaty import history as hist
 
     summary = hist.summary()
     if output is not None:
+        from security_equation.cli.output import check_output
+
+        check_output(output, force, (".png", ".svg"))
         from security_equation.report.history_plot import plot_history
 
         plot_history(output)
