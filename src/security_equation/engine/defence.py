@@ -41,6 +41,38 @@ def all_stopped_probability(interceptors, warheads, kill_probability):
     return np.where(m > 0, result, 1.0)
 
 
+def _leak_nonnegative(m, n, q, k, t, cap):
+    """Expected leakers through one layer for ``m >= 0`` warheads (0 where ``m`` is 0),
+    fused into few passes: ``m − t·(m − q^low·(m − high·k))``, which is
+    ``(m − high)·(1 − t·(1 − q^low)) + high·(1 − t·(1 − q^(low+1)))`` rearranged (and
+    exactly ``m`` when no interceptor fires: ``t = 0`` or ``q^low = 1, high = 0``).
+
+    ``n, q = 1 − k, k, t, cap`` broadcast against ``m``; ``cap`` is None when no
+    salvo limit applies. Call inside ``np.errstate(invalid="ignore", divide="ignore",
+    over="ignore")``: where ``m`` is 0, ``n/m`` is inf or nan and is cleaned up here.
+    """
+    low = np.divide(n, m)
+    np.floor(low, out=low)
+    # n − ⌊n/m⌋·m lies in [0, m) up to rounding; clamp the rounding only. ``fmax`` also
+    # turns the nan of inf − inf (a vanishing m) into 0: no warhead gets an extra shot.
+    high = np.multiply(low, m)
+    np.subtract(n, high, out=high)
+    np.fmax(high, 0.0, out=high)
+    np.fmin(high, m, out=high)
+    if cap is not None:
+        np.copyto(high, 0.0, where=low >= cap)
+        np.fmin(low, cap, out=low)
+    else:
+        np.fmin(low, np.inf, out=low)  # nan (no warheads, no interceptors) -> inf
+    np.power(q, low, out=low)
+    high *= k
+    np.subtract(m, high, out=high)
+    high *= low
+    np.subtract(m, high, out=high)
+    high *= t
+    return np.subtract(m, high, out=high)
+
+
 def expected_leakers(warheads, interceptors, kill_probability, system_reliability=1.0,
                      shots_per_warhead=np.inf):
     """Expected warheads that get through one layer with a finite inventory.
@@ -48,19 +80,15 @@ def expected_leakers(warheads, interceptors, kill_probability, system_reliabilit
     Interceptors are spread evenly over the warheads, at most ``shots_per_warhead`` each.
     A small (ragged) attack meets full salvos; a large one thins them out.
     """
-    m = np.asarray(warheads, dtype=float)
-    low, high_count = _even_split(interceptors, m)
-    cap = np.asarray(shots_per_warhead, dtype=float)
-    capped = low >= cap
-    low = np.minimum(low, cap)
-    high_count = np.where(capped, 0.0, high_count)
-    q = 1.0 - np.asarray(kill_probability, dtype=float)
-    t = np.asarray(system_reliability, dtype=float)
-    q_low = q**low
-    leak_low = 1.0 - t * (1.0 - q_low)
-    leak_high = 1.0 - t * (1.0 - q_low * q)
-    leaked = (m - high_count) * leak_low + high_count * leak_high
-    return np.where(m > 0, leaked, 0.0)
+    m, n, k, t, cap = (x.reshape(-1) for x in np.broadcast_arrays(*(
+        np.asarray(x, dtype=float) for x in (warheads, interceptors, kill_probability,
+                                              system_reliability, shots_per_warhead))))
+    shape = np.broadcast_shapes(*(np.shape(x) for x in (
+        warheads, interceptors, kill_probability, system_reliability, shots_per_warhead)))
+    positive = m > 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        leaked = _leak_nonnegative(np.where(positive, m, 0.0), n, 1.0 - k, k, t, cap)
+    return np.where(positive, leaked, 0.0).reshape(shape)
 
 
 def leak_through_layers(warheads, interceptors, kill_probability, system_reliability,

@@ -22,14 +22,14 @@ batch members.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from security_equation import constants
 from security_equation.engine import damage as dmg
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
-from security_equation.engine.defence import leak_through_layers
-from security_equation.engine.effects import sspk
+from security_equation.engine.defence import _leak_nonnegative, leak_through_layers
 from security_equation.scenario.schema import CATEGORIES
 
 #: Grid steps per piece of the draw-down curve searched before refinement.
@@ -54,6 +54,16 @@ class DrawDown:
     victim_air: np.ndarray            # victim's reliable retaliating air-breathing warheads
     attacker_ballistic: np.ndarray    # attacker's reliable ballistic warheads left for value
     attacker_air: np.ndarray          # attacker's reliable air-breathing warheads left for value
+    #: The six as one breakpoint-major (6, pieces + 1, batch) array when the fields are its views.
+    _points: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def points(self) -> np.ndarray:
+        """The six quantities as a (6, pieces + 1, batch) array (batch on the last axis)."""
+        fields = (self.spend, self.destroyed, self.victim_ballistic, self.victim_air,
+                  self.attacker_ballistic, self.attacker_air)
+        if self._points is not None and all(f.base is self._points for f in fields):
+            return self._points
+        return np.stack([np.asarray(f, dtype=float).T for f in fields])
 
 
 @dataclass
@@ -106,20 +116,31 @@ def available_weapons(attacker: SideArrays, settings: dict) -> np.ndarray:
 def kill_matrix(attacker: SideArrays, victim: SideArrays, settings: dict) -> np.ndarray:
     """Terminal kill probability of one attacker warhead of system i on a target of
     victim system j: given directly per target category, else ``R · SSPK``. (batch, na, nv)."""
+    return _kill_options(attacker, victim, settings).transpose(2, 0, 1)
+
+
+def _kill_options(attacker: SideArrays, victim: SideArrays, settings: dict) -> np.ndarray:
+    """``kill_matrix`` options-major, (na, nv, batch) and C-contiguous: ``R · SSPK`` with
+    ``SSPK = 1 − 2^−(LR/CEP)²`` and ``LR`` as in :func:`effects.lethal_radius_m`."""
     a, v = attacker.systems, victim.systems
     constant = dmg._uniform(settings["lethal_radius_nmi"])
     exponent = dmg._uniform(settings["lethal_radius_exponent"])
-    if isinstance(constant, np.ndarray):
-        constant = constant[:, None, None]
-    if isinstance(exponent, np.ndarray):
-        exponent = exponent[:, None, None]
-    blast = a["reliability"][:, :, None] * sspk(
-        a["yield_kt"][:, :, None], a["cep_m"][:, :, None], v["hardness_psi"][:, None, :],
-        constant_nmi=constant, exponent=exponent)
+    yield_mt = a["yield_kt"].T / 1000.0                                   # (na, batch)
+    scaled = constant * constants.METRES_PER_NMI * yield_mt**exponent
+    p = np.divide(scaled[:, None, :], (v["hardness_psi"].T ** exponent)[None, :, :])
+    p /= a["cep_m"].T[:, None, :]
+    np.multiply(p, p, out=p)
+    np.negative(p, out=p)
+    np.exp2(p, out=p)
+    np.subtract(1.0, p, out=p)
+    p *= a["reliability"].T[:, None, :]
     columns = [CATEGORIES.index(c) for c in victim.structure.categories]
-    given = attacker.kill_given[:, :, columns]
-    p = np.where(np.isnan(given), blast, given)
-    return np.where(attacker.structure.counterforce[None, :, None], p, 0.0)
+    given = attacker.kill_given[:, :, columns].transpose(1, 2, 0)
+    given_mask = ~np.isnan(given)
+    if given_mask.any():
+        np.copyto(p, given, where=given_mask)
+    p[~attacker.structure.counterforce] = 0.0
+    return p
 
 
 def _layer_leak(side: SideArrays, warheads: np.ndarray, share: np.ndarray) -> np.ndarray:
@@ -138,12 +159,122 @@ def _layer_leak(side: SideArrays, warheads: np.ndarray, share: np.ndarray) -> np
         lift(layers["system_reliability"]), lift(layers["shots_per_warhead"]))
 
 
-def _damage(side: SideArrays, arriving: np.ndarray) -> np.ndarray:
-    table = side.structure.damage_table
-    if table is not None:
-        return dmg.tabulated_damage(arriving, table[0], table[1])
-    extra = (None,) * (arriving.ndim - 1)
-    return dmg.damage_fraction(arriving, side.scalars["w80"][(slice(None), *extra)])
+_ERRSTATE = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
+
+
+class _Target:
+    """One side as the target of warheads aimed at its value: its value-defending layers,
+    air-defence penetration and damage curve, as (batch,) arrays computed once per strike.
+    Points on a curve carry the batch on their last axis."""
+
+    def __init__(self, side: SideArrays):
+        share = side.structure.layer_value_share
+        layers = side.layers
+        self.layers = []
+        for layer in range(layers["interceptors"].shape[1]):
+            k = np.ascontiguousarray(layers["kill_probability"][:, layer])
+            cap = np.ascontiguousarray(layers["shots_per_warhead"][:, layer])
+            self.layers.append((
+                layers["interceptors"][:, layer] * share[layer], 1.0 - k, k,
+                np.ascontiguousarray(layers["system_reliability"][:, layer]),
+                None if np.isinf(cap).all() else cap))
+        self.penetration = side.scalars["penetration_probability"]
+        self.table = side.structure.damage_table
+        if self.table is None:
+            self.scale = -(dmg.LN5 / np.asarray(side.scalars["w80"], dtype=float))
+
+    def arriving(self, ballistic: np.ndarray, air: np.ndarray) -> np.ndarray:
+        """Warheads arriving on value: ballistic ones through the layers (``ballistic >= 0``),
+        air-breathing ones through air defence."""
+        leaked = ballistic
+        if self.layers:
+            with np.errstate(**_ERRSTATE):
+                for layer in self.layers:
+                    leaked = _leak_nonnegative(leaked, *layer)
+        out = np.multiply(air, self.penetration)
+        out += leaked
+        return out
+
+    def damage(self, arriving: np.ndarray) -> np.ndarray:
+        """Damage fraction (a new array)."""
+        if self.table is not None:
+            return dmg.tabulated_damage(arriving, self.table[0], self.table[1])
+        d = np.multiply(arriving, self.scale)
+        np.expm1(d, out=d)
+        return np.negative(d, out=d)
+
+
+class _Strike:
+    """Batch-constant parts of the outcome of one direction (attacker strikes victim)."""
+
+    def __init__(self, attacker: SideArrays, victim: SideArrays, settings: dict):
+        self.home = _Target(attacker)   # where the victim's retaliation lands
+        self.away = _Target(victim)     # where the attacker's value strike lands
+        self.exponent = dmg._uniform(settings["cost_exponent"])
+        self.weight = dmg._uniform(settings["cost_enemy_weight"])
+
+    def outcome(self, vb, va, ab, aa):
+        """Arriving warheads, damage and costs for points on the curve (batch on the last axis)."""
+        arriving_ret = self.home.arriving(vb, va)
+        arriving_fs = self.away.arriving(ab, aa)
+        d_att = self.home.damage(arriving_ret)
+        d_vic = self.away.damage(arriving_fs)
+        c_att, c_vic = dmg.cost_pair(d_att, d_vic, exponent=self.exponent,
+                                     enemy_weight=self.weight)
+        return arriving_ret, arriving_fs, d_att, d_vic, c_att, c_vic
+
+    def costs(self, vb, va, ab, aa, victim: bool = True):
+        """The attacker's cost (and the victim's) at points on the curve, as ``outcome``
+        computes them but in place."""
+        pa = self.home.damage(self.home.arriving(vb, va))
+        pb = self.away.damage(self.away.arriving(ab, aa))
+        np.power(pa, self.exponent, out=pa)
+        np.power(pb, self.exponent, out=pb)
+        c_att = np.subtract(1.0, pb)
+        c_att *= self.weight
+        c_att += pa
+        if not victim:
+            return c_att
+        c_vic = np.subtract(1.0, pa, out=pa)
+        c_vic *= self.weight
+        c_vic += pb
+        return c_att, c_vic
+
+
+def _first_true(hit: np.ndarray) -> np.ndarray:
+    """Index of the first True along axis 0 of a C-contiguous bool array (0 where none is):
+    ``hit.argmax(axis=0)`` without NumPy's slow strided argmax. ``hit`` is overwritten."""
+    rows = hit.shape[0]
+    if rows < 256:
+        h = hit.view(np.uint8)
+        h *= np.arange(rows, 0, -1, dtype=np.uint8).reshape((rows,) + (1,) * (hit.ndim - 1))
+    else:
+        h = hit * np.arange(rows, 0, -1).reshape((rows,) + (1,) * (hit.ndim - 1))
+    return np.remainder(rows - h.max(axis=0).astype(np.intp), rows)
+
+
+def _first_argmax(score: np.ndarray) -> np.ndarray:
+    """``score.argmax(axis=0)`` (first maximum; first nan if any) for a C-contiguous array."""
+    top = score.max(axis=0)
+    hit = score == top
+    if np.isnan(top).any():
+        hit |= np.isnan(score)
+    return _first_true(hit)
+
+
+def _select(mask64: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.where(mask, a, b)`` for float64 arrays, bit for bit, without branches
+    (``mask64`` is ``-mask`` as int64: all bits set where true)."""
+    bi = b.view(np.int64)
+    out = np.bitwise_xor(a.view(np.int64), bi)
+    out &= mask64
+    out ^= bi
+    return out.view(np.float64)
+
+
+def _mask64(mask: np.ndarray) -> np.ndarray:
+    out = mask.astype(np.int64)
+    return np.negative(out, out=out)
 
 
 def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawDown:
@@ -154,14 +285,14 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     na, nv = len(sa.system_names), len(sv.system_names)
 
     weapons = available_weapons(attacker, settings)
-    p = kill_matrix(attacker, victim, settings)
+    p = _kill_options(attacker, victim, settings)                      # (na, nv, batch)
     # Forces-defending interceptors face the whole ballistic counterforce salvo at once.
     cf_ballistic = (weapons * (sa.counterforce & sa.ballistic)[None, :]).sum(axis=1)
     leaked = _layer_leak(victim, cf_ballistic, sv.layer_forces_share)
     cf_leak = np.divide(leaked, cf_ballistic, out=np.ones(batch), where=cf_ballistic > 0)
     # Air-breathing counterforce weapons (e.g. conventional cruise missiles) face air defence.
-    penetration = victim.scalars["penetration_probability"][:, None, None]
-    p = p * np.where(sa.ballistic[None, :, None], cf_leak[:, None, None], penetration)
+    penetration = victim.scalars["penetration_probability"]
+    p *= np.where(sa.ballistic[:, None], cf_leak[None, :], penetration[None, :])[:, None, :]
 
     alert = alert_share(victim)
     targets = v["launchers"] * (1.0 - alert)
@@ -174,7 +305,8 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     a_ball = a["reliability"] * (sa.nuclear & sa.ballistic)[None, :]
     a_air = a["reliability"] * (sa.nuclear & ~sa.ballistic)[None, :]
     opportunity = a["reliability"] * sa.nuclear[None, :] + _CONVENTIONAL_OPPORTUNITY
-    merit = p * per_target[:, None, :] / opportunity[:, :, None]
+    merit_t = p * per_target.T[None, :, :]                             # (na, nv, batch)
+    merit_t /= opportunity.T[:, None, :]
 
     max_layers = attacker.scalars["max_warheads_per_target"]
     # The cap on warheads per target models nuclear fratricide and targeting practice:
@@ -190,34 +322,38 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     layers_used = np.zeros(kinds * nv * batch)
     budget = np.ascontiguousarray((weapons * sa.counterforce[None, :]).T).reshape(-1)
     limit = np.ascontiguousarray((max_layers[:, None] - 1e-9) * (targets > 0)).T.reshape(-1)
-    merit_t = np.ascontiguousarray(merit.transpose(1, 2, 0))          # (na, nv, batch)
-    p_t = np.ascontiguousarray(p.transpose(1, 2, 0)).reshape(-1)      # (na·nv·batch)
+    p_t = p.reshape(-1)                                                 # (na·nv·batch)
     target_t = np.ascontiguousarray(
         np.stack([targets, per_target, per_target * v_ball, per_target * v_air]).transpose(0, 2, 1)
     ).reshape(4, -1)                                                    # (4, nv·batch)
     weapon_t = np.ascontiguousarray(np.stack([a_ball, a_air]).transpose(0, 2, 1)).reshape(2, -1)
 
-    record = np.zeros((6, steps, batch))  # spend, kill, victim ball/air, attacker ball/air
+    record = np.empty((6, steps, batch))  # spend, kill, victim ball/air, attacker ball/air
+    score = np.empty((na, nv, batch))
+    flat_score = score.reshape(na * nv, batch)
+    hit = np.empty((na * nv, batch), dtype=bool)
+    open_ = np.empty((kinds, nv, batch), dtype=bool)
+    reachable = np.empty((kinds, nv, batch))  # survival where the per-target cap allows a shot
+    can_fire = np.empty((na, 1, batch))       # 1.0 for weapons with budget left, else 0.0
     taken = 0
     for step in range(steps):
-        open_ = (layers_used.reshape(kinds, -1) < limit).reshape(kinds, nv, batch)
-        can_fire = (budget > 1e-9).reshape(na, batch)
+        np.less(layers_used.reshape(kinds, nv, batch), limit.reshape(nv, batch), out=open_)
+        np.multiply(survival.reshape(nv, batch), open_, out=reachable)
+        np.greater(budget.reshape(na, 1, batch), 1e-9, out=can_fire)
         if kinds == 1:  # nuclear weapons only: one cap per target, broadcast over weapons
-            score = merit_t * (survival.reshape(nv, batch) * open_[0])[None, :, :]
+            np.multiply(merit_t, reachable, out=score)
         else:
-            score = merit_t * survival.reshape(nv, batch)[None, :, :]
-            score *= open_[kind]
-        score *= can_fire[:, None, :]
-        score = score.reshape(na * nv, batch)
-        best = score.max(axis=0)
+            for i in range(na):
+                np.multiply(merit_t[i], reachable[kind[i]], out=score[i])
+        score *= can_fire
+        best = flat_score.max(axis=0)
         firing = best > 0
         if not firing.any():
             break
         taken = step + 1
         # First option reaching the best score (argmax along axis 0 is slow in NumPy).
-        choice = np.zeros(batch, dtype=np.intp)
-        for option in range(na * nv - 1, -1, -1):
-            choice = np.where(score[option] == best, option, choice)
+        np.equal(flat_score, best, out=hit)
+        choice = _first_true(hit)
         i, j = np.divmod(choice, nv)
         fj = j * batch + cols
         fi = i * batch + cols
@@ -236,102 +372,72 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
         budget[fi] -= used
         out = record[:, step]
         out[0] = used
-        out[1] = killed_targets * per_j
-        out[2] = killed_targets * vb_j
-        out[3] = killed_targets * va_j
-        out[4] = used * ab_i
-        out[5] = used * aa_i
+        np.multiply(killed_targets, per_j, out=out[1])
+        np.multiply(killed_targets, vb_j, out=out[2])
+        np.multiply(killed_targets, va_j, out=out[3])
+        np.multiply(used, ab_i, out=out[4])
+        np.multiply(used, aa_i, out=out[5])
     # Steps no batch member took add only zero-length pieces: drop them.
     cumulative = record[:, :taken]
     for step in range(1, taken):  # a running sum row by row (cumsum over axis 1 is strided)
         cumulative[:, step] += cumulative[:, step - 1]
 
     v_warheads = v["launchers"] * v["warheads_per_launcher"]
-
-    def curve(start, row, sign=-1.0):
-        out = np.empty((batch, taken + 1))
-        out[:, 0] = start
-        out[:, 1:] = (start[None, :] + sign * cumulative[row]).T
-        return out
-
-    zero = np.zeros(batch)
-    return DrawDown(
-        spend=curve(zero, 0, 1.0),
-        destroyed=curve(zero, 1, 1.0),
-        victim_ballistic=np.maximum(curve((v_warheads * v_ball).sum(axis=1), 2), 0.0),
-        victim_air=np.maximum(curve((v_warheads * v_air).sum(axis=1), 3), 0.0),
-        attacker_ballistic=np.maximum(curve((weapons * a_ball).sum(axis=1), 4), 0.0),
-        attacker_air=np.maximum(curve((weapons * a_air).sum(axis=1), 5), 0.0),
-    )
+    # Breakpoint-major (quantity, breakpoint, batch); the curve's fields are views.
+    points = np.empty((6, taken + 1, batch))
+    points[:2, 0] = 0.0
+    points[2, 0] = (v_warheads * v_ball).sum(axis=1)
+    points[3, 0] = (v_warheads * v_air).sum(axis=1)
+    points[4, 0] = (weapons * a_ball).sum(axis=1)
+    points[5, 0] = (weapons * a_air).sum(axis=1)
+    np.add(points[:2, :1], cumulative[:2], out=points[:2, 1:])
+    np.subtract(points[2:, :1], cumulative[2:], out=points[2:, 1:])
+    np.maximum(points[2:], 0.0, out=points[2:])
+    return DrawDown(*(q.T for q in points), _points=points)
 
 
-def _outcome(attacker: SideArrays, victim: SideArrays, settings: dict, vb, va, ab, aa):
-    """Arriving warheads, damage and costs for points on the curve (any trailing shape)."""
-    extra = (None,) * (vb.ndim - 1)
-
-    def lift(x):
-        return x[(slice(None), *extra)]
-
-    arriving_ret = _layer_leak(attacker, vb, attacker.structure.layer_value_share) + \
-        va * lift(attacker.scalars["penetration_probability"])
-    arriving_fs = _layer_leak(victim, ab, victim.structure.layer_value_share) + \
-        aa * lift(victim.scalars["penetration_probability"])
-    d_att = _damage(attacker, arriving_ret)
-    d_vic = _damage(victim, arriving_fs)
-    c_att, c_vic = dmg.cost_pair(d_att, d_vic, exponent=lift(settings["cost_exponent"]),
-                                 enemy_weight=lift(settings["cost_enemy_weight"]))
-    return arriving_ret, arriving_fs, d_att, d_vic, c_att, c_vic
+def _grid(points: np.ndarray) -> np.ndarray:
+    """The four cost-relevant curve quantities (victim ballistic/air, attacker ballistic/air;
+    ``points`` is (4, breakpoints, batch)) at GRID_STEPS points per piece plus the last
+    breakpoint: (4, pieces · GRID_STEPS + 1, batch), in order of position along the curve."""
+    quantities, breakpoints, batch = points.shape
+    grid = np.empty((quantities, (breakpoints - 1) * GRID_STEPS + 1, batch))
+    start = points[:, :-1]
+    grid[:, 0:-1:GRID_STEPS] = start
+    step = np.subtract(points[:, 1:], start)
+    step /= GRID_STEPS
+    for k in range(1, GRID_STEPS):
+        np.add(start, k * step, out=grid[:, k:-1:GRID_STEPS])
+    grid[:, -1] = points[:, -1]
+    return grid
 
 
-def _curve_arrays(curve: DrawDown):
-    return (curve.spend, curve.destroyed, curve.victim_ballistic, curve.victim_air,
-            curve.attacker_ballistic, curve.attacker_air)
-
-
-def _at(curve: DrawDown, u: np.ndarray):
-    """Curve quantities at position ``u`` (piece index + fraction), shape (batch,)."""
-    pieces = curve.spend.shape[1] - 1
-    piece = np.clip(np.floor(u), 0, max(pieces - 1, 0)).astype(int)[:, None]
-    t = (u - piece[:, 0]) if pieces else np.zeros_like(u)
-    out = []
-    for arr in _curve_arrays(curve):
-        lo = np.take_along_axis(arr, piece, axis=1)[:, 0]
-        hi = np.take_along_axis(arr, np.minimum(piece + 1, pieces), axis=1)[:, 0]
-        out.append(lo + t * (hi - lo))
-    return out
-
-
-def _grid(curve: DrawDown):
-    """The four cost-relevant curve quantities (victim ballistic/air, attacker ballistic/air)
-    at GRID_STEPS points per piece plus the last breakpoint: arrays
-    (batch, pieces · GRID_STEPS + 1), in order of position along the curve."""
-    batch, points = curve.spend.shape
-    out = []
-    for arr in _curve_arrays(curve)[2:]:
-        grid = np.empty((batch, (points - 1) * GRID_STEPS + 1))
-        step = np.diff(arr, axis=1) / GRID_STEPS
-        for k in range(GRID_STEPS):
-            grid[:, k:-1:GRID_STEPS] = arr[:, :-1] + k * step
-        grid[:, -1] = arr[:, -1]
-        out.append(grid)
-    return out
+def _at(points: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The six curve quantities at position ``u`` (piece index + fraction): (6, batch)."""
+    pieces = points.shape[1] - 1
+    cols = np.arange(points.shape[2])
+    piece = np.clip(np.floor(u), 0, max(pieces - 1, 0)).astype(int)
+    t = (u - piece) if pieces else np.zeros_like(u)
+    lo = points[:, piece, cols]
+    hi = points[:, np.minimum(piece + 1, pieces), cols]
+    return lo + t * (hi - lo)
 
 
 def first_strike(attacker: SideArrays, victim: SideArrays, settings: dict) -> StrikeResult:
     """The attacker's best first strike on the victim and the victim's retaliation."""
     curve = draw_down(attacker, victim, settings)
-    batch = curve.spend.shape[0]
-    rows = np.arange(batch)
+    points = curve.points()
+    strike = _Strike(attacker, victim, settings)
+    batch = points.shape[2]
+    cols = np.arange(batch)
 
-    vb, va, ab, aa = _grid(curve)
-    *_, c_att, c_vic = _outcome(attacker, victim, settings, vb, va, ab, aa)
+    c_att, c_vic = strike.costs(*_grid(points[2:]))
     best = _stop_rule(c_att, c_vic)
     u0 = best / GRID_STEPS
-    u = _refine(attacker, victim, settings, curve, u0, c_att[rows, best])
+    u = _refine(strike, points, u0, c_att[best, cols])
 
-    spend, destroyed, vb, va, ab, aa = _at(curve, u)
-    arr_ret, arr_fs, d_att, d_vic, c_att, c_vic = _outcome(attacker, victim, settings,
-                                                           vb, va, ab, aa)
+    spend, destroyed, vb, va, ab, aa = _at(points, u)
+    arr_ret, arr_fs, d_att, d_vic, c_att, c_vic = strike.outcome(vb, va, ab, aa)
     v = victim.systems
     victim_warheads = (v["launchers"] * v["warheads_per_launcher"]
                        * victim.structure.nuclear[None, :]).sum(axis=1)
@@ -356,57 +462,62 @@ def first_strike(attacker: SideArrays, victim: SideArrays, settings: dict) -> St
 
 def curve_costs(attacker: SideArrays, victim: SideArrays, settings: dict, curve: DrawDown):
     """Attacker's and victim's cost at each breakpoint of a draw-down curve (for plots)."""
-    out = _outcome(attacker, victim, settings, curve.victim_ballistic, curve.victim_air,
-                   curve.attacker_ballistic, curve.attacker_air)
-    return out[4], out[5]
+    points = curve.points()
+    c_att, c_vic = _Strike(attacker, victim, settings).costs(
+        np.maximum(points[2], 0.0), points[3], np.maximum(points[4], 0.0), points[5])
+    return c_att.T, c_vic.T
 
 
 def _stop_rule(c_att: np.ndarray, c_vic: np.ndarray) -> np.ndarray:
-    """Index of the attacker's lowest cost; among ties, the victim's highest cost."""
-    lowest = np.take_along_axis(c_att, c_att.argmin(axis=1)[:, None], axis=1)
+    """Index (along axis 0) of the attacker's lowest cost; among ties, the victim's highest."""
+    lowest = c_att.min(axis=0)
     tied = c_att <= lowest + COST_TIE
-    return np.where(tied, c_vic, -np.inf).argmax(axis=1)
+    return _first_argmax(np.where(tied, c_vic, -np.inf))
 
 
-def _refine(attacker, victim, settings, curve, u0, best_cost):
+def _refine(strike: _Strike, points: np.ndarray, u0, best_cost):
     """Golden-section search for the attacker's lowest cost within one grid step of ``u0``."""
-    pieces = curve.spend.shape[1] - 1
+    pieces = points.shape[1] - 1
+    batch = points.shape[2]
+    cols = np.arange(batch)
     step = 1.0 / GRID_STEPS
     # Curves are padded to the longest in the batch; bracket each row within its own
     # moving pieces so a row's result does not depend on what else is in the batch.
-    moving = np.diff(curve.spend, axis=1) > 0
-    own_pieces = np.where(moving.any(axis=1),
-                          pieces - np.argmax(moving[:, ::-1], axis=1), 0).astype(float)
+    spend = points[0]
+    if pieces:
+        moving = spend[1:] > spend[:-1]
+        own_pieces = (moving * np.arange(1, pieces + 1)[:, None]).max(axis=0).astype(float)
+    else:
+        own_pieces = np.zeros(batch)
     lo = np.clip(u0 - step, 0.0, own_pieces)
     hi = np.clip(u0 + step, 0.0, own_pieces)
     # The bracket spans at most two pieces: gather their three breakpoints once.
-    base = np.clip(np.floor(lo), 0, max(pieces - 1, 0)).astype(int)[:, None]
-    knots = []
-    for arr in _curve_arrays(curve)[2:]:
-        k0 = np.take_along_axis(arr, base, axis=1)[:, 0]
-        k1 = np.take_along_axis(arr, np.minimum(base + 1, pieces), axis=1)[:, 0]
-        k2 = np.take_along_axis(arr, np.minimum(base + 2, pieces), axis=1)[:, 0]
-        knots.append((k0, k1 - k0, k1, k2 - k1))
-    origin = base[:, 0].astype(float)
+    base = np.clip(np.floor(lo), 0, max(pieces - 1, 0)).astype(int)
+    quantities = points[2:]
+    k0 = quantities[:, base, cols]
+    k1 = quantities[:, np.minimum(base + 1, pieces), cols]
+    k2 = quantities[:, np.minimum(base + 2, pieces), cols]
+    d0, d1 = k1 - k0, k2 - k1
+    origin = base.astype(float)
 
     def cost_at(u):
         local = u - origin
         first = local <= 1.0
-        values = [np.where(first, k0 + local * d0, k1 + (local - 1.0) * d1)
-                  for k0, d0, k1, d1 in knots]
-        return _outcome(attacker, victim, settings, *values)[4]
+        values = _select(_mask64(first), k0 + local * d0, k1 + (local - 1.0) * d1)
+        return strike.costs(*values, victim=False)
 
     x1 = hi - _INVPHI * (hi - lo)
     x2 = lo + _INVPHI * (hi - lo)
     f1, f2 = cost_at(x1), cost_at(x2)
     for _ in range(REFINE_ITERATIONS):
-        left = f1 <= f2
-        hi = np.where(left, x2, hi)
-        lo = np.where(left, lo, x1)
-        new_x = np.where(left, hi - _INVPHI * (hi - lo), lo + _INVPHI * (hi - lo))
+        left = _mask64(f1 <= f2)
+        hi = _select(left, x2, hi)
+        lo = _select(left, lo, x1)
+        width = hi - lo
+        new_x = _select(left, hi - _INVPHI * width, lo + _INVPHI * width)
         new_f = cost_at(new_x)
-        x2, f2, x1, f1 = (np.where(left, x1, new_x), np.where(left, f1, new_f),
-                          np.where(left, new_x, x2), np.where(left, new_f, f2))
+        x2, f2, x1, f1 = (_select(left, x1, new_x), _select(left, f1, new_f),
+                          _select(left, new_x, x2), _select(left, new_f, f2))
     u_ref = np.where(f1 <= f2, x1, x2)
     f_ref = np.minimum(f1, f2)
     # Keep the grid point unless the refinement is strictly better (keeps the tie-break).
