@@ -61,8 +61,10 @@ class DrawDown:
         """The six quantities as a (6, pieces + 1, batch) array (batch on the last axis)."""
         fields = (self.spend, self.destroyed, self.victim_ballistic, self.victim_air,
                   self.attacker_ballistic, self.attacker_air)
-        if self._points is not None and all(f.base is self._points for f in fields):
-            return self._points
+        if self._points is not None:
+            owner = self._points if self._points.base is None else self._points.base
+            if all(f.base is owner for f in fields):
+                return self._points
         return np.stack([np.asarray(f, dtype=float).T for f in fields])
 
 
@@ -125,15 +127,20 @@ def _kill_options(attacker: SideArrays, victim: SideArrays, settings: dict) -> n
     a, v = attacker.systems, victim.systems
     constant = dmg._uniform(settings["lethal_radius_nmi"])
     exponent = dmg._uniform(settings["lethal_radius_exponent"])
-    yield_mt = a["yield_kt"].T / 1000.0                                   # (na, batch)
+    def rows(x):  # (batch, n) -> C-contiguous (n, batch)
+        return np.ascontiguousarray(x.T)
+
+    yield_mt = rows(a["yield_kt"]) / 1000.0                               # (na, batch)
     scaled = constant * constants.METRES_PER_NMI * yield_mt**exponent
-    p = np.divide(scaled[:, None, :], (v["hardness_psi"].T ** exponent)[None, :, :])
-    p /= a["cep_m"].T[:, None, :]
+    p = np.empty((len(attacker.structure.system_names), len(victim.structure.system_names),
+                  attacker.batch))
+    np.divide(scaled[:, None, :], (rows(v["hardness_psi"]) ** exponent)[None, :, :], out=p)
+    p /= rows(a["cep_m"])[:, None, :]
     np.multiply(p, p, out=p)
     np.negative(p, out=p)
     np.exp2(p, out=p)
     np.subtract(1.0, p, out=p)
-    p *= a["reliability"].T[:, None, :]
+    p *= rows(a["reliability"])[:, None, :]
     columns = [CATEGORIES.index(c) for c in victim.structure.categories]
     given = attacker.kill_given[:, :, columns].transpose(1, 2, 0)
     given_mask = ~np.isnan(given)
@@ -159,6 +166,8 @@ def _layer_leak(side: SideArrays, warheads: np.ndarray, share: np.ndarray) -> np
         lift(layers["system_reliability"]), lift(layers["shots_per_warhead"]))
 
 
+#: Grid points (rows × batch) whose costs are evaluated together.
+_GRID_CHUNK = 40_000
 _ERRSTATE = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
 
 
@@ -305,8 +314,9 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     a_ball = a["reliability"] * (sa.nuclear & sa.ballistic)[None, :]
     a_air = a["reliability"] * (sa.nuclear & ~sa.ballistic)[None, :]
     opportunity = a["reliability"] * sa.nuclear[None, :] + _CONVENTIONAL_OPPORTUNITY
-    merit_t = p * per_target.T[None, :, :]                             # (na, nv, batch)
-    merit_t /= opportunity.T[:, None, :]
+    merit_t = np.multiply(p, np.ascontiguousarray(per_target.T)[None, :, :],
+                          out=np.empty_like(p))                         # (na, nv, batch)
+    merit_t /= np.ascontiguousarray(opportunity.T)[:, None, :]
 
     max_layers = attacker.scalars["max_warheads_per_target"]
     # The cap on warheads per target models nuclear fratricide and targeting practice:
@@ -328,13 +338,20 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     ).reshape(4, -1)                                                    # (4, nv·batch)
     weapon_t = np.ascontiguousarray(np.stack([a_ball, a_air]).transpose(0, 2, 1)).reshape(2, -1)
 
-    record = np.empty((6, steps, batch))  # spend, kill, victim ball/air, attacker ball/air
+    # Breakpoint-major (quantity, breakpoint, batch): spend, kill, victim ball/air, attacker
+    # ball/air. Each step records its increments after the starting breakpoint.
+    points = np.empty((6, steps + 1, batch))
+    record = points[:, 1:]
     score = np.empty((na, nv, batch))
     flat_score = score.reshape(na * nv, batch)
     hit = np.empty((na * nv, batch), dtype=bool)
     open_ = np.empty((kinds, nv, batch), dtype=bool)
     reachable = np.empty((kinds, nv, batch))  # survival where the per-target cap allows a shot
     can_fire = np.empty((na, 1, batch))       # 1.0 for weapons with budget left, else 0.0
+    firing = np.empty(batch)                  # 1.0 where some option scores, else 0.0
+    option_weapon = np.repeat(np.arange(na), nv) * batch                 # option -> flat offsets
+    option_target = np.tile(np.arange(nv), na) * batch
+    option_cap = (kind[:, None] * nv + np.arange(nv)[None, :]).reshape(-1) * batch
     taken = 0
     for step in range(steps):
         np.less(layers_used.reshape(kinds, nv, batch), limit.reshape(nv, batch), out=open_)
@@ -347,29 +364,36 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
                 np.multiply(merit_t[i], reachable[kind[i]], out=score[i])
         score *= can_fire
         best = flat_score.max(axis=0)
-        firing = best > 0
+        np.greater(best, 0.0, out=firing)
         if not firing.any():
             break
         taken = step + 1
         # First option reaching the best score (argmax along axis 0 is slow in NumPy).
         np.equal(flat_score, best, out=hit)
         choice = _first_true(hit)
-        i, j = np.divmod(choice, nv)
-        fj = j * batch + cols
-        fi = i * batch + cols
-        t_j, per_j, vb_j, va_j = target_t[:, fj]
-        ab_i, aa_i = weapon_t[:, fi]
-        fk = kind[i] * (nv * batch) + fj
-        layers_j = layers_used[fk]
+        # Flat indices of the chosen weapon, target and (kind, target) cap for each member.
+        fi = np.take(option_weapon, choice)
+        fi += cols
+        fj = np.take(option_target, choice)
+        fj += cols
+        fk = np.take(option_cap, choice)
+        fk += cols
+        t_j, per_j, vb_j, va_j = np.take(target_t, fj, axis=1)
+        ab_i, aa_i = np.take(weapon_t, fi, axis=1)
+        layers_j = np.take(layers_used, fk)
+        budget_i = np.take(budget, fi)
         need = np.minimum(1.0, max_layers - layers_j) * t_j
-        used = np.where(firing, np.minimum(need, budget[fi]), 0.0)
+        used = np.minimum(need, budget_i)
+        used *= firing      # 0 where no option scores
         covered = np.divide(used, t_j, out=np.zeros(batch), where=t_j > 0)
-        p_ij = p_t[choice * batch + cols]
-        s_j = survival[fj]
+        choice *= batch
+        choice += cols
+        p_ij = np.take(p_t, choice)
+        s_j = np.take(survival, fj)
         killed_targets = t_j * s_j * p_ij * covered
-        survival[fj] = s_j * (1.0 - covered * p_ij)
-        layers_used[fk] = layers_j + covered
-        budget[fi] -= used
+        np.put(survival, fj, s_j * (1.0 - covered * p_ij))
+        np.put(layers_used, fk, layers_j + covered)
+        np.put(budget, fi, budget_i - used)
         out = record[:, step]
         out[0] = used
         np.multiply(killed_targets, per_j, out=out[1])
@@ -378,20 +402,19 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
         np.multiply(used, ab_i, out=out[4])
         np.multiply(used, aa_i, out=out[5])
     # Steps no batch member took add only zero-length pieces: drop them.
-    cumulative = record[:, :taken]
+    points = points[:, :taken + 1]
+    cumulative = points[:, 1:]
     for step in range(1, taken):  # a running sum row by row (cumsum over axis 1 is strided)
         cumulative[:, step] += cumulative[:, step - 1]
 
     v_warheads = v["launchers"] * v["warheads_per_launcher"]
-    # Breakpoint-major (quantity, breakpoint, batch); the curve's fields are views.
-    points = np.empty((6, taken + 1, batch))
     points[:2, 0] = 0.0
     points[2, 0] = (v_warheads * v_ball).sum(axis=1)
     points[3, 0] = (v_warheads * v_air).sum(axis=1)
     points[4, 0] = (weapons * a_ball).sum(axis=1)
     points[5, 0] = (weapons * a_air).sum(axis=1)
-    np.add(points[:2, :1], cumulative[:2], out=points[:2, 1:])
-    np.subtract(points[2:, :1], cumulative[2:], out=points[2:, 1:])
+    np.add(points[:2, :1], cumulative[:2], out=cumulative[:2])
+    np.subtract(points[2:, :1], cumulative[2:], out=cumulative[2:])
     np.maximum(points[2:], 0.0, out=points[2:])
     return DrawDown(*(q.T for q in points), _points=points)
 
@@ -431,7 +454,13 @@ def first_strike(attacker: SideArrays, victim: SideArrays, settings: dict) -> St
     batch = points.shape[2]
     cols = np.arange(batch)
 
-    c_att, c_vic = strike.costs(*_grid(points[2:]))
+    grid = _grid(points[2:])
+    c_att = np.empty(grid.shape[1:])
+    c_vic = np.empty(grid.shape[1:])
+    # A few rows at a time: small temporaries stay in cache and reuse freed memory.
+    rows = max(1, _GRID_CHUNK // batch)
+    for r in range(0, grid.shape[1], rows):
+        c_att[r:r + rows], c_vic[r:r + rows] = strike.costs(*grid[:, r:r + rows])
     best = _stop_rule(c_att, c_vic)
     u0 = best / GRID_STEPS
     u = _refine(strike, points, u0, c_att[best, cols])
