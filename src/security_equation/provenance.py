@@ -43,14 +43,19 @@ class Provenance:
     path: str
     value: object
     note: str
+    #: (dotted path, description) of each distribution on this figure, e.g. for sampling.
+    distributions: tuple[tuple[str, str], ...] = ()
 
     @property
     def assumption(self) -> bool:
         return is_assumption(self.note) or ("assumption:" in self.note.lower())
 
     def to_dict(self) -> dict:
-        return {"path": self.path, "value": self.value, "source": self.note,
-                "assumption": self.assumption}
+        out = {"path": self.path, "value": self.value, "source": self.note,
+               "assumption": self.assumption}
+        if self.distributions:
+            out["distributions"] = dict(self.distributions)
+        return out
 
 
 def _walk_sourced(model: BaseModel, prefix: tuple[str, ...]):
@@ -69,13 +74,18 @@ def _walk_sourced(model: BaseModel, prefix: tuple[str, ...]):
 
 def provenance(scenario) -> list[Provenance]:
     """Every sourced or assumed figure in a scenario, in file order."""
+    from security_equation.uncertainty.sampling import describe
+
+    uncertain = {path: describe(dist) for path, dist in getattr(scenario, "uncertainty", {}).items()}
     out = []
     for prefix, model in _walk_sourced(scenario, ()):
         for field, note in model.sources.items():
             value = getattr(model, field, None)
             if isinstance(value, BaseModel):
                 value = value.model_dump()
-            out.append(Provenance(paths.display((*prefix, field)), value, note))
+            path = paths.display((*prefix, field))
+            dists = tuple((p, d) for p, d in uncertain.items() if p == path or p.startswith(path + "."))
+            out.append(Provenance(path, value, note, dists))
     return out
 
 

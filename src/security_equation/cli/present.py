@@ -43,7 +43,11 @@ def assumptions_table(evaluation: Evaluation, limit: int | None = None) -> Table
     rows = evaluation.assumptions if limit is None else evaluation.assumptions[:limit]
     for a in rows:
         reason = a.note.split(":", 1)[1].strip() if ":" in a.note else a.note
-        table.add_row(a.path, str(a.value), reason)
+        value = str(a.value)
+        for path, text in a.distributions:
+            where = path.removeprefix(a.path).lstrip(".")
+            value += f"\n~ {where + ': ' if where else ''}{text}"
+        table.add_row(a.path, value, reason)
     return table
 
 
