@@ -255,3 +255,14 @@ def test_conventional_strike_threatens_russia():
     assert conv["sides"]["russia"]["surviving_warheads"] < base["sides"]["russia"]["surviving_warheads"] - 10
     assert conv["sides"]["russia"]["share_destroyed"] > base["sides"]["russia"]["share_destroyed"]
     assert conv["fsi"] < base["fsi"] - 0.01
+
+
+def test_assumptions_name_the_distribution_they_are_sampled_from():
+    assumptions = {a["path"]: a for a in _result(DEFAULT)["assumptions"]}
+    gmd = assumptions["us.defences.gmd.kill_probability"]
+    assert gmd["value"] == 0.5
+    assert gmd["distributions"] == {
+        "us.defences.gmd.kill_probability": "triangular(low=0.2, mode=0.5, high=0.8)"}
+    alert = assumptions["us.systems.trident_ii.alert_fraction"]
+    assert list(alert["distributions"]) == ["us.systems.trident_ii.alert_fraction.day_to_day"]
+    assert "distributions" not in assumptions["us.posture.holdback_fraction"]
