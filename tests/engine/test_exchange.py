@@ -229,6 +229,23 @@ def test_conventional_shots_do_not_use_up_the_nuclear_warheads_per_target_cap():
     assert curve.destroyed[0, -1] == pytest.approx(0.8 * 300)
 
 
+def test_a_second_weapon_completes_the_layer_the_first_could_not():
+    """50 accurate warheads (kill 0.8) cover half of 100 single-warhead silos; with one
+    warhead per silo allowed, the second type (kill 0.5) goes to the 50 silos not yet
+    shot at: 50·0.8 + 50·0.5 = 65 destroyed. (Spread at random over all silos, the same
+    50 shots would destroy only 50·0.6·0.5 = 15 more, 55 in all.)"""
+    accurate = silo(50, 1, {"icbm_silo": 0.8})
+    plenty = silo(500, 1, {"icbm_silo": 0.5})
+    victim = side({"icbm": silo(100, 1, {"icbm_silo": 0.5})}, 1e6)
+    arrays = compile_scenario(scenario(side({"a": accurate, "b": plenty}, 1.0, per_target=1), victim))
+    curve = first_strike(arrays.sides[0], arrays.sides[1], arrays.settings).curve
+    assert curve.spend[0, -1] == pytest.approx(100)
+    assert curve.destroyed[0, -1] == pytest.approx(65)
+    ref = exchange_one(arrays, 0)["strikes"][0]
+    assert ref["destroyed"] == pytest.approx(first_strike(
+        arrays.sides[0], arrays.sides[1], arrays.settings).destroyed[0])
+
+
 def test_defences_stop_a_ragged_retaliation_better_than_a_first_strike():
     gmd = {"gmd": {"kind": "missile_defence", "interceptors": 200, "kill_probability": 0.7,
                    "shots_per_warhead": 2, "system_reliability": 0.95}}

@@ -8,7 +8,10 @@ For attacker A and victim B (DESIGN §1.6):
    kill ``S·p`` where ``S`` is the target's survival so far and ``p`` the shooter's
    terminal kill probability on that class. Options are taken greedily in order of B
    warheads killed per unit of A's value forgone, which for a single weapon type is the
-   order of warheads killed per warhead spent; a weapon's budget may run out mid-layer.
+   order of warheads killed per warhead spent. A weapon's budget may run out mid-layer;
+   the next weapon on that class then completes the layer on the targets not yet reached
+   (per class: the share a partial layer has reached and its survival, and the rest).
+   The per-target cap counts nuclear and conventional shots separately.
 3. This yields a piecewise-linear draw-down curve in counterforce spend ``s``: B's
    survivors fall and A's weapons left for value fall. B's survivors retaliate through
    A's defences; A's remainder strikes B's value through B's defences.
@@ -324,11 +327,17 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     # shots never crowd nuclear ones off a target (or the reverse).
     kind = np.where(sa.nuclear, 0, 1)
     kinds = int(kind.max(initial=0)) + 1
-    steps = int(kinds * nv * np.ceil(max_layers.max(initial=1.0)) + na + 1)
+    # A weapon running out mid-layer leaves a partial layer that a later weapon completes.
+    steps = int(kinds * nv * np.ceil(max_layers.max(initial=1.0)) + 2 * na + 1)
     # Options-major layout (option, batch): reductions over options run along
     # contiguous rows, and one flat index per step gathers what the choice needs.
     cols = np.arange(batch)
+    # Targets of a class fall in two groups: those the current (partial) layer has reached,
+    # a share ``ahead`` with survival ``survival_ahead``, and the rest with ``survival``.
+    # The next shots on the class go to the rest first, as a deliberate plan would aim them.
     survival = np.ones(nv * batch)
+    ahead = np.zeros(nv * batch)
+    survival_ahead = np.ones(nv * batch)
     layers_used = np.zeros(kinds * nv * batch)
     budget = np.ascontiguousarray((weapons * sa.counterforce[None, :]).T).reshape(-1)
     limit = np.ascontiguousarray((max_layers[:, None] - 1e-9) * (targets > 0)).T.reshape(-1)
@@ -382,7 +391,8 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
         ab_i, aa_i = np.take(weapon_t, fi, axis=1)
         layers_j = np.take(layers_used, fk)
         budget_i = np.take(budget, fi)
-        need = np.minimum(1.0, max_layers - layers_j) * t_j
+        a_j = np.take(ahead, fj)
+        need = np.minimum(1.0 - a_j, max_layers - layers_j) * t_j
         used = np.minimum(need, budget_i)
         used *= firing      # 0 where no option scores
         covered = np.divide(used, t_j, out=np.zeros(batch), where=t_j > 0)
@@ -391,7 +401,14 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
         p_ij = np.take(p_t, choice)
         s_j = np.take(survival, fj)
         killed_targets = t_j * s_j * p_ij * covered
-        np.put(survival, fj, s_j * (1.0 - covered * p_ij))
+        # The shot targets join the group ahead; a completed layer makes one group again.
+        a_new = a_j + covered
+        s_ahead = np.divide(a_j * np.take(survival_ahead, fj) + covered * s_j * (1.0 - p_ij), a_new,
+                            out=np.ones(batch), where=a_new > 0)
+        complete = a_new >= 1.0 - 1e-9
+        np.put(survival, fj, np.where(complete, s_ahead, s_j))
+        np.put(ahead, fj, np.where(complete, 0.0, a_new))
+        np.put(survival_ahead, fj, s_ahead)
         np.put(layers_used, fk, layers_j + covered)
         np.put(budget, fi, budget_i - used)
         out = record[:, step]

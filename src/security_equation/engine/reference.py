@@ -118,12 +118,16 @@ def _strike(a: _Side, v: _Side, st: dict):
               / (a.sys["reliability"][i] * a.nuclear[i] + _CONVENTIONAL_OPPORTUNITY)
               for j in range(v.n)] for i in range(a.n)]
 
+    # Per class: survival of the targets the current partial layer has not reached yet,
+    # and the share and survival of those it has (the next shots go to the former).
     survival = [1.0] * v.n
+    ahead = [0.0] * v.n
+    survival_ahead = [1.0] * v.n
     kinds = 2 if any(not a.nuclear[i] for i in range(a.n)) else 1
     layers_used = [[0.0] * v.n for _ in range(2)]  # nuclear, conventional shots per target
     budget = [weapons[i] if a.counterforce[i] else 0.0 for i in range(a.n)]
     k_max = a.sc["max_warheads_per_target"]
-    steps = int(kinds * v.n * math.ceil(max(k_max, 1.0)) + a.n + 1)
+    steps = int(kinds * v.n * math.ceil(max(k_max, 1.0)) + 2 * a.n + 1)
 
     v_warheads = [v.sys["launchers"][j] * v.sys["warheads_per_launcher"][j] for j in range(v.n)]
     pts = {"s": [0.0], "kill": [0.0],
@@ -146,10 +150,17 @@ def _strike(a: _Side, v: _Side, st: dict):
             break
         t_j = targets[bj]
         shots = layers_used[0 if a.nuclear[bi] else 1]
-        used = min(min(1.0, k_max - shots[bj]) * t_j, budget[bi])
+        used = min(min(1.0 - ahead[bj], k_max - shots[bj]) * t_j, budget[bi])
         covered = used / t_j
         killed_targets = t_j * survival[bj] * p[bi][bj] * covered
-        survival[bj] *= 1.0 - covered * p[bi][bj]
+        reached = ahead[bj] + covered
+        if reached > 0:
+            survival_ahead[bj] = (ahead[bj] * survival_ahead[bj]
+                                  + covered * survival[bj] * (1.0 - p[bi][bj])) / reached
+        if reached >= 1.0 - 1e-9:  # the layer is complete: one group again
+            survival[bj], ahead[bj] = survival_ahead[bj], 0.0
+        else:
+            ahead[bj] = reached
         shots[bj] += covered
         budget[bi] -= used
         kill = killed_targets * per_target[bj]
