@@ -19,8 +19,8 @@ mechanisms recur:
   concave kill functions, one budget), so "fewer or harder targets ⇒ fewer warheads
   destroyed at every spend" holds and the attacker's best cost ``C1`` is monotone.
   With several weapon types the greedy order is not optimal and ``C1`` can move the
-  wrong way by a few per cent (reproducer in the arms-race report: a victim adding 50
-  SLBMs leaves *fewer* survivors). Monotonicity tests therefore give the attacker one
+  wrong way, rarely but sometimes by a few per cent (``benchmarks/allocation_monotonicity.py``
+  measures how often over random scenarios). Monotonicity tests therefore give the attacker one
   counterforce system, and make the cost depend only on how many of the victim's
   warheads survive (one reliability per side, no defences on the attacker's side).
 """
