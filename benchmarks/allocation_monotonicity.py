@@ -20,31 +20,57 @@ from security_equation.scenario.loading import validate
 
 
 def _system(category, alert=None):
-    out = {"category": category, "nuclear": True, "ballistic": category != "bomber",
-           "launchers": 100, "warheads_per_launcher": 1.0, "max_warheads_per_launcher": 10.0,
-           "yield_kt": 300.0, "cep_m": 200.0, "reliability": 0.8,
-           "hardness_psi": 2000.0 if category == "icbm_silo" else 10.0}
+    out = {
+        "category": category,
+        "nuclear": True,
+        "ballistic": category != "bomber",
+        "launchers": 100,
+        "warheads_per_launcher": 1.0,
+        "max_warheads_per_launcher": 10.0,
+        "yield_kt": 300.0,
+        "cep_m": 200.0,
+        "reliability": 0.8,
+        "hardness_psi": 2000.0 if category == "icbm_silo" else 10.0,
+    }
     if alert is not None:
         out["alert_fraction"] = {"day_to_day": alert[0], "generated": alert[1]}
     return out
 
 
 def _side():
-    return {"systems": {"silo": _system("icbm_silo"), "ssbn": _system("slbm", (0.5, 0.8)),
-                        "mobile": _system("icbm_mobile", (0.3, 0.8)),
-                        "bomber": _system("bomber", (0.0, 0.5))},
-            "defences": {"bmd": {"kind": "missile_defence", "interceptors": 0, "kill_probability": 0.5,
-                                 "shots_per_warhead": 2, "system_reliability": 0.9, "protects": "both"},
-                         "air": {"kind": "air_defence", "penetration_probability": 1.0}},
-            "value": {"w80": 300.0},
-            "posture": {"alert": "day_to_day", "launch_under_attack": 0.0, "holdback_fraction": 0.0,
-                        "max_warheads_per_target": 2}}
+    return {
+        "systems": {
+            "silo": _system("icbm_silo"),
+            "ssbn": _system("slbm", (0.5, 0.8)),
+            "mobile": _system("icbm_mobile", (0.3, 0.8)),
+            "bomber": _system("bomber", (0.0, 0.5)),
+        },
+        "defences": {
+            "bmd": {
+                "kind": "missile_defence",
+                "interceptors": 0,
+                "kill_probability": 0.5,
+                "shots_per_warhead": 2,
+                "system_reliability": 0.9,
+                "protects": "both",
+            },
+            "air": {"kind": "air_defence", "penetration_probability": 1.0},
+        },
+        "value": {"w80": 300.0},
+        "posture": {
+            "alert": "day_to_day",
+            "launch_under_attack": 0.0,
+            "holdback_fraction": 0.0,
+            "max_warheads_per_target": 2,
+        },
+    }
 
 
 def random_pairs(n: int, rng: np.random.Generator):
     """n random scenarios in one batch; the attacker (side 0) keeps 2–3 counterforce types."""
-    arrays = compile_scenario(validate({"name": "random", "sides": {"a": _side(), "b": _side()}}, {}),
-                              batch=n)
+    arrays = compile_scenario(
+        validate({"name": "random", "sides": {"a": _side(), "b": _side()}}, {}), batch=n
+    )
     for s in arrays.sides:
         m = s.systems
         m["launchers"][:] = rng.integers(1, 400, (n, 4))
@@ -96,8 +122,10 @@ def main() -> None:
         c0 = exchange(base).strikes[0].cost_attacker
         c1 = exchange(more).strikes[0].cost_attacker
         fall = (c0 - c1) / np.maximum(np.abs(c0), 1e-12)
-        print(f"victim adds {change:9}: C1 falls by >1e-6 in {np.mean(fall > 1e-6):7.3%}, "
-              f">1e-3 in {np.mean(fall > 1e-3):7.3%}; worst fall {max(fall.max(), 0):.2%}")
+        print(
+            f"victim adds {change:9}: C1 falls by >1e-6 in {np.mean(fall > 1e-6):7.3%}, "
+            f">1e-3 in {np.mean(fall > 1e-3):7.3%}; worst fall {max(fall.max(), 0):.2%}"
+        )
 
 
 if __name__ == "__main__":

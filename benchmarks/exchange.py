@@ -27,8 +27,16 @@ from security_equation.engine.exchange import exchange
 from security_equation.engine.reference import exchange_one
 from security_equation.engine.stability import stability
 
-PERTURBED = ("launchers", "warheads_per_launcher", "yield_kt", "cep_m", "reliability",
-             "hardness_psi", "alert_day_to_day", "alert_generated")
+PERTURBED = (
+    "launchers",
+    "warheads_per_launcher",
+    "yield_kt",
+    "cep_m",
+    "reliability",
+    "hardness_psi",
+    "alert_day_to_day",
+    "alert_generated",
+)
 
 
 @lru_cache(maxsize=1)
@@ -95,13 +103,18 @@ def main() -> None:
     max_diff = float(np.max(np.abs(scalar - fsi[:n_scalar])))
 
     print(f"batch: {args.batch:,} perturbed copies of us-russia-2023 (both first strikes + FSI each)")
-    print(f"vectorized, 1 process:      {args.batch / in_process:>12,.0f} evaluations/s"
-          f"  ({in_process:.2f} s)")
-    print(f"vectorized, {args.workers} processes:    {args.batch / pool_time:>12,.0f} evaluations/s"
-          f"  ({pool_time:.2f} s)")
-    print(f"scalar plain Python:        {scalar_rate:>12,.0f} evaluations/s"
-          f"  ({n_scalar:,} evaluated, {scalar_time:.2f} s; full batch would take"
-          f" {args.batch / scalar_rate:.0f} s)")
+    print(
+        f"vectorized, 1 process:      {args.batch / in_process:>12,.0f} evaluations/s  ({in_process:.2f} s)"
+    )
+    print(
+        f"vectorized, {args.workers} processes:    {args.batch / pool_time:>12,.0f} evaluations/s"
+        f"  ({pool_time:.2f} s)"
+    )
+    print(
+        f"scalar plain Python:        {scalar_rate:>12,.0f} evaluations/s"
+        f"  ({n_scalar:,} evaluated, {scalar_time:.2f} s; full batch would take"
+        f" {args.batch / scalar_rate:.0f} s)"
+    )
     print(f"speed-up, 1 process:        {args.batch / in_process / scalar_rate:>12,.0f}x")
     print(f"speed-up, {args.workers} processes:      {args.batch / pool_time / scalar_rate:>12,.0f}x")
     print(f"largest |FSI difference| vectorized vs scalar on {n_scalar:,}: {max_diff:.3g}")

@@ -38,16 +38,25 @@ def _child(points: int, workers: int, chunk_size: int, output: str | None) -> di
     axes = [f"{AXIS_1}=0:400:{n1}", f"{AXIS_2}=0:1000:{n2}"]
     scenario = load_scenario("us-russia-2023")
     started = time.perf_counter()
-    ds = run_sweep(scenario, axes, executor=LocalExecutor(workers), chunk_size=chunk_size,
-                   output=output, force=True)
+    ds = run_sweep(
+        scenario, axes, executor=LocalExecutor(workers), chunk_size=chunk_size, output=output, force=True
+    )
     seconds = time.perf_counter() - started
     evaluated = int(ds["fsi"].size)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB → MB on Linux
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"points": evaluated, "grid": [n1, n2], "workers": workers, "seconds": seconds,
-            "evaluations_per_second": evaluated / seconds, "peak_rss_main_mb": own,
-            "peak_rss_worker_mb": children, "result_mb": ds.nbytes / 2**20,
-            "fsi_min": float(ds["fsi"].min()), "fsi_max": float(ds["fsi"].max())}
+    return {
+        "points": evaluated,
+        "grid": [n1, n2],
+        "workers": workers,
+        "seconds": seconds,
+        "evaluations_per_second": evaluated / seconds,
+        "peak_rss_main_mb": own,
+        "peak_rss_worker_mb": children,
+        "result_mb": ds.nbytes / 2**20,
+        "fsi_min": float(ds["fsi"].min()),
+        "fsi_max": float(ds["fsi"].max()),
+    }
 
 
 def main() -> None:
@@ -67,25 +76,40 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             output = str(Path(tmp) / f"sweep-{n}.nc") if args.output else None
-            cmd = [sys.executable, __file__, "--child", "--points", str(n),
-                   "--workers", str(args.workers), "--chunk-size", str(args.chunk_size)]
+            cmd = [
+                sys.executable,
+                __file__,
+                "--child",
+                "--points",
+                str(n),
+                "--workers",
+                str(args.workers),
+                "--chunk-size",
+                str(args.chunk_size),
+            ]
             if output:
                 cmd += ["--output", output]
             done = subprocess.run(cmd, check=True, capture_output=True, text=True)
             rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print(f"{'points':>10} {'grid':>11} {'workers':>7} {'seconds':>8} {'evals/s':>10}"
-          f" {'peak main MB':>12} {'peak worker MB':>14} {'result MB':>9}")
+    print(
+        f"{'points':>10} {'grid':>11} {'workers':>7} {'seconds':>8} {'evals/s':>10}"
+        f" {'peak main MB':>12} {'peak worker MB':>14} {'result MB':>9}"
+    )
     for r in rows:
-        print(f"{r['points']:>10,} {r['grid'][0]:>5}x{r['grid'][1]:<5} {r['workers']:>7}"
-              f" {r['seconds']:>8.2f} {r['evaluations_per_second']:>10,.0f}"
-              f" {r['peak_rss_main_mb']:>12.0f} {r['peak_rss_worker_mb']:>14.0f}"
-              f" {r['result_mb']:>9.0f}")
+        print(
+            f"{r['points']:>10,} {r['grid'][0]:>5}x{r['grid'][1]:<5} {r['workers']:>7}"
+            f" {r['seconds']:>8.2f} {r['evaluations_per_second']:>10,.0f}"
+            f" {r['peak_rss_main_mb']:>12.0f} {r['peak_rss_worker_mb']:>14.0f}"
+            f" {r['result_mb']:>9.0f}"
+        )
     if len(rows) == 2:
         a, b = rows
-        print(f"points x{b['points'] / a['points']:.0f}: peak worker memory"
-              f" x{b['peak_rss_worker_mb'] / a['peak_rss_worker_mb']:.2f}, peak main memory"
-              f" x{b['peak_rss_main_mb'] / a['peak_rss_main_mb']:.2f}"
-              f" (the main process holds the results: {b['result_mb']:.0f} MB)")
+        print(
+            f"points x{b['points'] / a['points']:.0f}: peak worker memory"
+            f" x{b['peak_rss_worker_mb'] / a['peak_rss_worker_mb']:.2f}, peak main memory"
+            f" x{b['peak_rss_main_mb'] / a['peak_rss_main_mb']:.2f}"
+            f" (the main process holds the results: {b['result_mb']:.0f} MB)"
+        )
 
 
 if __name__ == "__main__":

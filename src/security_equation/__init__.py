@@ -13,5 +13,4 @@ from security_equation.scenario import Scenario, load_scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["Evaluation", "InputError", "Problem", "Scenario", "evaluate", "load_scenario",
-           "__version__"]
+__all__ = ["Evaluation", "InputError", "Problem", "Scenario", "evaluate", "load_scenario", "__version__"]

@@ -33,13 +33,15 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         nuclear=np.array([s.nuclear for _, s in systems], dtype=bool),
         ballistic=np.array([s.ballistic for _, s in systems], dtype=bool),
         # Bombers and cruise missiles take hours: too slow for a disarming first strike.
-        counterforce=np.array([s.ballistic or s.category == "conventional_strike"
-                               for _, s in systems], dtype=bool),
+        counterforce=np.array(
+            [s.ballistic or s.category == "conventional_strike" for _, s in systems], dtype=bool
+        ),
         layer_names=tuple(n for n, _ in layers),
         layer_value_share=np.array([_SHARES[d.protects][0] for _, d in layers]),
         layer_forces_share=np.array([_SHARES[d.protects][1] for _, d in layers]),
         damage_table=(tuple(w for w, _ in side.value.table), tuple(d for _, d in side.value.table))
-        if side.value.table is not None else None,
+        if side.value.table is not None
+        else None,
     )
 
     def row(values):
@@ -54,10 +56,10 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         "cep_m": row([s.cep_m for _, s in systems]),
         "reliability": row([s.reliability for _, s in systems]),
         "hardness_psi": row([s.hardness_psi for _, s in systems]),
-        "alert_day_to_day": row([s.alert_fraction.day_to_day if s.alert_fraction else 0.0
-                                 for _, s in systems]),
-        "alert_generated": row([s.alert_fraction.generated if s.alert_fraction else 0.0
-                                for _, s in systems]),
+        "alert_day_to_day": row(
+            [s.alert_fraction.day_to_day if s.alert_fraction else 0.0 for _, s in systems]
+        ),
+        "alert_generated": row([s.alert_fraction.generated if s.alert_fraction else 0.0 for _, s in systems]),
     }
     for col, (sys_name, _) in enumerate(systems):
         prefix = f"{name}.systems.{sys_name}"
@@ -73,7 +75,11 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
             k = CATEGORIES.index(cat)
             kill_given[0, col, k] = p
             slots[f"{name}.systems.{sys_name}.kill_probability.{cat}"] = (
-                "kill_given", index, "kill_given", (col, k))
+                "kill_given",
+                index,
+                "kill_given",
+                (col, k),
+            )
     layer_arrays = {f: row([getattr(d, f) for _, d in layers]) for f in LAYER_FIELDS}
     for col, (layer_name, _) in enumerate(layers):
         for f in LAYER_FIELDS:
@@ -86,17 +92,25 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         "holdback_fraction": np.array([side.posture.holdback_fraction]),
         "max_warheads_per_target": np.array([float(side.posture.max_warheads_per_target)]),
         "required_arriving_warheads": np.array(
-            [side.requirement.arriving_warheads if side.requirement else np.nan]),
+            [side.requirement.arriving_warheads if side.requirement else np.nan]
+        ),
     }
     for defence_name, d in side.defences.items():
         if isinstance(d, AirDefence):
             slots[f"{name}.defences.{defence_name}.penetration_probability"] = (
-                "scalars", index, "penetration_probability", None)
-    for field, path in (("w80", "value.w80"), ("generated", "posture.alert"),
-                        ("launch_under_attack", "posture.launch_under_attack"),
-                        ("holdback_fraction", "posture.holdback_fraction"),
-                        ("max_warheads_per_target", "posture.max_warheads_per_target"),
-                        ("required_arriving_warheads", "requirement.arriving_warheads")):
+                "scalars",
+                index,
+                "penetration_probability",
+                None,
+            )
+    for field, path in (
+        ("w80", "value.w80"),
+        ("generated", "posture.alert"),
+        ("launch_under_attack", "posture.launch_under_attack"),
+        ("holdback_fraction", "posture.holdback_fraction"),
+        ("max_warheads_per_target", "posture.max_warheads_per_target"),
+        ("required_arriving_warheads", "requirement.arriving_warheads"),
+    ):
         slots[f"{name}.{path}"] = ("scalars", index, field, None)
     return SideArrays(structure, arrays, kill_given, layer_arrays, scalars)
 

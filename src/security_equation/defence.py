@@ -7,5 +7,4 @@ from security_equation.engine.defence import (
     leak_through_layers,
 )
 
-__all__ = ["all_stopped_probability", "expected_leakers", "layer_stop_probability",
-           "leak_through_layers"]
+__all__ = ["all_stopped_probability", "expected_leakers", "layer_stop_probability", "leak_through_layers"]

@@ -43,8 +43,9 @@ class InputError(Exception):
         super().__init__(str(self))
 
     @classmethod
-    def single(cls, message: str, *, path: str = "", file: str | None = None,
-               line: int | None = None) -> InputError:
+    def single(
+        cls, message: str, *, path: str = "", file: str | None = None, line: int | None = None
+    ) -> InputError:
         return cls([Problem(message=message, path=path, file=file, line=line)])
 
     def __str__(self) -> str:

@@ -31,10 +31,21 @@ VARIANTS: dict[str, dict[str, float]] = {
 }
 
 STRIKE_FIELDS = (
-    "attacker_weapons", "counterforce_spent", "victim_warheads", "destroyed", "victim_survivors",
-    "victim_retaliating", "arriving_retaliation", "attacker_value_warheads",
-    "arriving_first_strike", "damage_attacker", "damage_victim", "cost_attacker", "cost_victim",
-    "share_destroyed", "spent_per_destroyed",
+    "attacker_weapons",
+    "counterforce_spent",
+    "victim_warheads",
+    "destroyed",
+    "victim_survivors",
+    "victim_retaliating",
+    "arriving_retaliation",
+    "attacker_value_warheads",
+    "arriving_first_strike",
+    "damage_attacker",
+    "damage_victim",
+    "cost_attacker",
+    "cost_victim",
+    "share_destroyed",
+    "spent_per_destroyed",
 )
 
 
@@ -49,10 +60,8 @@ def strike_dict(strike: StrikeResult, costs: tuple, index: int = 0) -> dict:
     out["curve"] = {
         "spend": np.round(c.spend[index], 6).tolist(),
         "destroyed": np.round(c.destroyed[index], 6).tolist(),
-        "victim_retaliating_reliable": np.round(
-            c.victim_ballistic[index] + c.victim_air[index], 6).tolist(),
-        "attacker_value_reliable": np.round(
-            c.attacker_ballistic[index] + c.attacker_air[index], 6).tolist(),
+        "victim_retaliating_reliable": np.round(c.victim_ballistic[index] + c.victim_air[index], 6).tolist(),
+        "attacker_value_reliable": np.round(c.attacker_ballistic[index] + c.attacker_air[index], 6).tolist(),
         "cost_attacker": np.round(costs[0][index], 9).tolist(),
         "cost_victim": np.round(costs[1][index], 9).tolist(),
     }
@@ -72,8 +81,9 @@ class ExchangeSection:
     def curve_costs(self, attacker: str) -> tuple[np.ndarray, np.ndarray]:
         """(attacker's, victim's) cost at each breakpoint of the draw-down curve."""
         k = self.side_names.index(attacker)
-        return curve_costs(self.arrays.sides[k], self.arrays.sides[1 - k], self.arrays.settings,
-                           self.result.strikes[k].curve)
+        return curve_costs(
+            self.arrays.sides[k], self.arrays.sides[1 - k], self.arrays.settings, self.result.strikes[k].curve
+        )
 
     def strike(self, attacker: str) -> StrikeResult:
         return self.result.strikes[self.side_names.index(attacker)]
@@ -98,10 +108,16 @@ class ExchangeSection:
     def to_dict(self) -> dict:
         a, b = self.side_names
         return {
-            f"{a}_strikes_{b}": {"attacker": a, "victim": b,
-                                 **strike_dict(self.result.strikes[0], self.curve_costs(a))},
-            f"{b}_strikes_{a}": {"attacker": b, "victim": a,
-                                 **strike_dict(self.result.strikes[1], self.curve_costs(b))},
+            f"{a}_strikes_{b}": {
+                "attacker": a,
+                "victim": b,
+                **strike_dict(self.result.strikes[0], self.curve_costs(a)),
+            },
+            f"{b}_strikes_{a}": {
+                "attacker": b,
+                "victim": a,
+                **strike_dict(self.result.strikes[1], self.curve_costs(b)),
+            },
         }
 
 
@@ -126,8 +142,9 @@ class Evaluation:
 
         data = self.to_dict()
         rows = [{"side": None, "metric": "fsi", "value": data.get("fsi")}]
-        rows += [{"side": None, "metric": f"fsi[{k}]", "value": v}
-                 for k, v in data.get("fsi_variants", {}).items()]
+        rows += [
+            {"side": None, "metric": f"fsi[{k}]", "value": v} for k, v in data.get("fsi_variants", {}).items()
+        ]
         for side, values in data["sides"].items():
             for key, value in values.items():
                 if isinstance(value, int | float) and not isinstance(value, bool):
@@ -138,15 +155,20 @@ class Evaluation:
         from html import escape
 
         data = self.to_dict()
-        head = (f"<b>{escape(self.scenario.name)}</b>: first-strike stability index "
-                f"FSI = {data.get('fsi', float('nan')):.3f}")
+        head = (
+            f"<b>{escape(self.scenario.name)}</b>: first-strike stability index "
+            f"FSI = {data.get('fsi', float('nan')):.3f}"
+        )
         metrics = ("c1", "c2", "r", "surviving_warheads", "arriving_warheads", "share_destroyed")
         cells = "".join(f"<th>{escape(m)}</th>" for m in metrics)
         body = ""
         for values in data["sides"].values():
-            tds = "".join(f"<td>{values.get(m, float('nan')):,.3f}</td>" if m in ("c1", "c2", "r",
-                          "share_destroyed") else f"<td>{values.get(m, float('nan')):,.0f}</td>"
-                          for m in metrics)
+            tds = "".join(
+                f"<td>{values.get(m, float('nan')):,.3f}</td>"
+                if m in ("c1", "c2", "r", "share_destroyed")
+                else f"<td>{values.get(m, float('nan')):,.0f}</td>"
+                for m in metrics
+            )
             body += f"<tr><th>{escape(values['label'])}</th>{tds}</tr>"
         return f"<div><p>{head}</p><table><tr><th></th>{cells}</tr>{body}</table></div>"
 
@@ -196,8 +218,9 @@ def exchange_section(scenario: Scenario) -> ExchangeSection:
 SECTIONS: tuple[str, ...] = ("treaty", "drivers", "arms_race")
 
 
-def evaluate(scenario: Scenario, *, framework: str | None = None,
-             sections: tuple[str, ...] | list[str] = SECTIONS) -> Evaluation:
+def evaluate(
+    scenario: Scenario, *, framework: str | None = None, sections: tuple[str, ...] | list[str] = SECTIONS
+) -> Evaluation:
     """Evaluate a scenario: posture, exchange both ways, stability, and the ``sections``
     asked for (treaty status, main drivers, arms race; fewer is faster)."""
     unknown = sorted(set(sections) - set(SECTIONS))
@@ -220,8 +243,7 @@ def evaluate(scenario: Scenario, *, framework: str | None = None,
         from security_equation.race import drivers_section
 
         # Row 0 of the exchange batch is the scenario as given: no need to compile again.
-        result.sections["drivers"] = drivers_section(result.exchange.arrays.take([0]),
-                                                     step=10.0, top=10)
+        result.sections["drivers"] = drivers_section(result.exchange.arrays.take([0]), step=10.0, top=10)
     if "arms_race" in sections:
         from security_equation.race import arms_race_section
 

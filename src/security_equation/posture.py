@@ -14,8 +14,13 @@ def summarize(scenario: Scenario) -> dict:
     sides = {}
     for side_name, side in scenario.sides.items():
         systems = {}
-        keys = ("launchers", "non_deployed_launchers", "deployed_warheads", "warhead_capacity",
-                "non_deployed_capacity")
+        keys = (
+            "launchers",
+            "non_deployed_launchers",
+            "deployed_warheads",
+            "warhead_capacity",
+            "non_deployed_capacity",
+        )
         totals = dict.fromkeys(keys, 0.0)
         conventional = dict.fromkeys(keys, 0.0)
         for name, sys in side.systems.items():

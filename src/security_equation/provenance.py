@@ -51,8 +51,7 @@ class Provenance:
         return is_assumption(self.note) or ("assumption:" in self.note.lower())
 
     def to_dict(self) -> dict:
-        out = {"path": self.path, "value": self.value, "source": self.note,
-               "assumption": self.assumption}
+        out = {"path": self.path, "value": self.value, "source": self.note, "assumption": self.assumption}
         if self.distributions:
             out["distributions"] = dict(self.distributions)
         return out

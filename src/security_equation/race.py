@@ -63,8 +63,10 @@ def _bombers_count_one(framework) -> bool:
     for name, limit in framework.limits.items():
         if (name if name in LIMIT_FIELDS else _classify(f"{name} {limit.label}")) != "deployed_warheads":
             continue
-        return any(rule.categories and "bomber" in rule.categories and rule.each != "loaded_warheads"
-                   for rule in limit.rules)
+        return any(
+            rule.categories and "bomber" in rule.categories and rule.each != "loaded_warheads"
+            for rule in limit.rules
+        )
     return False
 
 
@@ -93,8 +95,11 @@ def limits_from_framework(scenario, framework: str | None) -> tuple[dict[str, Li
         values: dict[str, float] = {}
         labels: dict[str, str] = {}
         for entry in data["sides"][side]["limits"]:
-            which = (entry["name"] if entry["name"] in LIMIT_FIELDS
-                     else _classify(f"{entry['name']} {entry.get('label', '')}"))
+            which = (
+                entry["name"]
+                if entry["name"] in LIMIT_FIELDS
+                else _classify(f"{entry['name']} {entry.get('label', '')}")
+            )
             if which is None:
                 notes.append(f"{side}: limit '{entry['name']}' not used by the action–reaction model")
                 continue
@@ -126,8 +131,10 @@ def drivers_section(scenario_or_arrays, *, step: float = 10.0, top: int = 10) ->
     df = df[df["units"] > 0].copy()
     df["abs_d_fsi"] = df["d_fsi"].abs()
     df = df.sort_values("abs_d_fsi", ascending=False, kind="stable").drop(columns="abs_d_fsi")
-    rows = [{k: (_num(v) if isinstance(v, float | np.floating) else v) for k, v in rec.items()}
-            for rec in df.head(top).to_dict(orient="records")]
+    rows = [
+        {k: (_num(v) if isinstance(v, float | np.floating) else v) for k, v in rec.items()}
+        for rec in df.head(top).to_dict(orient="records")
+    ]
     base = {k: _num(v[0]) for k, v in df.attrs.get("base", {}).items()}
     return {
         "step": float(step),
@@ -137,9 +144,14 @@ def drivers_section(scenario_or_arrays, *, step: float = 10.0, top: int = 10) ->
     }
 
 
-def arms_race_section(scenario, *, framework: str | None = None, rounds: int = 20,
-                      production: float | None = None, limits: Mapping[str, Limits] | None = None
-                      ) -> dict:
+def arms_race_section(
+    scenario,
+    *,
+    framework: str | None = None,
+    rounds: int = 20,
+    production: float | None = None,
+    limits: Mapping[str, Limits] | None = None,
+) -> dict:
     """Action–reaction from the scenario's requirements under a framework's limits (or
     explicit ``limits``), with the linearised reactions and the Richardson condition at
     the start (``linearised``) and, when anything was built, at the end
@@ -148,8 +160,7 @@ def arms_race_section(scenario, *, framework: str | None = None, rounds: int = 2
     notes: list[str] = []
     if limits is None:
         limits, notes = limits_from_framework(scenario, framework)
-    race = action_reaction(arrays, rounds=rounds, limits=dict(limits) or None,
-                           production=production)
+    race = action_reaction(arrays, rounds=rounds, limits=dict(limits) or None, production=production)
     names = arrays.side_names
     if not any(np.isfinite(r) for r in race.requirement):
         notes.append("no side has a requirement (requirement.arriving_warheads): nothing to react to")
@@ -158,6 +169,5 @@ def arms_race_section(scenario, *, framework: str | None = None, rounds: int = 2
     out["notes"] = notes
     out["linearised"] = _linearised(reaction_slopes(arrays, requirement=race.requirement), names)
     if race.rounds_run:
-        out["linearised_end"] = _linearised(
-            reaction_slopes(race.final, requirement=race.requirement), names)
+        out["linearised_end"] = _linearised(reaction_slopes(race.final, requirement=race.requirement), names)
     return out

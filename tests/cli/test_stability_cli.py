@@ -12,7 +12,7 @@ from security_equation.cli.stability import parse_spec, register
 from security_equation.errors import InputError
 from security_equation.scenario import dump_scenario, load_scenario
 
-register(app)   # until cli/__init__.py wires the commands itself (idempotent)
+register(app)  # until cli/__init__.py wires the commands itself (idempotent)
 
 
 def run(monkeypatch, capsys, *args):
@@ -27,8 +27,15 @@ def run(monkeypatch, capsys, *args):
 
 
 def test_compare_json_lines_up_scenarios_with_differences(monkeypatch, capsys):
-    code, out, _ = run(monkeypatch, capsys, "compare", "us-russia-2023",
-                       "us-russia-2023:generated,launch-under-attack", "--format", "json")
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "compare",
+        "us-russia-2023",
+        "us-russia-2023:generated,launch-under-attack",
+        "--format",
+        "json",
+    )
     assert code == 0
     data = json.loads(out)
     assert [c["overrides"] for c in data["columns"]] == [[], ["generated", "launch-under-attack"]]
@@ -49,23 +56,38 @@ def test_compare_table_files_and_frameworks(monkeypatch, capsys, tmp_path):
     code, out, _ = run(monkeypatch, capsys, "compare", "us-russia-2023", str(path))
     assert code == 0
     assert "fsi[generated]" in out and "Δ" in out and "russia" in out
-    code, out, _ = run(monkeypatch, capsys, "compare", "us-russia-2023", "--framework", "new-start",
-                       "--framework", "none", "--set", "us.posture.alert=generated", "-f", "json")
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "compare",
+        "us-russia-2023",
+        "--framework",
+        "new-start",
+        "--framework",
+        "none",
+        "--set",
+        "us.posture.alert=generated",
+        "-f",
+        "json",
+    )
     assert code == 0
     data = json.loads(out)
     assert [c["framework"] for c in data["columns"]] == ["new-start", "none"]
     assert all(c["scenario"] == "us-russia-2023" for c in data["columns"])
 
 
-@pytest.mark.parametrize("args", [
-    ("compare", "no-such-scenario"),
-    ("compare", "us-russia-2023:no-such-override"),
-    ("compare", "us-russia-2023:"),
-    ("arms-race", "no-such-scenario"),
-    ("drivers", "no-such-scenario"),
-    ("drivers", "--step", "0"),
-    ("arms-race", "--set", "us.requirement.arriving_warheads=-5"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", "no-such-scenario"),
+        ("compare", "us-russia-2023:no-such-override"),
+        ("compare", "us-russia-2023:"),
+        ("arms-race", "no-such-scenario"),
+        ("drivers", "no-such-scenario"),
+        ("drivers", "--step", "0"),
+        ("arms-race", "--set", "us.requirement.arriving_warheads=-5"),
+    ],
+)
 def test_bad_input_exits_2_without_a_traceback(monkeypatch, capsys, args):
     code, _, err = run(monkeypatch, capsys, *args)
     assert code == 2
@@ -73,10 +95,15 @@ def test_bad_input_exits_2_without_a_traceback(monkeypatch, capsys, args):
 
 
 def test_arms_race_json_and_table(monkeypatch, capsys):
-    sets = ("--set", "us.requirement.arriving_warheads=600",
-            "--set", "russia.requirement.arriving_warheads=600")
-    code, out, _ = run(monkeypatch, capsys, "arms-race", *sets, "--rounds", "10",
-                       "--framework", "none", "--format", "json")
+    sets = (
+        "--set",
+        "us.requirement.arriving_warheads=600",
+        "--set",
+        "russia.requirement.arriving_warheads=600",
+    )
+    code, out, _ = run(
+        monkeypatch, capsys, "arms-race", *sets, "--rounds", "10", "--framework", "none", "--format", "json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["outcome"] in ("settles", "race to limits", "runs away")

@@ -74,7 +74,8 @@ def blocks(path: Path) -> dict[str, list[tuple[str, str]]]:
                 continue
             key, sep, value = line.rpartition(":")
             assert sep and key.strip() and value.strip(), (
-                f"{path.name}: {kind} line {n} is not 'path: value': {line!r}")
+                f"{path.name}: {kind} line {n} is not 'path: value': {line!r}"
+            )
             rows.append((key.strip(), value.strip()))
         out[kind] = rows
     return out
@@ -94,7 +95,7 @@ def header(rows: list[tuple[str, str]], name: str) -> str:
 def tolerance(raw: str) -> float:
     """Half a unit of the last quoted digit (plus float noise)."""
     exponent = Decimal(raw).as_tuple().exponent
-    return 0.5 * 10.0 ** exponent + 1e-12
+    return 0.5 * 10.0**exponent + 1e-12
 
 
 def is_number(raw: str) -> bool:
@@ -119,11 +120,13 @@ def resolve(data, path: str):
                 continue
             if "=" in part:
                 wanted = dict(item.split("=", 1) for item in part.split(","))
-                hits = [e for e in node if isinstance(e, dict)
-                        and all(str(e.get(k)) == v for k, v in wanted.items())]
+                hits = [
+                    e
+                    for e in node
+                    if isinstance(e, dict) and all(str(e.get(k)) == v for k, v in wanted.items())
+                ]
             else:
-                hits = [e for e in node if isinstance(e, dict)
-                        and part in (e.get("name"), e.get("system"))]
+                hits = [e for e in node if isinstance(e, dict) and part in (e.get("name"), e.get("system"))]
             if len(hits) != 1:
                 raise KeyError(f"'{part}' matches {len(hits)} list entries, not one")
             node = hits[0]
@@ -192,8 +195,11 @@ def test_the_index_links_every_example_and_quotes_its_fsi():
     # Table rows: | [name](name.md) | question | FSI | read it for |
     rows = re.findall(r"^\| \[([\w.-]+)\]\(\1\.md\) \|[^|]*\| *([\d.]+) *\|", index, re.M)
     assert {name for name, _ in rows} == {p.stem for p in EXAMPLE_FILES}
-    problems = [f"{name}: FSI quoted {raw}, {why}" for name, raw in rows
-                if (why := mismatch(evaluation(name, None)["fsi"], raw)) is not None]
+    problems = [
+        f"{name}: FSI quoted {raw}, {why}"
+        for name, raw in rows
+        if (why := mismatch(evaluation(name, None)["fsi"], raw)) is not None
+    ]
     assert not problems, "docs/examples/README.md: " + "; ".join(problems)
 
 
@@ -216,8 +222,7 @@ def test_quoted_values_match_the_model(path: Path):
             continue
         if (why := mismatch(actual, raw)) is not None:
             problems.append(f"{key}: quoted {raw}, {why}")
-    assert not problems, f"{path.name}: quoted numbers no longer match the model:\n  " + \
-        "\n  ".join(problems)
+    assert not problems, f"{path.name}: quoted numbers no longer match the model:\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=[p.stem for p in EXAMPLE_FILES])
@@ -242,8 +247,9 @@ def test_quoted_monte_carlo_intervals_match(path: Path):
             continue
         if (why := mismatch(float(summary.loc[metric, stat]), raw)) is not None:
             problems.append(f"{key}: quoted {raw}, {why}")
-    assert not problems, f"{path.name}: quoted Monte Carlo results no longer match:\n  " + \
-        "\n  ".join(problems)
+    assert not problems, f"{path.name}: quoted Monte Carlo results no longer match:\n  " + "\n  ".join(
+        problems
+    )
 
 
 def _spellings(raw: str) -> set[str]:
@@ -269,5 +275,4 @@ def test_every_checked_value_is_quoted_in_the_prose(path: Path):
             pattern = "|".join(re.escape(s) for s in sorted(_spellings(raw), key=len, reverse=True))
             if not re.search(rf"(?<![\d.,])(?:{pattern})(?![\d]|[.,]\d)", text):
                 missing.append(f"{key}: {raw}")
-    assert not missing, f"{path.name}: checked values not quoted in the prose:\n  " + \
-        "\n  ".join(missing)
+    assert not missing, f"{path.name}: checked values not quoted in the prose:\n  " + "\n  ".join(missing)

@@ -28,30 +28,47 @@ from security_equation.scenario import load_scenario
 from security_equation.scenario.loading import validate
 
 
-def system(category, launchers, wpl, max_wpl, *, cep=150, yield_kt=300, alert=None, nd=0,
-           reliability=0.8):
-    out = {"category": category, "nuclear": True, "ballistic": category != "bomber",
-           "launchers": launchers, "non_deployed_launchers": nd, "warheads_per_launcher": wpl,
-           "max_warheads_per_launcher": max_wpl, "yield_kt": yield_kt, "cep_m": cep,
-           "reliability": reliability,
-           "hardness_psi": 2000 if category == "icbm_silo" else 10}
+def system(category, launchers, wpl, max_wpl, *, cep=150, yield_kt=300, alert=None, nd=0, reliability=0.8):
+    out = {
+        "category": category,
+        "nuclear": True,
+        "ballistic": category != "bomber",
+        "launchers": launchers,
+        "non_deployed_launchers": nd,
+        "warheads_per_launcher": wpl,
+        "max_warheads_per_launcher": max_wpl,
+        "yield_kt": yield_kt,
+        "cep_m": cep,
+        "reliability": reliability,
+        "hardness_psi": 2000 if category == "icbm_silo" else 10,
+    }
     if category != "icbm_silo":
         out["alert_fraction"] = {"day_to_day": alert[0], "generated": alert[1]}
     return out
 
 
 def side(systems, *, requirement=None, defences=None, w80=300):
-    out = {"systems": systems, "defences": defences or {}, "value": {"w80": w80},
-           "posture": {"alert": "day_to_day", "launch_under_attack": 0.0, "holdback_fraction": 0.0,
-                       "max_warheads_per_target": 2}}
+    out = {
+        "systems": systems,
+        "defences": defences or {},
+        "value": {"w80": w80},
+        "posture": {
+            "alert": "day_to_day",
+            "launch_under_attack": 0.0,
+            "holdback_fraction": 0.0,
+            "max_warheads_per_target": 2,
+        },
+    }
     if requirement is not None:
         out["requirement"] = {"arriving_warheads": requirement}
     return out
 
 
 def standard_forces():
-    return {"silo": system("icbm_silo", 200, 3, 6, cep=100),
-            "ssbn": system("slbm", 100, 4, 8, alert=(0.5, 0.8), nd=20)}
+    return {
+        "silo": system("icbm_silo", 200, 3, 6, cep=100),
+        "ssbn": system("slbm", 100, 4, 8, alert=(0.5, 0.8), nd=20),
+    }
 
 
 def pair(a, b, batch=1):
@@ -59,8 +76,9 @@ def pair(a, b, batch=1):
 
 
 def symmetric(requirement):
-    return pair(side(standard_forces(), requirement=requirement),
-                side(standard_forces(), requirement=requirement))
+    return pair(
+        side(standard_forces(), requirement=requirement), side(standard_forces(), requirement=requirement)
+    )
 
 
 def arriving(arrays):
@@ -99,10 +117,10 @@ def test_richardson_trajectory_closed_form_matches_solve_ivp_and_converges():
 
 def test_richardson_unstable_case_runs_away_and_models_batch():
     model = richardson(a=[2, 5], b=[2, 4], m=[5, 2], n=[3, 3], g=1, h=1)
-    np.testing.assert_array_equal(model.stable, [True, False])       # 15 > 4; 6 < 20
+    np.testing.assert_array_equal(model.stable, [True, False])  # 15 > 4; 6 < 20
     x, y = model.integrate(0.0, 0.0, [0.0, 5.0])
     assert x.shape == (2, 2)
-    assert x[1, -1] > 1e3 and y[1, -1] > 1e3                        # the arms race
+    assert x[1, -1] > 1e3 and y[1, -1] > 1e3  # the arms race
     assert model.eigenvalues[1].real.max() > 0
     with pytest.raises(ValueError, match="'method'"):
         model.integrate(0, 0, [1.0], method="euler")
@@ -112,7 +130,7 @@ def test_richardson_parallel_reaction_lines_have_no_equilibrium():
     model = richardson(a=2, b=3, m=2, n=3)
     assert not bool(model.stable)
     assert np.isnan(model.equilibrium[0])
-    x, y = model.integrate(1.0, 1.0, [0.0, 1.0])                     # still integrable
+    x, y = model.integrate(1.0, 1.0, [0.0, 1.0])  # still integrable
     assert np.all(np.isfinite(x))
     json.dumps(model.to_dict(), allow_nan=False)
 
@@ -130,8 +148,7 @@ def test_marginal_effects_use_one_exchange_call_and_match_direct_evaluation(monk
     monkeypatch.setattr(ar, "exchange", counting)
     df = marginal_effects(arrays, step=10)
     assert len(calls) == 1
-    n_items = sum(2 * len(s.structure.system_names) + len(s.structure.layer_names)
-                  for s in arrays.sides)
+    n_items = sum(2 * len(s.structure.system_names) + len(s.structure.layer_names) for s in arrays.sides)
     assert calls[0] == 1 + n_items and len(df) == n_items
     assert set(df["action"]) == {"launcher", "upload", "interceptor"}
 
@@ -145,17 +162,22 @@ def test_marginal_effects_use_one_exchange_call_and_match_direct_evaluation(monk
     assert row["d_fsi"] == pytest.approx((st.fsi[0] - base.fsi[0]) / 10, abs=1e-12)
     assert row["d_r_us"] == pytest.approx((st.r[0][0] - base.r[0][0]) / 10, abs=1e-12)
     assert row["d_arriving_russia"] == pytest.approx(
-        (ex.strikes[0].arriving_retaliation[0] - real(arrays).strikes[0].arriving_retaliation[0]) / 10)
+        (ex.strikes[0].arriving_retaliation[0] - real(arrays).strikes[0].arriving_retaliation[0]) / 10
+    )
     assert df.attrs["base"]["fsi"][0] == pytest.approx(base.fsi[0])
 
 
 def test_upload_is_spread_over_launchers_and_capped():
-    a = side({"silo": system("icbm_silo", 100, 1, 1.05, cep=100),
-              "ssbn": system("slbm", 50, 4, 4, alert=(0.5, 0.8))})
+    a = side(
+        {
+            "silo": system("icbm_silo", 100, 1, 1.05, cep=100),
+            "ssbn": system("slbm", 50, 4, 4, alert=(0.5, 0.8)),
+        }
+    )
     df = marginal_effects(pair(a, a), step=10, actions=("upload",))
     rows = df[df.side == "a"].set_index("item")
-    assert rows.loc["silo", "units"] == pytest.approx(5.0)       # 100 × 0.05 left to capacity
-    assert rows.loc["ssbn", "units"] == 0                         # at capacity
+    assert rows.loc["silo", "units"] == pytest.approx(5.0)  # 100 × 0.05 left to capacity
+    assert rows.loc["ssbn", "units"] == 0  # at capacity
     assert np.isnan(rows.loc["ssbn", "d_fsi"])
     assert np.isfinite(rows.loc["silo", "d_fsi"])
 
@@ -179,10 +201,18 @@ def test_marginal_effects_per_unit_rates_and_batches():
 def test_interceptors_never_increase_the_warheads_arriving_at_their_owner():
     """Adding value interceptors to X: the other side's retaliation arriving at X after X
     strikes first does not grow, and X's own retaliation does not shrink."""
-    bmd = {"kind": "missile_defence", "interceptors": 50, "kill_probability": 0.6,
-           "shots_per_warhead": 2, "system_reliability": 0.9, "protects": "value"}
-    arrays = pair(side(standard_forces(), defences={"bmd": bmd}),
-                  side(standard_forces(), defences={"bmd": dict(bmd, interceptors=0)}))
+    bmd = {
+        "kind": "missile_defence",
+        "interceptors": 50,
+        "kill_probability": 0.6,
+        "shots_per_warhead": 2,
+        "system_reliability": 0.9,
+        "protects": "value",
+    }
+    arrays = pair(
+        side(standard_forces(), defences={"bmd": bmd}),
+        side(standard_forces(), defences={"bmd": dict(bmd, interceptors=0)}),
+    )
     cases = [(arrays, ("a", "b")), (compile_scenario(load_scenario("us-russia-2023")), ("us", "russia"))]
     for arr, names in cases:
         df = marginal_effects(arr, step=20, actions=("interceptor",))
@@ -223,15 +253,17 @@ def test_build_path_stops_where_a_limit_binds():
 
 
 def test_bombers_counting_one_warhead_can_upload_under_a_warhead_limit():
-    forces = {"bomber": system("bomber", 20, 4, 16, alert=(0.3, 0.8)),
-              "silo": system("icbm_silo", 100, 1, 3, cep=100)}
+    forces = {
+        "bomber": system("bomber", 20, 4, 16, alert=(0.3, 0.8)),
+        "silo": system("icbm_silo", 100, 1, 3, cep=100),
+    }
     arrays = pair(side(forces), side(forces))
     counted = ar.counted(arrays.sides[0], Limits(bombers_count_one=True))[0]
     np.testing.assert_allclose(counted, [20 + 100, 120, 120])
     path = build_path(arrays.sides[0], Limits(deployed_warheads=120, bombers_count_one=True))
-    assert path.u_max == pytest.approx(20 * 12)      # the bomber upload, then the limit binds
+    assert path.u_max == pytest.approx(20 * 12)  # the bomber upload, then the limit binds
     path = build_path(arrays.sides[0], Limits(deployed_warheads=20 * 4 + 100))
-    assert path.u_max == pytest.approx(0)            # plain counting: already at the limit
+    assert path.u_max == pytest.approx(0)  # plain counting: already at the limit
 
 
 # ============================================================================ action–reaction
@@ -247,7 +279,8 @@ def test_action_reaction_settles_on_a_symmetric_survivable_case():
     # Symmetric sides make symmetric moves.
     for entry in race.path:
         assert entry["sides"]["a"]["deployed_warheads"] == pytest.approx(
-            entry["sides"]["b"]["deployed_warheads"], rel=1e-9)
+            entry["sides"]["b"]["deployed_warheads"], rel=1e-9
+        )
     # The final state reproduces the recorded numbers.
     arr_a, arr_b = arriving(race.final)
     assert arr_a[0] == pytest.approx(last["sides"]["a"]["arriving"])
@@ -291,8 +324,9 @@ def test_action_reaction_races_to_limits_when_the_requirement_is_unreachable():
         assert last[name]["deployed_warheads"] == pytest.approx(1600, abs=1e-6)
         assert last[name]["arriving"] < 900
     # Per-side limits, and capacity as a cap: no production, everything uploaded.
-    race = action_reaction(symmetric(2000), rounds=20, production=0,
-                           limits={"a": Limits(total_launchers=1e9)})
+    race = action_reaction(
+        symmetric(2000), rounds=20, production=0, limits={"a": Limits(total_launchers=1e9)}
+    )
     assert race.outcome == RACE_TO_LIMITS
     assert race.capped == {"a": "capacity", "b": "capacity"}
 
@@ -304,9 +338,8 @@ def test_action_reaction_runs_away_when_rounds_are_exhausted():
 
 
 def test_action_reaction_takes_scenarios_and_explicit_requirements():
-    sc = validate({"name": "race", "sides": {"a": side(standard_forces()),
-                                             "b": side(standard_forces())}}, {})
-    assert action_reaction(sc).outcome == SETTLES                      # no requirements
+    sc = validate({"name": "race", "sides": {"a": side(standard_forces()), "b": side(standard_forces())}}, {})
+    assert action_reaction(sc).outcome == SETTLES  # no requirements
     race = action_reaction(sc, requirement={"a": 400})
     assert race.outcome == SETTLES and race.rounds_run >= 1
     assert race.path[-1]["sides"]["b"]["deployed_warheads"] == race.path[0]["sides"]["b"]["deployed_warheads"]
@@ -354,8 +387,7 @@ def test_limits_from_framework_keep_the_treaty_headroom():
     arrays = compile_scenario(sc)
     ours = ar.counted(arrays.sides[0], limits["us"])[0]
     # Headroom is kept: the limit binds where the treaty's would, whatever our own count.
-    assert limits["us"].deployed_warheads == pytest.approx(
-        ours[0] + treaty["deployed_warheads"]["headroom"])
+    assert limits["us"].deployed_warheads == pytest.approx(ours[0] + treaty["deployed_warheads"]["headroom"])
     assert treaty["deployed_launchers"]["headroom"] == 38
     assert limits["us"].deployed_launchers == pytest.approx(ours[1] + 38)
     assert limits["us"].total_launchers == pytest.approx(ours[2])

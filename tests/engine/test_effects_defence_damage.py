@@ -44,7 +44,7 @@ def test_effects_broadcast_over_arrays():
     out = sspk(np.array([[100.0], [475.0]]), np.array([100.0, 200.0, 300.0]), 2000.0)
     assert out.shape == (2, 3)
     assert np.all(np.diff(out, axis=1) < 0)  # worse accuracy, lower kill
-    assert np.all(out[1] > out[0])           # more yield, higher kill
+    assert np.all(out[1] > out[0])  # more yield, higher kill
 
 
 @given(st.floats(1, 10_000), st.floats(1, 10_000), st.floats(10, 5000))
@@ -81,8 +81,14 @@ def test_expected_leakers_even_split():
 
 
 @settings(max_examples=200)
-@given(st.floats(0, 2000), st.floats(0, 500), st.floats(0, 500), st.floats(0.01, 0.99),
-       st.floats(0, 1), st.integers(1, 6))
+@given(
+    st.floats(0, 2000),
+    st.floats(0, 500),
+    st.floats(0, 500),
+    st.floats(0.01, 0.99),
+    st.floats(0, 1),
+    st.integers(1, 6),
+)
 def test_more_interceptors_never_raise_leakage(m, n, extra, k, t, cap):
     assert expected_leakers(m, n + extra, k, t, cap) <= expected_leakers(m, n, k, t, cap) + 1e-9
     assert 0 <= expected_leakers(m, n, k, t, cap) <= m + 1e-9
@@ -97,17 +103,24 @@ def test_ragged_attack_leaks_a_smaller_share_than_a_large_one(m, n, k):
 
 
 def test_layers_multiply_leakage():
-    one = leak_through_layers(np.array([100.0]), np.array([[1e9]]), np.array([[0.5]]),
-                              np.array([[1.0]]), np.array([[1.0]]))
-    two = leak_through_layers(np.array([100.0]), np.array([[1e9, 1e9]]), np.array([[0.5, 0.5]]),
-                              np.array([[1.0, 1.0]]), np.array([[1.0, 1.0]]))
+    one = leak_through_layers(
+        np.array([100.0]), np.array([[1e9]]), np.array([[0.5]]), np.array([[1.0]]), np.array([[1.0]])
+    )
+    two = leak_through_layers(
+        np.array([100.0]),
+        np.array([[1e9, 1e9]]),
+        np.array([[0.5, 0.5]]),
+        np.array([[1.0, 1.0]]),
+        np.array([[1.0, 1.0]]),
+    )
     assert one[0] == pytest.approx(50)
     assert two[0] == pytest.approx(25)
 
 
 # ---------------------------------------------------------------- damage and cost
-@pytest.mark.parametrize(("own", "enemy", "expected"),
-                         [(0, 1, 0.0), (0, 0, 0.3), (1, 1, 1.0), (1, 0, 1.3), (0.5, 0.5, 0.7162)])
+@pytest.mark.parametrize(
+    ("own", "enemy", "expected"), [(0, 1, 0.0), (0, 0, 0.3), (1, 1, 1.0), (1, 0, 1.3), (0.5, 0.5, 0.7162)]
+)
 def test_kent_thaler_cost_table(own, enemy, expected):
     assert cost(own, enemy) == pytest.approx(expected, abs=5e-5)
 

@@ -20,16 +20,34 @@ LN5 = np.log(5.0)
 
 
 def silo(launchers, warheads, kill, reliability=1.0, **extra):
-    return {"category": "icbm_silo", "nuclear": True, "ballistic": True, "launchers": launchers,
-            "warheads_per_launcher": warheads, "max_warheads_per_launcher": warheads,
-            "yield_kt": 300, "cep_m": 150, "reliability": reliability, "hardness_psi": 2000,
-            "kill_probability": kill, **extra}
+    return {
+        "category": "icbm_silo",
+        "nuclear": True,
+        "ballistic": True,
+        "launchers": launchers,
+        "warheads_per_launcher": warheads,
+        "max_warheads_per_launcher": warheads,
+        "yield_kt": 300,
+        "cep_m": 150,
+        "reliability": reliability,
+        "hardness_psi": 2000,
+        "kill_probability": kill,
+        **extra,
+    }
 
 
 def side(systems, w80, *, per_target=2, defences=None, lua=0.0, holdback=0.0, alert="day_to_day"):
-    return {"systems": systems, "defences": defences or {}, "value": {"w80": w80},
-            "posture": {"alert": alert, "launch_under_attack": lua, "holdback_fraction": holdback,
-                        "max_warheads_per_target": per_target}}
+    return {
+        "systems": systems,
+        "defences": defences or {},
+        "value": {"w80": w80},
+        "posture": {
+            "alert": alert,
+            "launch_under_attack": lua,
+            "holdback_fraction": holdback,
+            "max_warheads_per_target": per_target,
+        },
+    }
 
 
 def scenario(a, b):
@@ -45,12 +63,15 @@ def damage(w, w80):
 
 
 # ----------------------------------------------------------------- single weapon type
-@pytest.mark.parametrize(("weapons", "w80_a", "w80_b"),
-                         [(180, 60, 60), (150, 150, 150), (300, 100, 100), (200, 30, 300)])
+@pytest.mark.parametrize(
+    ("weapons", "w80_a", "w80_b"), [(180, 60, 60), (150, 150, 150), (300, 100, 100), (200, 30, 300)]
+)
 def test_single_weapon_type_matches_analytic_optimum(weapons, w80_a, w80_b):
     p, targets, mirv = 0.7, 100, 3
-    sc = scenario(side({"icbm": silo(weapons, 1, {"icbm_silo": p})}, w80_a),
-                  side({"icbm": silo(targets, mirv, {"icbm_silo": p})}, w80_b))
+    sc = scenario(
+        side({"icbm": silo(weapons, 1, {"icbm_silo": p})}, w80_a),
+        side({"icbm": silo(targets, mirv, {"icbm_silo": p})}, w80_b),
+    )
     arrays = compile_scenario(sc)
     result = first_strike(arrays.sides[0], arrays.sides[1], arrays.settings)
 
@@ -66,8 +87,7 @@ def test_single_weapon_type_matches_analytic_optimum(weapons, w80_a, w80_b):
     candidates = [0.0, float(min(weapons, 2 * targets))]
     for lo, hi in ((0, targets), (targets, min(weapons, 2 * targets))):
         if hi > lo:
-            res = minimize_scalar(attacker_cost, bounds=(lo, hi), method="bounded",
-                                  options={"xatol": 1e-10})
+            res = minimize_scalar(attacker_cost, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10})
             candidates += [float(lo), float(hi), float(res.x)]
     best = min(candidates, key=attacker_cost)
     assert result.cost_attacker[0] == pytest.approx(attacker_cost(best), abs=1e-9)
@@ -76,8 +96,10 @@ def test_single_weapon_type_matches_analytic_optimum(weapons, w80_a, w80_b):
 
 
 def test_interior_optimum_is_found_inside_a_piece():
-    sc = scenario(side({"icbm": silo(180, 1, {"icbm_silo": 0.7})}, 60),
-                  side({"icbm": silo(100, 3, {"icbm_silo": 0.7})}, 60))
+    sc = scenario(
+        side({"icbm": silo(180, 1, {"icbm_silo": 0.7})}, 60),
+        side({"icbm": silo(100, 3, {"icbm_silo": 0.7})}, 60),
+    )
     arrays = compile_scenario(sc)
     spent = first_strike(arrays.sides[0], arrays.sides[1], arrays.settings).counterforce_spent[0]
     assert 100 < spent < 180 and abs(spent - round(spent / 25) * 25) > 1  # not on a grid point
@@ -94,15 +116,28 @@ MIXED_CASES = [
 
 @pytest.mark.parametrize(("kill_1", "kill_2", "weapons_1", "weapons_2"), MIXED_CASES)
 def test_mixed_weapon_allocation_within_one_percent_of_brute_force(kill_1, kill_2, weapons_1, weapons_2):
-    mobile = {"category": "icbm_mobile", "nuclear": True, "ballistic": True, "launchers": 80,
-              "warheads_per_launcher": 1, "max_warheads_per_launcher": 1, "yield_kt": 300,
-              "cep_m": 150, "reliability": 0.9, "alert_fraction": {"day_to_day": 0.0, "generated": 0.0},
-              "hardness_psi": 5}
-    slbm = dict(silo(weapons_2, 1, kill_2, reliability=0.8), category="slbm",
-                alert_fraction={"day_to_day": 0.0, "generated": 0.0})
+    mobile = {
+        "category": "icbm_mobile",
+        "nuclear": True,
+        "ballistic": True,
+        "launchers": 80,
+        "warheads_per_launcher": 1,
+        "max_warheads_per_launcher": 1,
+        "yield_kt": 300,
+        "cep_m": 150,
+        "reliability": 0.9,
+        "alert_fraction": {"day_to_day": 0.0, "generated": 0.0},
+        "hardness_psi": 5,
+    }
+    slbm = dict(
+        silo(weapons_2, 1, kill_2, reliability=0.8),
+        category="slbm",
+        alert_fraction={"day_to_day": 0.0, "generated": 0.0},
+    )
     attacker = side({"w1": silo(weapons_1, 1, kill_1, reliability=0.9), "w2": slbm}, 80, per_target=1)
-    victim = side({"silo": silo(60, 3, {"icbm_silo": 0.5}, reliability=0.9), "mobile": mobile},
-                  120, per_target=1)
+    victim = side(
+        {"silo": silo(60, 3, {"icbm_silo": 0.5}, reliability=0.9), "mobile": mobile}, 120, per_target=1
+    )
     sc = scenario(attacker, victim)
     arrays = compile_scenario(sc)
     engine = first_strike(arrays.sides[0], arrays.sides[1], arrays.settings).cost_attacker[0]
@@ -112,8 +147,7 @@ def test_mixed_weapon_allocation_within_one_percent_of_brute_force(kill_1, kill_
     # is available at 90 % (R-3765 p. 34).
     w = np.array([weapons_1, 0.9 * weapons_2])
     rel = np.array([0.9, 0.8])
-    p = np.array([[kill_1["icbm_silo"], kill_1["icbm_mobile"]],
-                  [kill_2["icbm_silo"], kill_2["icbm_mobile"]]])
+    p = np.array([[kill_1["icbm_silo"], kill_1["icbm_mobile"]], [kill_2["icbm_silo"], kill_2["icbm_mobile"]]])
     targets = np.array([60.0, 80.0])
     per_target = np.array([3.0, 1.0])
     grid = np.linspace(0, 1, 41)
@@ -190,17 +224,26 @@ def test_launch_under_attack_saves_silo_warheads():
 
 def test_holdback_reduces_weapons_available():
     base = exchange(compile_scenario(load_scenario("us-russia-2023"))).strikes[0]
-    more = exchange(compile_scenario(load_scenario(
-        "us-russia-2023", set_values={"us.posture.holdback_fraction": 0.5}))).strikes[0]
+    more = exchange(
+        compile_scenario(load_scenario("us-russia-2023", set_values={"us.posture.holdback_fraction": 0.5}))
+    ).strikes[0]
     assert more.attacker_weapons[0] == pytest.approx(base.attacker_weapons[0] * 0.5 / 0.9)
 
 
 def test_conventional_weapons_kill_forces_but_do_no_value_damage():
-    conventional = {"category": "conventional_strike", "nuclear": False, "ballistic": True,
-                    "launchers": 200, "warheads_per_launcher": 1, "max_warheads_per_launcher": 1,
-                    "cep_m": 5, "reliability": 0.9, "hardness_psi": 50,
-                    "alert_fraction": {"day_to_day": 0.5, "generated": 0.9},
-                    "kill_probability": {"icbm_silo": 0.6}}
+    conventional = {
+        "category": "conventional_strike",
+        "nuclear": False,
+        "ballistic": True,
+        "launchers": 200,
+        "warheads_per_launcher": 1,
+        "max_warheads_per_launcher": 1,
+        "cep_m": 5,
+        "reliability": 0.9,
+        "hardness_psi": 50,
+        "alert_fraction": {"day_to_day": 0.5, "generated": 0.9},
+        "kill_probability": {"icbm_silo": 0.6},
+    }
     weak = silo(10, 1, {"icbm_silo": 0.1})
     victim = side({"icbm": silo(100, 3, {"icbm_silo": 0.5})}, 100)
     with_conv = compile_scenario(scenario(side({"nuke": weak, "cps": conventional}, 100), victim))
@@ -216,11 +259,19 @@ def test_conventional_shots_do_not_use_up_the_nuclear_warheads_per_target_cap():
     """The cap models nuclear fratricide: with one nuclear shot allowed per silo, a
     conventional salvo on the silos still leaves room for the nuclear one, so the two kill
     as independent shots: 1 − (1 − 0.5)(1 − 0.6) = 0.8 of 100 silos × 3 warheads."""
-    conventional = {"category": "conventional_strike", "nuclear": False, "ballistic": True,
-                    "launchers": 500, "warheads_per_launcher": 1, "max_warheads_per_launcher": 1,
-                    "cep_m": 5, "reliability": 1.0, "hardness_psi": 50,
-                    "alert_fraction": {"day_to_day": 0.5, "generated": 0.9},
-                    "kill_probability": {"icbm_silo": 0.6}}
+    conventional = {
+        "category": "conventional_strike",
+        "nuclear": False,
+        "ballistic": True,
+        "launchers": 500,
+        "warheads_per_launcher": 1,
+        "max_warheads_per_launcher": 1,
+        "cep_m": 5,
+        "reliability": 1.0,
+        "hardness_psi": 50,
+        "alert_fraction": {"day_to_day": 0.5, "generated": 0.9},
+        "kill_probability": {"icbm_silo": 0.6},
+    }
     nuke = silo(500, 1, {"icbm_silo": 0.5})
     victim = side({"icbm": silo(100, 3, {"icbm_silo": 0.5})}, 1e6)  # value hard to hurt
     attacker = side({"nuke": nuke, "cps": conventional}, 1.0, per_target=1)
@@ -242,13 +293,21 @@ def test_a_second_weapon_completes_the_layer_the_first_could_not():
     assert curve.spend[0, -1] == pytest.approx(100)
     assert curve.destroyed[0, -1] == pytest.approx(65)
     ref = exchange_one(arrays, 0)["strikes"][0]
-    assert ref["destroyed"] == pytest.approx(first_strike(
-        arrays.sides[0], arrays.sides[1], arrays.settings).destroyed[0])
+    assert ref["destroyed"] == pytest.approx(
+        first_strike(arrays.sides[0], arrays.sides[1], arrays.settings).destroyed[0]
+    )
 
 
 def test_defences_stop_a_ragged_retaliation_better_than_a_first_strike():
-    gmd = {"gmd": {"kind": "missile_defence", "interceptors": 200, "kill_probability": 0.7,
-                   "shots_per_warhead": 2, "system_reliability": 0.95}}
+    gmd = {
+        "gmd": {
+            "kind": "missile_defence",
+            "interceptors": 200,
+            "kill_probability": 0.7,
+            "shots_per_warhead": 2,
+            "system_reliability": 0.95,
+        }
+    }
     a = side({"icbm": silo(400, 3, {"icbm_silo": 0.9})}, 200, defences=gmd)
     b = side({"icbm": silo(200, 3, {"icbm_silo": 0.9})}, 200, defences=gmd)
     arrays = compile_scenario(scenario(a, b))

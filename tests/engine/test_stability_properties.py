@@ -38,29 +38,45 @@ from security_equation.engine.stability import stability
 from security_equation.scenario import load_scenario
 from security_equation.scenario.loading import validate
 
-PROPERTY = settings(max_examples=40, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 TOL = 1e-9
 
 
 # ----------------------------------------------------------------- scenario generator
 def system(category, launchers, wpl, *, cep, yield_kt, reliability, alert=None, hardness=None):
-    out = {"category": category, "nuclear": True, "ballistic": category != "bomber",
-           "launchers": int(launchers), "warheads_per_launcher": float(wpl),
-           "max_warheads_per_launcher": float(max(wpl, 1)), "yield_kt": float(yield_kt),
-           "cep_m": float(cep), "reliability": float(reliability),
-           "hardness_psi": float(hardness if hardness is not None
-                                 else (2000 if category == "icbm_silo" else 10))}
+    out = {
+        "category": category,
+        "nuclear": True,
+        "ballistic": category != "bomber",
+        "launchers": int(launchers),
+        "warheads_per_launcher": float(wpl),
+        "max_warheads_per_launcher": float(max(wpl, 1)),
+        "yield_kt": float(yield_kt),
+        "cep_m": float(cep),
+        "reliability": float(reliability),
+        "hardness_psi": float(
+            hardness if hardness is not None else (2000 if category == "icbm_silo" else 10)
+        ),
+    }
     if category != "icbm_silo":
         out["alert_fraction"] = {"day_to_day": float(alert[0]), "generated": float(alert[1])}
     return out
 
 
-def side(systems, *, w80=300.0, defences=None, alert="day_to_day", lua=0.0, holdback=0.0,
-         per_target=2):
-    return {"systems": systems, "defences": defences or {}, "value": {"w80": float(w80)},
-            "posture": {"alert": alert, "launch_under_attack": float(lua),
-                        "holdback_fraction": float(holdback), "max_warheads_per_target": per_target}}
+def side(systems, *, w80=300.0, defences=None, alert="day_to_day", lua=0.0, holdback=0.0, per_target=2):
+    return {
+        "systems": systems,
+        "defences": defences or {},
+        "value": {"w80": float(w80)},
+        "posture": {
+            "alert": alert,
+            "launch_under_attack": float(lua),
+            "holdback_fraction": float(holdback),
+            "max_warheads_per_target": per_target,
+        },
+    }
 
 
 def compile_pair(a, b, batch=1):
@@ -83,21 +99,44 @@ def forces(draw, *, silo=True, slbm=True, mobile=None, bomber=None, reliability=
     rel = (lambda: reliability) if reliability is not None else (lambda: draw(unit(0.6, 1.0)))
     out = {}
     if silo:
-        out["silo"] = system("icbm_silo", draw(st.integers(10, 400)), draw(st.integers(1, 10)),
-                             cep=draw(unit(50, 400)), yield_kt=draw(unit(100, 800)),
-                             reliability=rel())
+        out["silo"] = system(
+            "icbm_silo",
+            draw(st.integers(10, 400)),
+            draw(st.integers(1, 10)),
+            cep=draw(unit(50, 400)),
+            yield_kt=draw(unit(100, 800)),
+            reliability=rel(),
+        )
     if slbm:
-        out["ssbn"] = system("slbm", draw(st.integers(10, 300)), draw(st.integers(1, 8)),
-                             cep=draw(unit(80, 400)), yield_kt=draw(unit(50, 500)),
-                             reliability=rel(), alert=draw(alerts()))
+        out["ssbn"] = system(
+            "slbm",
+            draw(st.integers(10, 300)),
+            draw(st.integers(1, 8)),
+            cep=draw(unit(80, 400)),
+            yield_kt=draw(unit(50, 500)),
+            reliability=rel(),
+            alert=draw(alerts()),
+        )
     if mobile if mobile is not None else draw(st.booleans()):
-        out["mobile"] = system("icbm_mobile", draw(st.integers(1, 200)), draw(st.integers(1, 4)),
-                               cep=draw(unit(80, 400)), yield_kt=draw(unit(100, 800)),
-                               reliability=rel(), alert=draw(alerts()))
+        out["mobile"] = system(
+            "icbm_mobile",
+            draw(st.integers(1, 200)),
+            draw(st.integers(1, 4)),
+            cep=draw(unit(80, 400)),
+            yield_kt=draw(unit(100, 800)),
+            reliability=rel(),
+            alert=draw(alerts()),
+        )
     if bomber if bomber is not None else draw(st.booleans()):
-        out["bomber"] = system("bomber", draw(st.integers(1, 60)), draw(st.integers(1, 16)),
-                               cep=100, yield_kt=draw(unit(100, 500)), reliability=rel(),
-                               alert=draw(alerts(0.0, 0.3)))
+        out["bomber"] = system(
+            "bomber",
+            draw(st.integers(1, 60)),
+            draw(st.integers(1, 16)),
+            cep=100,
+            yield_kt=draw(unit(100, 500)),
+            reliability=rel(),
+            alert=draw(alerts(0.0, 0.3)),
+        )
     return out
 
 
@@ -105,11 +144,14 @@ def forces(draw, *, silo=True, slbm=True, mobile=None, bomber=None, reliability=
 def defences(draw, protects=None, missile=None, air=None):
     out = {}
     if missile if missile is not None else draw(st.booleans()):
-        out["bmd"] = {"kind": "missile_defence", "interceptors": draw(st.integers(0, 400)),
-                      "kill_probability": draw(unit(0.2, 0.9)),
-                      "shots_per_warhead": draw(st.integers(1, 4)),
-                      "system_reliability": draw(unit(0.6, 1.0)),
-                      "protects": protects or draw(st.sampled_from(["value", "forces", "both"]))}
+        out["bmd"] = {
+            "kind": "missile_defence",
+            "interceptors": draw(st.integers(0, 400)),
+            "kill_probability": draw(unit(0.2, 0.9)),
+            "shots_per_warhead": draw(st.integers(1, 4)),
+            "system_reliability": draw(unit(0.6, 1.0)),
+            "protects": protects or draw(st.sampled_from(["value", "forces", "both"])),
+        }
     if air if air is not None else draw(st.booleans()):
         out["air"] = {"kind": "air_defence", "penetration_probability": draw(unit(0.5, 1.0))}
     return out
@@ -117,9 +159,13 @@ def defences(draw, protects=None, missile=None, air=None):
 
 @st.composite
 def postures(draw):
-    return {"w80": draw(unit(50, 1000)), "alert": draw(st.sampled_from(["day_to_day", "generated"])),
-            "lua": draw(st.sampled_from([0.0, 0.0, 0.5, 0.9])), "holdback": draw(unit(0.0, 0.2)),
-            "per_target": draw(st.integers(1, 3))}
+    return {
+        "w80": draw(unit(50, 1000)),
+        "alert": draw(st.sampled_from(["day_to_day", "generated"])),
+        "lua": draw(st.sampled_from([0.0, 0.0, 0.5, 0.9])),
+        "holdback": draw(unit(0.0, 0.2)),
+        "per_target": draw(st.integers(1, 3)),
+    }
 
 
 @st.composite
@@ -131,8 +177,7 @@ def sides(draw, **kwargs):
 def single_shooter(draw, reliability=None):
     """A side with one counterforce system (a silo ICBM) and maybe a bomber (too slow for
     counterforce), and no defences: the attacker of the monotonicity tests."""
-    return side(draw(forces(slbm=False, mobile=False, reliability=reliability)),
-                **draw(postures()))
+    return side(draw(forces(slbm=False, mobile=False, reliability=reliability)), **draw(postures()))
 
 
 def metrics(arrays):
@@ -153,17 +198,25 @@ def test_swapping_the_sides_swaps_every_index_and_keeps_fsi(a, b):
         np.testing.assert_allclose(s_sw.r[k], s.r[1 - k], rtol=0, atol=1e-12)
         np.testing.assert_allclose(s_sw.c1[k], s.c1[1 - k], rtol=0, atol=1e-12)
         np.testing.assert_allclose(s_sw.c2[k], s.c2[1 - k], rtol=0, atol=1e-12)
-        np.testing.assert_allclose(ex_sw.strikes[k].arriving_retaliation,
-                                   ex.strikes[1 - k].arriving_retaliation, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(
+            ex_sw.strikes[k].arriving_retaliation, ex.strikes[1 - k].arriving_retaliation, rtol=0, atol=1e-9
+        )
 
 
 # ----------------------------------------------------------------- (b) MIRVed silos
 @PROPERTY
-@given(launchers=st.integers(30, 400), mirv=st.integers(3, 10), cep=unit(50, 120),
-       yield_kt=unit(300, 800), reliability=unit(0.6, 1.0), alert=alerts(0.6, 0.95),
-       posture=postures())
+@given(
+    launchers=st.integers(30, 400),
+    mirv=st.integers(3, 10),
+    cep=unit(50, 120),
+    yield_kt=unit(300, 800),
+    reliability=unit(0.6, 1.0),
+    alert=alerts(0.6, 0.95),
+    posture=postures(),
+)
 def test_mirved_silos_on_both_sides_are_less_stable_than_the_same_warheads_at_sea(
-        launchers, mirv, cep, yield_kt, reliability, alert, posture):
+    launchers, mirv, cep, yield_kt, reliability, alert, posture
+):
     """Finding 2: MIRVed (accurate) silo forces on both sides give a low index; the same
     warheads on survivable forces (SLBMs, at least 60 % at sea) a higher one.
 
@@ -193,9 +246,11 @@ def test_a_more_survivable_posture_never_tempts_the_other_side(change, data):
     survivable X shifts to countervalue, raising C2_X); test_survivable_posture_can_lower
     _fsi_through_the_stop_rule shows a case. Y attacks with one counterforce system and
     has no defences; X's systems share one reliability."""
-    x = side(data.draw(forces(reliability=data.draw(unit(0.6, 1.0)))),
-             defences=data.draw(defences()), **{**data.draw(postures()), "alert": "day_to_day",
-                                                "lua": 0.0})
+    x = side(
+        data.draw(forces(reliability=data.draw(unit(0.6, 1.0)))),
+        defences=data.draw(defences()),
+        **{**data.draw(postures()), "alert": "day_to_day", "lua": 0.0},
+    )
     y = single_shooter(data.draw)
     arrays = compile_pair(x, y, batch=2)
     if change == "generate":
@@ -226,26 +281,44 @@ def test_survivable_posture_can_lower_fsi_through_the_stop_rule():
     strike — hopeless either way — stops chasing b's forces and goes for b's cities, so
     b's cost when struck first rises, r_b and FSI fall. The other side's r (r_a) does not
     fall, as the property above guarantees."""
-    a = side({"silo": system("icbm_silo", 269, 1, cep=127, yield_kt=50, reliability=0.71),
-              "bomber": system("bomber", 15, 5, cep=288, yield_kt=545, reliability=0.63,
-                               alert=(0.34, 0.81))},
-             w80=901, lua=0.22, holdback=0.021, per_target=3,
-             defences={"bmd": {"kind": "missile_defence", "interceptors": 260,
-                               "kill_probability": 0.5, "shots_per_warhead": 1,
-                               "system_reliability": 0.62, "protects": "value"}})
-    b = side({"silo": system("icbm_silo", 10, 3, cep=408, yield_kt=551, reliability=0.78),
-              "ssbn": system("slbm", 70, 9, cep=267, yield_kt=67, reliability=0.61,
-                             alert=(0.85, 1.0)),
-              "mobile": system("icbm_mobile", 111, 9, cep=143, yield_kt=768, reliability=0.82,
-                               alert=(0.18, 0.59)),
-              "bomber": system("bomber", 170, 4, cep=398, yield_kt=66, reliability=0.79,
-                               alert=(0.54, 0.92))},
-             w80=887, holdback=0.187, per_target=2)
+    a = side(
+        {
+            "silo": system("icbm_silo", 269, 1, cep=127, yield_kt=50, reliability=0.71),
+            "bomber": system("bomber", 15, 5, cep=288, yield_kt=545, reliability=0.63, alert=(0.34, 0.81)),
+        },
+        w80=901,
+        lua=0.22,
+        holdback=0.021,
+        per_target=3,
+        defences={
+            "bmd": {
+                "kind": "missile_defence",
+                "interceptors": 260,
+                "kill_probability": 0.5,
+                "shots_per_warhead": 1,
+                "system_reliability": 0.62,
+                "protects": "value",
+            }
+        },
+    )
+    b = side(
+        {
+            "silo": system("icbm_silo", 10, 3, cep=408, yield_kt=551, reliability=0.78),
+            "ssbn": system("slbm", 70, 9, cep=267, yield_kt=67, reliability=0.61, alert=(0.85, 1.0)),
+            "mobile": system(
+                "icbm_mobile", 111, 9, cep=143, yield_kt=768, reliability=0.82, alert=(0.18, 0.59)
+            ),
+            "bomber": system("bomber", 170, 4, cep=398, yield_kt=66, reliability=0.79, alert=(0.54, 0.92)),
+        },
+        w80=887,
+        holdback=0.187,
+        per_target=2,
+    )
     arrays = compile_pair(a, b, batch=2)
     arrays.sides[1].scalars["generated"][1] = 1.0
     ex, s = metrics(arrays)
     assert s.fsi[1] < s.fsi[0] - 0.05
-    assert s.c2[1][1] > s.c2[1][0]                       # b worse off when struck …
+    assert s.c2[1][1] > s.c2[1][0]  # b worse off when struck …
     assert ex.strikes[0].counterforce_spent[1] < ex.strikes[0].counterforce_spent[0]  # … as a
     assert ex.strikes[0].arriving_first_strike[1] > ex.strikes[0].arriving_first_strike[0]
     assert s.r[0][1] >= s.r[0][0] - TOL
@@ -253,8 +326,7 @@ def test_survivable_posture_can_lower_fsi_through_the_stop_rule():
 
 # ----------------------------------------------------------------- (e) missile defence
 @PROPERTY
-@given(a=sides(defences={"protects": "value", "missile": True}), b=sides(),
-       extra=st.integers(1, 500))
+@given(a=sides(defences={"protects": "value", "missile": True}), b=sides(), extra=st.integers(1, 500))
 def test_value_interceptors_favour_their_owner_striking_first_and_deter_the_other(a, b, extra):
     """More value-protecting interceptors for A: A's cost of striking first does not rise
     (the retaliation it absorbs leaks less at every point of its draw-down curve), B's
@@ -269,7 +341,7 @@ def test_value_interceptors_favour_their_owner_striking_first_and_deter_the_othe
     ex, s = metrics(arrays)
     assert s.c1[0][1] <= s.c1[0][0] + TOL
     assert s.c1[1][1] >= s.c1[1][0] - TOL
-    curve = ex.strikes[1].curve           # B's curve: identical in both rows
+    curve = ex.strikes[1].curve  # B's curve: identical in both rows
     np.testing.assert_allclose(curve.spend[1], curve.spend[0], atol=1e-9)
     costs_b, _ = curve_costs(arrays.sides[1], arrays.sides[0], arrays.settings, curve)
     assert np.all(costs_b[1] >= costs_b[0] - TOL)
@@ -281,10 +353,13 @@ def test_forces_interceptors_never_help_the_other_side_strike_first(data, extra)
     """Interceptors defending A's forces thin B's counterforce salvo: B destroys no more
     of A at any spend, so B's cost of striking first does not fall (B with one
     counterforce system and no defences; A's systems share one reliability)."""
-    a = side(data.draw(forces(reliability=data.draw(unit(0.6, 1.0)))),
-             defences=data.draw(defences(protects=data.draw(st.sampled_from(["forces", "both"])),
-                                         missile=True, air=False)),
-             **data.draw(postures()))
+    a = side(
+        data.draw(forces(reliability=data.draw(unit(0.6, 1.0)))),
+        defences=data.draw(
+            defences(protects=data.draw(st.sampled_from(["forces", "both"])), missile=True, air=False)
+        ),
+        **data.draw(postures()),
+    )
     b = single_shooter(data.draw)
     arrays = compile_pair(a, b, batch=2)
     arrays.sides[0].layers["interceptors"][1, 0] += extra
@@ -295,27 +370,35 @@ def test_forces_interceptors_never_help_the_other_side_strike_first(data, extra)
 # ----------------------------------------------------------------- (f) defence + counterforce
 @PROPERTY
 @given(data=st.data(), cep=unit(50, 120), yield_kt=unit(300, 800), interceptors=st.integers(50, 500))
-def test_defences_with_counterforce_shift_the_first_strike_advantage(data, cep, yield_kt,
-                                                                     interceptors):
+def test_defences_with_counterforce_shift_the_first_strike_advantage(data, cep, yield_kt, interceptors):
     """Wilkening & Watman, case by case: giving A accurate MIRVs and a value defence
     (against an inaccurate force without defence) never makes A's first strike costlier
     nor B's first strike cheaper. A has one counterforce system (MIRVed silos), B only
     ballistic forces with one reliability."""
     rel = data.draw(unit(0.6, 1.0))
     a_forces = data.draw(forces(slbm=False, mobile=False, bomber=False))
-    a_forces["silo"]["warheads_per_launcher"] = a_forces["silo"]["max_warheads_per_launcher"] = \
-        float(data.draw(st.integers(3, 10)))
-    a = side(a_forces, defences={"bmd": {"kind": "missile_defence", "interceptors": 0,
-                                         "kill_probability": data.draw(unit(0.3, 0.9)),
-                                         "shots_per_warhead": data.draw(st.integers(1, 3)),
-                                         "system_reliability": data.draw(unit(0.6, 1.0)),
-                                         "protects": "value"}},
-             **data.draw(postures()))
+    a_forces["silo"]["warheads_per_launcher"] = a_forces["silo"]["max_warheads_per_launcher"] = float(
+        data.draw(st.integers(3, 10))
+    )
+    a = side(
+        a_forces,
+        defences={
+            "bmd": {
+                "kind": "missile_defence",
+                "interceptors": 0,
+                "kill_probability": data.draw(unit(0.3, 0.9)),
+                "shots_per_warhead": data.draw(st.integers(1, 3)),
+                "system_reliability": data.draw(unit(0.6, 1.0)),
+                "protects": "value",
+            }
+        },
+        **data.draw(postures()),
+    )
     b = side(data.draw(forces(bomber=False, reliability=rel)), **data.draw(postures()))
     arrays = compile_pair(a, b, batch=2)
     silo = arrays.sides[0]
-    silo.systems["cep_m"][0, 0] = 3000.0           # neither: no counterforce, no defence
-    silo.systems["cep_m"][1, 0] = cep              # both: accurate MIRVs and interceptors
+    silo.systems["cep_m"][0, 0] = 3000.0  # neither: no counterforce, no defence
+    silo.systems["cep_m"][1, 0] = cep  # both: accurate MIRVs and interceptors
     silo.systems["yield_kt"][1, 0] = yield_kt
     silo.layers["interceptors"][1, 0] = interceptors
     _, s = metrics(arrays)
@@ -332,16 +415,24 @@ def test_defences_with_counterforce_lower_the_index_on_most_symmetric_cases():
     on forces and less on cities, lowering the victim's cost when struck (C2)."""
     rng = np.random.default_rng(20240601)
     n = 400
-    template = side({"silo": system("icbm_silo", 100, 3, cep=3000, yield_kt=300, reliability=0.8),
-                     "ssbn": system("slbm", 100, 4, cep=200, yield_kt=100, reliability=0.8,
-                                    alert=(0.5, 0.8)),
-                     "mobile": system("icbm_mobile", 50, 1, cep=200, yield_kt=500, reliability=0.8,
-                                      alert=(0.3, 0.8)),
-                     "bomber": system("bomber", 20, 8, cep=100, yield_kt=300, reliability=0.8,
-                                      alert=(0.0, 0.5))},
-                    defences={"bmd": {"kind": "missile_defence", "interceptors": 0,
-                                      "kill_probability": 0.5, "shots_per_warhead": 2,
-                                      "system_reliability": 0.9, "protects": "value"}})
+    template = side(
+        {
+            "silo": system("icbm_silo", 100, 3, cep=3000, yield_kt=300, reliability=0.8),
+            "ssbn": system("slbm", 100, 4, cep=200, yield_kt=100, reliability=0.8, alert=(0.5, 0.8)),
+            "mobile": system("icbm_mobile", 50, 1, cep=200, yield_kt=500, reliability=0.8, alert=(0.3, 0.8)),
+            "bomber": system("bomber", 20, 8, cep=100, yield_kt=300, reliability=0.8, alert=(0.0, 0.5)),
+        },
+        defences={
+            "bmd": {
+                "kind": "missile_defence",
+                "interceptors": 0,
+                "kill_probability": 0.5,
+                "shots_per_warhead": 2,
+                "system_reliability": 0.9,
+                "protects": "value",
+            }
+        },
+    )
     neither = compile_pair(template, template, batch=n)
     draws = {
         "launchers": rng.integers(10, 300, (n, 4)).astype(float),
@@ -356,8 +447,9 @@ def test_defences_with_counterforce_lower_the_index_on_most_symmetric_cases():
         for key, values in draws.items():
             s_.systems[key][:] = values
         s_.systems["max_warheads_per_launcher"][:] = np.maximum(s_.systems["warheads_per_launcher"], 1)
-        s_.systems["alert_generated"][:] = np.maximum(s_.systems["alert_generated"],
-                                                      s_.systems["alert_day_to_day"])
+        s_.systems["alert_generated"][:] = np.maximum(
+            s_.systems["alert_generated"], s_.systems["alert_day_to_day"]
+        )
         s_.scalars["w80"][:] = w80
     combined = neither.copy()
     combined.sides[0].systems["cep_m"][:, 0] = rng.uniform(50, 120, n)
@@ -374,8 +466,7 @@ def test_defences_with_counterforce_lower_the_index_on_most_symmetric_cases():
 @pytest.mark.parametrize("change", ["more_slbms", "higher_alert"])
 @PROPERTY
 @given(data=st.data(), added=st.integers(1, 200), raise_by=unit(0.01, 0.5))
-def test_more_survivable_forces_for_b_never_make_as_first_strike_cheaper(change, data, added,
-                                                                          raise_by):
+def test_more_survivable_forces_for_b_never_make_as_first_strike_cheaper(change, data, added, raise_by):
     """More SLBMs for B, or more of B's survivable forces on alert, never lower A's cost of
     striking first: C1_A does not fall (at every counterforce spend at least as many of
     B's warheads survive, and A keeps the same weapons for B's cities).
@@ -385,8 +476,11 @@ def test_more_survivable_forces_for_b_never_make_as_first_strike_cheaper(change,
     first strike (90 % of survivable forces count as available), raising A's cost when
     struck (C2_A). A attacks with one counterforce system and has no defences; B's
     systems share one reliability."""
-    b = side(data.draw(forces(reliability=data.draw(unit(0.6, 1.0)))),
-             defences=data.draw(defences()), **data.draw(postures()))
+    b = side(
+        data.draw(forces(reliability=data.draw(unit(0.6, 1.0)))),
+        defences=data.draw(defences()),
+        **data.draw(postures()),
+    )
     a = single_shooter(data.draw)
     arrays = compile_pair(a, b, batch=2)
     ssbn = arrays.sides[1].structure.system_names.index("ssbn")
@@ -403,9 +497,12 @@ def test_more_survivable_forces_for_b_never_make_as_first_strike_cheaper(change,
 
 # ----------------------------------------------------------------- finding 3
 def _symmetric(silos, slbms):
-    one = side({"silo": system("icbm_silo", silos, 6, cep=90, yield_kt=475, reliability=0.8),
-                "ssbn": system("slbm", slbms, 4, cep=150, yield_kt=100, reliability=0.8,
-                               alert=(0.6, 0.8))})
+    one = side(
+        {
+            "silo": system("icbm_silo", silos, 6, cep=90, yield_kt=475, reliability=0.8),
+            "ssbn": system("slbm", slbms, 4, cep=150, yield_kt=100, reliability=0.8, alert=(0.6, 0.8)),
+        }
+    )
     return stability(exchange(compile_pair(one, one))).fsi[0]
 
 

@@ -262,7 +262,8 @@ def test_assumptions_name_the_distribution_they_are_sampled_from():
     gmd = assumptions["us.defences.gmd.kill_probability"]
     assert gmd["value"] == 0.5
     assert gmd["distributions"] == {
-        "us.defences.gmd.kill_probability": "triangular(low=0.2, mode=0.5, high=0.8)"}
+        "us.defences.gmd.kill_probability": "triangular(low=0.2, mode=0.5, high=0.8)"
+    }
     alert = assumptions["us.systems.trident_ii.alert_fraction"]
     assert list(alert["distributions"]) == ["us.systems.trident_ii.alert_fraction.day_to_day"]
     assert "distributions" not in assumptions["us.posture.holdback_fraction"]

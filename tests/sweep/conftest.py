@@ -18,12 +18,18 @@ def nominal():
 @pytest.fixture(scope="session")
 def uncertain(nominal):
     """The default scenario with two uncertain parameters (one bounded normal)."""
-    return nominal.model_copy(update={"uncertainty": {
-        "russia.systems.icbm_mobile.alert_fraction.day_to_day":
-            Distribution(dist="uniform", low=0.1, high=0.5),
-        "us.defences.gmd.kill_probability":
-            Distribution(dist="normal", mean=0.5, sd=0.2, bounds=(0.1, 0.9)),
-    }})
+    return nominal.model_copy(
+        update={
+            "uncertainty": {
+                "russia.systems.icbm_mobile.alert_fraction.day_to_day": Distribution(
+                    dist="uniform", low=0.1, high=0.5
+                ),
+                "us.defences.gmd.kill_probability": Distribution(
+                    dist="normal", mean=0.5, sd=0.2, bounds=(0.1, 0.9)
+                ),
+            }
+        }
+    )
 
 
 def _ensure_registered() -> None:
@@ -31,8 +37,7 @@ def _ensure_registered() -> None:
     from security_equation import cli
     from security_equation.cli import analysis
 
-    names = {c.name or (c.callback.__name__ if c.callback else None)
-             for c in cli.app.registered_commands}
+    names = {c.name or (c.callback.__name__ if c.callback else None) for c in cli.app.registered_commands}
     for name in ("sweep", "sensitivity"):
         if name not in names:
             cli.app.command(name)(getattr(analysis, name))

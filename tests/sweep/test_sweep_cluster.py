@@ -17,8 +17,7 @@ import pytest
 
 from security_equation.sweep.store import open_dataset
 
-AXES = ["russia.systems.icbm_mobile.launchers=0:400:21",
-        "us.defences.gmd.interceptors=0:1000:11"]
+AXES = ["russia.systems.icbm_mobile.launchers=0:400:21", "us.defences.gmd.interceptors=0:1000:11"]
 
 pytestmark = pytest.mark.cluster
 
@@ -47,9 +46,22 @@ def scheduler_address(tmp_path_factory):
     procs: list[subprocess.Popen] = []
     try:
         # Port 0: the scheduler picks a free port and writes its address to the file.
-        procs.append(subprocess.Popen(
-            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-             "--scheduler-file", str(info)], **common))
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(DASK),
+                    "scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--no-dashboard",
+                    "--scheduler-file",
+                    str(info),
+                ],
+                **common,
+            )
+        )
         deadline = time.monotonic() + 30
         address = None
         while time.monotonic() < deadline and address is None:
@@ -61,10 +73,26 @@ def scheduler_address(tmp_path_factory):
                 time.sleep(0.1)
         assert address, "the Dask scheduler did not start within 30 s"
         for i in range(2):
-            procs.append(subprocess.Popen(
-                [str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1",
-                 "--no-dashboard", "--no-nanny", "--name", f"w{i}",
-                 "--local-directory", str(tmp / f"w{i}")], **common))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(DASK),
+                        "worker",
+                        address,
+                        "--nworkers",
+                        "1",
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--no-nanny",
+                        "--name",
+                        f"w{i}",
+                        "--local-directory",
+                        str(tmp / f"w{i}"),
+                    ],
+                    **common,
+                )
+            )
         from distributed import Client
 
         with Client(address, timeout=30) as client:
@@ -76,10 +104,24 @@ def scheduler_address(tmp_path_factory):
 
 
 def test_sweep_on_a_dask_cluster_equals_the_local_sweep(seceq, scheduler_address, tmp_path):
-    common = ["us-russia-2023", "--axis", AXES[0], "--axis", AXES[1], "--samples", "30",
-              "--seed", "8", "--set", UNCERTAIN, "--chunk-size", "4096", "--format", "json"]
-    code, out, err = seceq("sweep", *common, "--scheduler", scheduler_address,
-                           "-o", tmp_path / "dask.nc")
+    common = [
+        "us-russia-2023",
+        "--axis",
+        AXES[0],
+        "--axis",
+        AXES[1],
+        "--samples",
+        "30",
+        "--seed",
+        "8",
+        "--set",
+        UNCERTAIN,
+        "--chunk-size",
+        "4096",
+        "--format",
+        "json",
+    ]
+    code, out, err = seceq("sweep", *common, "--scheduler", scheduler_address, "-o", tmp_path / "dask.nc")
     assert code == 0, err
     info = json.loads(out)
     assert info["points"] == 21 * 11 * 30  # 6930 points: two chunks, one per worker

@@ -29,16 +29,19 @@ def test_parse_axis_inclusive_linspace():
     assert parse_axis(" us.value.w80 = 1e2 : 2e2 : 2 ").values.tolist() == [100.0, 200.0]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("us.value.w80", "expected PATH=START:STOP:NUM"),
-    ("=0:1:2", "expected PATH=START:STOP:NUM"),
-    ("us.value.w80=0:1", "expected START:STOP:NUM"),
-    ("us.value.w80=a:1:2", "START must be a number"),
-    ("us.value.w80=0:inf:2", "STOP must be finite"),
-    ("us.value.w80=0:1:2.5", "NUM must be a whole number"),
-    ("us.value.w80=0:1:0", "NUM must be >= 1"),
-    ("us..w80=0:1:2", "is not a dotted path"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("us.value.w80", "expected PATH=START:STOP:NUM"),
+        ("=0:1:2", "expected PATH=START:STOP:NUM"),
+        ("us.value.w80=0:1", "expected START:STOP:NUM"),
+        ("us.value.w80=a:1:2", "START must be a number"),
+        ("us.value.w80=0:inf:2", "STOP must be finite"),
+        ("us.value.w80=0:1:2.5", "NUM must be a whole number"),
+        ("us.value.w80=0:1:0", "NUM must be >= 1"),
+        ("us..w80=0:1:2", "is not a dotted path"),
+    ],
+)
 def test_parse_axis_syntax_errors(text, message):
     with pytest.raises(InputError, match=message):
         parse_axis(text)
@@ -46,18 +49,24 @@ def test_parse_axis_syntax_errors(text, message):
 
 def test_parse_axes_checks_fields_and_reports_every_problem(nominal):
     with pytest.raises(InputError) as info:
-        parse_axes(["russia.systems.icbm_mobil.launchers=0:400:3",
-                    "us.systems.trident_ii.reliability=0:2:3",
-                    "us.posture.alert=0:1:2",
-                    "us.value.w80=-1:100:3",
-                    "us.value.w80=1:100:3",
-                    "foo"], nominal)
+        parse_axes(
+            [
+                "russia.systems.icbm_mobil.launchers=0:400:3",
+                "us.systems.trident_ii.reliability=0:2:3",
+                "us.posture.alert=0:1:2",
+                "us.value.w80=-1:100:3",
+                "us.value.w80=1:100:3",
+                "foo",
+            ],
+            nominal,
+        )
     text = str(info.value)
     assert len(info.value.problems) == 6
-    assert ("--axis russia.systems.icbm_mobil.launchers: no such numeric field"
-            " (did you mean russia.systems.icbm_mobile.launchers") in text
-    assert "--axis us.systems.trident_ii.reliability: 2 is outside the field's range:" \
-           " must be <= 1" in text
+    assert (
+        "--axis russia.systems.icbm_mobil.launchers: no such numeric field"
+        " (did you mean russia.systems.icbm_mobile.launchers"
+    ) in text
+    assert "--axis us.systems.trident_ii.reliability: 2 is outside the field's range: must be <= 1" in text
     assert "--axis us.posture.alert: not a numeric field" in text
     assert "must be > 0, got -1" in text
     assert "swept twice" in text
@@ -65,9 +74,14 @@ def test_parse_axes_checks_fields_and_reports_every_problem(nominal):
 
 
 def test_parse_axes_accepts_settings_defences_and_nested_fields(nominal):
-    axes = parse_axes(["settings.cost_enemy_weight=0:1:3",
-                       "us.defences.air.penetration_probability=0.5:1:2",
-                       "russia.systems.slbm.alert_fraction.day_to_day=0:0.5:2"], nominal)
+    axes = parse_axes(
+        [
+            "settings.cost_enemy_weight=0:1:3",
+            "us.defences.air.penetration_probability=0.5:1:2",
+            "russia.systems.slbm.alert_fraction.day_to_day=0:0.5:2",
+        ],
+        nominal,
+    )
     assert [a.num for a in axes] == [3, 2, 2]
 
 
@@ -82,15 +96,16 @@ def test_chunk_ranges_align_to_blocks():
 
 def test_chunks_are_built_lazily_from_the_flat_index(nominal):
     # A 10-million-point plan costs nothing until a chunk is evaluated.
-    axes = parse_axes(["russia.systems.icbm_mobile.launchers=0:400:1000",
-                       "us.defences.gmd.interceptors=0:1000:10000"], nominal)
+    axes = parse_axes(
+        ["russia.systems.icbm_mobile.launchers=0:400:1000", "us.defences.gmd.interceptors=0:1000:10000"],
+        nominal,
+    )
     plan = build_plan(nominal, axes)
     assert plan.size == 10_000_000 and plan.base.batch == 1
     arrays = chunk_arrays(plan, 9_999_990, 10_000_000)
     assert arrays.batch == 10
     assert np.allclose(arrays.get("russia.systems.icbm_mobile.launchers"), 400.0)
-    assert np.allclose(arrays.get("us.defences.gmd.interceptors"),
-                       np.linspace(0, 1000, 10000)[-10:])
+    assert np.allclose(arrays.get("us.defences.gmd.interceptors"), np.linspace(0, 1000, 10000)[-10:])
 
 
 def test_size_cap(nominal):
@@ -115,16 +130,16 @@ def test_point_values_follow_c_order_with_samples_fastest(uncertain):
 
 
 def test_axis_overrides_a_sampled_field(uncertain):
-    axes = parse_axes(["russia.systems.icbm_mobile.alert_fraction.day_to_day=0.2:0.4:2"],
-                      uncertain)
+    axes = parse_axes(["russia.systems.icbm_mobile.alert_fraction.day_to_day=0.2:0.4:2"], uncertain)
     plan = build_plan(uncertain, axes, samples=3, seed=1)
     got = chunk_arrays(plan, 0, 6).get("russia.systems.icbm_mobile.alert_fraction.day_to_day")
     assert got.tolist() == [0.2] * 3 + [0.4] * 3
 
 
 def test_run_chunk_is_the_same_for_any_split(uncertain):
-    axes = parse_axes(["russia.systems.icbm_mobile.launchers=0:400:21",
-                       "us.defences.gmd.interceptors=0:1000:11"], uncertain)
+    axes = parse_axes(
+        ["russia.systems.icbm_mobile.launchers=0:400:21", "us.defences.gmd.interceptors=0:1000:11"], uncertain
+    )
     plan = build_plan(uncertain, axes, samples=20, seed=5)
     assert plan.size > EVAL_BLOCK
     whole = run_chunk(plan, (0, plan.size))

@@ -14,8 +14,7 @@ from security_equation.sweep.grid import run_chunk
 from security_equation.sweep.runner import run_sweep
 from security_equation.sweep.store import PartialStore, open_dataset, sanitize, write_dataset
 
-AXES = ["russia.systems.icbm_mobile.launchers=0:400:21",
-        "us.defences.gmd.interceptors=0:1000:11"]
+AXES = ["russia.systems.icbm_mobile.launchers=0:400:21", "us.defences.gmd.interceptors=0:1000:11"]
 
 #: 21 × 11 grid × 20 samples = 4620 points: two chunks of one block (4096) each.
 SAMPLES = 20
@@ -38,14 +37,12 @@ def reference(request):
 
 def test_sanitize():
     assert sanitize("us.r") == "us__r"
-    assert sanitize("russia.systems.icbm_mobile.launchers") == \
-        "russia__systems__icbm_mobile__launchers"
+    assert sanitize("russia.systems.icbm_mobile.launchers") == "russia__systems__icbm_mobile__launchers"
     assert sanitize("1x-y") == "v_1x_y"
 
 
 def test_workers_and_chunk_sizes_give_identical_results(uncertain, reference):
-    two = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, executor=LocalExecutor(2),
-                    chunk_size=7)
+    two = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, executor=LocalExecutor(2), chunk_size=7)
     big = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, chunk_size=1000)
     whole = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, chunk_size=100_000)
     assert_same(reference, two)
@@ -65,7 +62,9 @@ def test_netcdf_round_trip(reference, tmp_path):
     assert back.attrs["scenario"] == "us-russia-2023"
     assert back.attrs["seed"] == 4
     assert json.loads(back.attrs["axes"]) == [
-        "russia.systems.icbm_mobile.launchers=0:400:21", "us.defences.gmd.interceptors=0:1000:11"]
+        "russia.systems.icbm_mobile.launchers=0:400:21",
+        "us.defences.gmd.interceptors=0:1000:11",
+    ]
     assert back.attrs["created_by"].startswith("security-equation ")
     assert back["us.defences.gmd.kill_probability"].attrs["role"] == "parameter"
     assert not list(tmp_path.glob(".*tmp*"))
@@ -73,8 +72,20 @@ def test_netcdf_round_trip(reference, tmp_path):
 
 def test_cli_sweep_writes_netcdf_and_heat_map(seceq, nominal, tmp_path):
     out = tmp_path / "sweep.nc"
-    code, stdout, err = seceq("sweep", "us-russia-2023", "--axis", AXES[0], "--axis", AXES[1],
-                              "-o", out, "--workers", "1", "--format", "json")
+    code, stdout, err = seceq(
+        "sweep",
+        "us-russia-2023",
+        "--axis",
+        AXES[0],
+        "--axis",
+        AXES[1],
+        "-o",
+        out,
+        "--workers",
+        "1",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     info = json.loads(stdout)
     assert info["points"] == 21 * 11 and info["output"] == str(out)
@@ -113,15 +124,18 @@ def test_refuses_to_overwrite_an_existing_heat_map(seceq, tmp_path):
     assert not (tmp_path / "s.nc").exists()
 
 
-@pytest.mark.parametrize("args", [
-    ["--axis", "russia.systems.icbm_mobil.launchers=0:400:3"],
-    ["--axis", "russia.systems.icbm_mobile.launchers=0:400:0"],
-    ["--axis", "us.systems.trident_ii.reliability=0:1.5:3"],
-    ["--axis", "nonsense"],
-    [],
-    ["--axis", AXES[0], "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"],
-    ["--axis", AXES[0], "--scheduler", "no-port-here"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--axis", "russia.systems.icbm_mobil.launchers=0:400:3"],
+        ["--axis", "russia.systems.icbm_mobile.launchers=0:400:0"],
+        ["--axis", "us.systems.trident_ii.reliability=0:1.5:3"],
+        ["--axis", "nonsense"],
+        [],
+        ["--axis", AXES[0], "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"],
+        ["--axis", AXES[0], "--scheduler", "no-port-here"],
+    ],
+)
 def test_cli_sweep_input_errors_exit_2(seceq, args):
     code, _, err = seceq("sweep", *args)
     assert code == 2, err
@@ -133,8 +147,7 @@ def test_cli_sweep_samples_need_uncertain_parameters(seceq, tmp_path):
     from security_equation.scenario.loading import dump_scenario
 
     certain = tmp_path / "certain.yaml"
-    certain.write_text(dump_scenario(load_scenario("us-russia-2023").model_copy(
-        update={"uncertainty": {}})))
+    certain.write_text(dump_scenario(load_scenario("us-russia-2023").model_copy(update={"uncertainty": {}})))
     code, _, err = seceq("sweep", certain, "--axis", AXES[0], "--samples", "5")
     assert code == 2 and "no uncertain parameters" in err
 
@@ -161,8 +174,9 @@ def test_interrupted_sweep_resumes_without_recomputing(uncertain, reference, tmp
         return run_chunk(plan, chunk)
 
     with pytest.raises(Boom):
-        run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, output=out, chunk_size=4096,
-                  chunk_fn=failing_after_one)
+        run_sweep(
+            uncertain, AXES, samples=SAMPLES, seed=4, output=out, chunk_size=4096, chunk_fn=failing_after_one
+        )
     assert not out.exists()
     partial = tmp_path / "r.nc.partial"
     stored = sorted(p.name for p in partial.glob("chunk-*.npz"))
@@ -176,8 +190,15 @@ def test_interrupted_sweep_resumes_without_recomputing(uncertain, reference, tmp
         return run_chunk(plan, chunk)
 
     done = []
-    ds = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, output=out, chunk_fn=counting,
-                   progress=lambda d, t: done.append((d, t)))
+    ds = run_sweep(
+        uncertain,
+        AXES,
+        samples=SAMPLES,
+        seed=4,
+        output=out,
+        chunk_fn=counting,
+        progress=lambda d, t: done.append((d, t)),
+    )
     assert recomputed == [(4096, 4620)]
     assert done[0] == (4096, 4620) and done[-1] == (4620, 4620)
     assert_same(reference, ds)
@@ -190,8 +211,15 @@ def test_resume_with_another_chunk_size_fills_only_the_gaps(uncertain, reference
     store = PartialStore(out, _spec(uncertain))
     store.save((4096, 4620), run_chunk(_plan(uncertain), (4096, 4620)))
     seen = []
-    ds = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, output=out, chunk_size=100_000,
-                   chunk_fn=lambda plan, c: seen.append(c) or run_chunk(plan, c))
+    ds = run_sweep(
+        uncertain,
+        AXES,
+        samples=SAMPLES,
+        seed=4,
+        output=out,
+        chunk_size=100_000,
+        chunk_fn=lambda plan, c: seen.append(c) or run_chunk(plan, c),
+    )
     assert seen == [(0, 4096)]
     assert_same(reference, ds)
 

@@ -102,8 +102,10 @@ def test_streams_do_not_depend_on_chunking():
 
 
 def test_draw_at_arbitrary_indices():
-    params = [("a", Distribution(dist="uniform", low=0, high=1)),
-              ("b", Distribution(dist="lognormal", median=2, sigma=0.3))]
+    params = [
+        ("a", Distribution(dist="uniform", low=0, high=1)),
+        ("b", Distribution(dist="lognormal", median=2, sigma=0.3)),
+    ]
     table = draw(params, 5, 0, 30)
     idx = np.array([28, 29, 0, 1, 2, 17, 17, 5])
     assert np.array_equal(draw_at(params, 5, idx), table[idx])

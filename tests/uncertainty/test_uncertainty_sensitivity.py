@@ -24,11 +24,15 @@ NO_EFFECT = "us.systems.b2a.cep_m"
 @pytest.fixture(scope="module")
 def three(request):
     nominal = request.getfixturevalue("nominal")
-    return nominal.model_copy(update={"uncertainty": {
-        NO_EFFECT: Distribution(dist="uniform", low=50.0, high=500.0),
-        MINOR: Distribution(dist="triangular", low=0.4, mode=0.5, high=0.6),
-        DOMINANT: Distribution(dist="uniform", low=0.1, high=0.6),
-    }})
+    return nominal.model_copy(
+        update={
+            "uncertainty": {
+                NO_EFFECT: Distribution(dist="uniform", low=50.0, high=500.0),
+                MINOR: Distribution(dist="triangular", low=0.4, mode=0.5, high=0.6),
+                DOMINANT: Distribution(dist="uniform", low=0.1, high=0.6),
+            }
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +52,18 @@ def test_sobol_ranks_the_dominant_parameter_first_and_no_effect_last(sobol_table
 
 def test_sobol_table_is_tidy(sobol_table):
     assert list(dict.fromkeys(sobol_table["output"])) == ["fsi", "us.r", "russia.r"]
-    assert {"output", "parameter", "rank", "S1", "S1_conf", "ST", "ST_conf", "distribution",
-            "low", "high"} <= set(sobol_table.columns)
+    assert {
+        "output",
+        "parameter",
+        "rank",
+        "S1",
+        "S1_conf",
+        "ST",
+        "ST_conf",
+        "distribution",
+        "low",
+        "high",
+    } <= set(sobol_table.columns)
     assert len(sobol_table) == 3 * 3
     attrs = sobol_table.attrs
     assert attrs["method"] == "sobol" and attrs["evaluations"] == 256 * (3 + 2)
@@ -79,8 +93,9 @@ def test_same_seed_same_indices(three):
 
 
 def test_unbounded_normal_uses_1_to_99_percent_quantiles(nominal):
-    scenario = nominal.model_copy(update={"uncertainty": {
-        "settings.cost_enemy_weight": Distribution(dist="normal", mean=0.3, sd=0.05)}})
+    scenario = nominal.model_copy(
+        update={"uncertainty": {"settings.cost_enemy_weight": Distribution(dist="normal", mean=0.3, sd=0.05)}}
+    )
     table = sensitivity(scenario, "morris", samples=4, seed=0)
     row = table.iloc[0]
     assert row["low"] == pytest.approx(0.3 - 2.3263 * 0.05, abs=1e-4)
@@ -117,10 +132,23 @@ def test_bar_figure_is_labelled_and_grey(sobol_table, tmp_path):
 def test_cli_sensitivity_json_and_plot(seceq, tmp_path):
     plot = tmp_path / "s.png"
     code, out, err = seceq(
-        "sensitivity", "us-russia-2023", "--method", "morris", "--samples", "10", "--seed", "2",
-        "--set", f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}",
-        "--set", f"{NO_EFFECT}={{dist: uniform, low: 50, high: 500}}",
-        "--plot", str(plot), "--format", "json")
+        "sensitivity",
+        "us-russia-2023",
+        "--method",
+        "morris",
+        "--samples",
+        "10",
+        "--seed",
+        "2",
+        "--set",
+        f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}",
+        "--set",
+        f"{NO_EFFECT}={{dist: uniform, low: 50, high: 500}}",
+        "--plot",
+        str(plot),
+        "--format",
+        "json",
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["method"] == "morris" and data["plot"] == str(plot)
@@ -128,15 +156,24 @@ def test_cli_sensitivity_json_and_plot(seceq, tmp_path):
     assert [r["parameter"] for r in top] == [DOMINANT]
     assert plot.exists()
     # The plot is not overwritten without --force.
-    code, _, err = seceq("sensitivity", "--method", "morris", "--samples", "4",
-                         "--set", f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}",
-                         "--plot", str(plot))
+    code, _, err = seceq(
+        "sensitivity",
+        "--method",
+        "morris",
+        "--samples",
+        "4",
+        "--set",
+        f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}",
+        "--plot",
+        str(plot),
+    )
     assert code == 2 and "--force" in err
 
 
 def test_cli_sensitivity_table(seceq):
-    code, out, err = seceq("sensitivity", "--samples", "64",
-                           "--set", f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}")
+    code, out, err = seceq(
+        "sensitivity", "--samples", "64", "--set", f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}"
+    )
     assert code == 0, err
     assert "total ST" in out and "fsi" in out
 
@@ -157,5 +194,7 @@ def test_metrics_match_the_model_facade(nominal):
     assert out["schelling"][0] == pytest.approx(ev["schelling"], rel=1e-6, abs=1e-9)
     for side in nominal.side_names:
         for key in ("r", "c1", "c2", "surviving_warheads", "arriving_warheads", "share_destroyed"):
-            assert out[f"{side}.{key}"][0] == pytest.approx(ev["sides"][side][key], rel=1e-5,
-                                                            abs=1e-6), (side, key)
+            assert out[f"{side}.{key}"][0] == pytest.approx(ev["sides"][side][key], rel=1e-5, abs=1e-6), (
+                side,
+                key,
+            )

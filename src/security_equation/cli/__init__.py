@@ -55,9 +55,13 @@ def run(
     output_format: FormatOpt = OutputFormat.table,
     samples: Annotated[
         int | None,
-        typer.Option("--samples", "-n", min=1,
-                     help="Monte Carlo over the scenario's distributions: N samples; every metric"
-                          " with median and 5-95 % interval."),
+        typer.Option(
+            "--samples",
+            "-n",
+            min=1,
+            help="Monte Carlo over the scenario's distributions: N samples; every metric"
+            " with median and 5-95 % interval.",
+        ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --samples.")] = 0,
 ) -> None:
@@ -94,9 +98,14 @@ def scenarios(output_format: FormatOpt = OutputFormat.table) -> None:
     rows = []
     for name in bundled_names():
         data, _ = read_mapping(bundled_dir("scenarios") / f"{name}.yaml")
-        rows.append({"name": name, "extends": data.get("extends"),
-                     "description": " ".join(str(data.get("description", "")).split()),
-                     "overrides": sorted(data.get("overrides") or {})})
+        rows.append(
+            {
+                "name": name,
+                "extends": data.get("extends"),
+                "description": " ".join(str(data.get("description", "")).split()),
+                "overrides": sorted(data.get("overrides") or {}),
+            }
+        )
     if output_format is OutputFormat.json:
         print_json(rows)
         return
@@ -106,8 +115,7 @@ def scenarios(output_format: FormatOpt = OutputFormat.table) -> None:
     table.add_column("description")
     table.add_column("overrides")
     for row in rows:
-        table.add_row(row["name"], row["extends"] or "", row["description"],
-                      ", ".join(row["overrides"]))
+        table.add_row(row["name"], row["extends"] or "", row["description"], ", ".join(row["overrides"]))
     console.print(table)
 
 

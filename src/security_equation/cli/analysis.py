@@ -40,8 +40,9 @@ class Method(StrEnum):
 
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same numbers).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
-PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Save a figure to this PNG file.",
-                                              dir_okay=False)]
+PlotOpt = Annotated[
+    Path | None, typer.Option("--plot", help="Save a figure to this PNG file.", dir_okay=False)
+]
 #: --override without the -o short flag (which `sweep` uses for its output file).
 LongOverrideOpt = Annotated[
     list[str] | None,
@@ -65,9 +66,13 @@ def _num(value: float | None, digits: int) -> str:
 
 
 # --------------------------------------------------------------------------- run --samples
-def run_samples(scenario: Scenario | str, samples: int, seed: int = 0,
-                output_format: OutputFormat = OutputFormat.table,
-                workers: int | None = None) -> dict:
+def run_samples(
+    scenario: Scenario | str,
+    samples: int,
+    seed: int = 0,
+    output_format: OutputFormat = OutputFormat.table,
+    workers: int | None = None,
+) -> dict:
     """Monte Carlo over the scenario's distributions: every metric with its nominal
     value, median and 5–95 % interval (for ``seceq run --samples N --seed S``)."""
     from security_equation.compile import compile_scenario
@@ -92,10 +97,11 @@ def run_samples(scenario: Scenario | str, samples: int, seed: int = 0,
         "seconds": round(elapsed, 3),
         "parameters": {path: describe(dist) for path, dist in scenario.uncertainty.items()},
         "metrics": {
-            name: {"description": describe_metric(name),
-                   "nominal": _finite(nominal[name][0]),
-                   **{col: _finite(summary.loc[name, col])
-                      for col in ("median", "p05", "p95", "mean")}}
+            name: {
+                "description": describe_metric(name),
+                "nominal": _finite(nominal[name][0]),
+                **{col: _finite(summary.loc[name, col]) for col in ("median", "p05", "p95", "mean")},
+            }
             for name in summary.index
         },
     }
@@ -108,17 +114,24 @@ def run_samples(scenario: Scenario | str, samples: int, seed: int = 0,
     for path, text in result["parameters"].items():
         params.add_row(path, text)
     console.print(params)
-    table = Table(title=f"Monte Carlo: {samples:,} samples, seed {seed} ({elapsed:,.1f} s)",
-                  title_justify="left", caption="5–95 %: the central 90 % of the samples",
-                  caption_justify="left")
+    table = Table(
+        title=f"Monte Carlo: {samples:,} samples, seed {seed} ({elapsed:,.1f} s)",
+        title_justify="left",
+        caption="5–95 %: the central 90 % of the samples",
+        caption_justify="left",
+    )
     table.add_column("metric", style="bold", no_wrap=True)
     table.add_column("nominal", justify="right", no_wrap=True)
     table.add_column("median", justify="right", no_wrap=True)
     table.add_column("5–95 %", justify="right", no_wrap=True)
     for name, row in result["metrics"].items():
         d = _digits(name)
-        table.add_row(name, _num(row["nominal"], d), _num(row["median"], d),
-                      f"{_num(row['p05'], d)} – {_num(row['p95'], d)}")
+        table.add_row(
+            name,
+            _num(row["nominal"], d),
+            _num(row["median"], d),
+            f"{_num(row['p05'], d)} – {_num(row['p95'], d)}",
+        )
     console.print(table)
     return result
 
@@ -126,12 +139,19 @@ def run_samples(scenario: Scenario | str, samples: int, seed: int = 0,
 # --------------------------------------------------------------------------- sensitivity
 def sensitivity(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
-    method: Annotated[Method, typer.Option("--method", "-m", help="Sobol indices or Morris screening.")]
-    = Method.sobol,
-    samples: Annotated[int | None, typer.Option(
-        "--samples", "-n", min=2,
-        help="Sobol base samples (a power of two; runs N·(D+2)) or Morris trajectories"
-             " (runs N·(D+1)). Default: 1024 (Sobol), 100 (Morris).")] = None,
+    method: Annotated[
+        Method, typer.Option("--method", "-m", help="Sobol indices or Morris screening.")
+    ] = Method.sobol,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            "-n",
+            min=2,
+            help="Sobol base samples (a power of two; runs N·(D+2)) or Morris trajectories"
+            " (runs N·(D+1)). Default: 1024 (Sobol), 100 (Morris).",
+        ),
+    ] = None,
     seed: SeedOpt = 0,
     plot: PlotOpt = None,
     force: ForceOpt = False,
@@ -153,15 +173,19 @@ def sensitivity(
         save_figure(sensitivity_bar_figure(table), plot)
     attrs = table.attrs
     if output_format is OutputFormat.json:
-        records = [{k: (_finite(v) if isinstance(v, float) else v) for k, v in row.items()}
-                   for row in table.to_dict(orient="records")]
+        records = [
+            {k: (_finite(v) if isinstance(v, float) else v) for k, v in row.items()}
+            for row in table.to_dict(orient="records")
+        ]
         print_json({**attrs, "plot": str(plot) if plot else None, "indices": records})
         return
     sobol = method is Method.sobol
     for output in attrs["outputs"]:
         rows = table[table["output"] == output]
-        t = Table(title=f"{output}: {method.value} sensitivity ({attrs['evaluations']:,}"
-                        f" evaluations, seed {seed})", title_justify="left")
+        t = Table(
+            title=f"{output}: {method.value} sensitivity ({attrs['evaluations']:,} evaluations, seed {seed})",
+            title_justify="left",
+        )
         t.add_column("rank", justify="right")
         t.add_column("parameter", style="bold")
         if sobol:
@@ -193,9 +217,16 @@ def _progress_bar(total_label: str):
         TimeRemainingColumn,
     )
 
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("points"), TimeElapsedColumn(), TimeRemainingColumn(),
-                    console=err_console, transient=False)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("points"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=False,
+    )
 
 
 def _fsi_extremes(ds) -> dict:
@@ -208,34 +239,53 @@ def _fsi_extremes(ds) -> dict:
     out = {}
     for label, index in (("min", np.nanargmin(values)), ("max", np.nanargmax(values))):
         where = np.unravel_index(index, values.shape)
-        out[label] = {"fsi": _finite(values[where]),
-                      "at": {str(d): float(ds[d].values[i]) for d, i in zip(da.dims, where,
-                                                                             strict=True)}}
+        out[label] = {
+            "fsi": _finite(values[where]),
+            "at": {str(d): float(ds[d].values[i]) for d, i in zip(da.dims, where, strict=True)},
+        }
     return out
 
 
 def sweep(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
-    axis: Annotated[list[str] | None, typer.Option(
-        "--axis", "-a", help="PATH=START:STOP:NUM, e.g. russia.systems.icbm_mobile.launchers="
-                             "0:400:41 (inclusive; repeat for more axes).")] = None,
-    samples: Annotated[int, typer.Option(
-        "--samples", "-n", min=0, help="Monte Carlo draws at every grid point (0: nominal).")] = 0,
+    axis: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--axis",
+            "-a",
+            help="PATH=START:STOP:NUM, e.g. russia.systems.icbm_mobile.launchers="
+            "0:400:41 (inclusive; repeat for more axes).",
+        ),
+    ] = None,
+    samples: Annotated[
+        int,
+        typer.Option("--samples", "-n", min=0, help="Monte Carlo draws at every grid point (0: nominal)."),
+    ] = 0,
     seed: SeedOpt = 0,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", dir_okay=False,
-        help="Write the results to this NetCDF file (resumable; a heat map goes next to it).")]
-    = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="Write the results to this NetCDF file (resumable; a heat map goes next to it).",
+        ),
+    ] = None,
     plot: PlotOpt = None,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Run on a Dask cluster: tcp://HOST:PORT (needs the dask extra).")]
-    = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", min=1, help="Local worker processes (default: all CPUs; 1: in this"
-                                       " process).")] = None,
-    chunk_size: Annotated[int, typer.Option(
-        "--chunk-size", min=1, help="Points per chunk (rounded up to whole blocks of 4096).")]
-    = DEFAULT_CHUNK_SIZE,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run on a Dask cluster: tcp://HOST:PORT (needs the dask extra)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", "-w", min=1, help="Local worker processes (default: all CPUs; 1: in this process)."
+        ),
+    ] = None,
+    chunk_size: Annotated[
+        int,
+        typer.Option("--chunk-size", min=1, help="Points per chunk (rounded up to whole blocks of 4096)."),
+    ] = DEFAULT_CHUNK_SIZE,
     force: ForceOpt = False,
     override: LongOverrideOpt = None,
     set_: SetOpt = None,
@@ -253,12 +303,10 @@ def sweep(
     axes = parse_axes(axis, loaded)
     if output is not None:
         check_writable(output, force, "-o")
-    plot_path = plot if plot is not None else (
-        output.with_suffix(".png") if output is not None else None)
+    plot_path = plot if plot is not None else (output.with_suffix(".png") if output is not None else None)
     if plot_path is not None:
         if output is not None and plot_path.resolve() == output.resolve():
-            raise InputError.single("the plot and the output must be different files",
-                                    path="--plot")
+            raise InputError.single("the plot and the output must be different files", path="--plot")
         check_writable(plot_path, force, "--plot")
     executor = make_executor(scheduler, workers)
     started = time.perf_counter()
@@ -272,8 +320,17 @@ def sweep(
                     first_done.append(done)
                 bar.update(task, completed=done, total=total)
 
-            ds = run_sweep(loaded, axes, samples=samples, seed=seed, output=output, force=force,
-                           executor=executor, chunk_size=chunk_size, progress=progress)
+            ds = run_sweep(
+                loaded,
+                axes,
+                samples=samples,
+                seed=seed,
+                output=output,
+                force=force,
+                executor=executor,
+                chunk_size=chunk_size,
+                progress=progress,
+            )
         backend = repr(executor)
     finally:
         executor.close()
@@ -287,8 +344,16 @@ def sweep(
     computed = points - resumed
     result = {
         "scenario": loaded.name,
-        "axes": [{"path": str(d), "start": float(ds[d].values[0]), "stop": float(ds[d].values[-1]),
-                  "num": int(ds.sizes[d])} for d in ds["fsi"].dims if d != "sample"],
+        "axes": [
+            {
+                "path": str(d),
+                "start": float(ds[d].values[0]),
+                "stop": float(ds[d].values[-1]),
+                "num": int(ds.sizes[d]),
+            }
+            for d in ds["fsi"].dims
+            if d != "sample"
+        ],
         "samples": samples,
         "seed": seed,
         "points": points,
@@ -312,8 +377,10 @@ def sweep(
         table.add_row("samples", f"{samples:,} per grid point (seed {seed})")
     table.add_row("points", f"{points:,}" + (f" ({resumed:,} resumed)" if resumed else ""))
     rate = result["evaluations_per_second"]
-    table.add_row("time", f"{elapsed:,.1f} s" + (f" · {rate:,} evaluations/s" if rate else "")
-                  + f" · {result['backend']}")
+    table.add_row(
+        "time",
+        f"{elapsed:,.1f} s" + (f" · {rate:,} evaluations/s" if rate else "") + f" · {result['backend']}",
+    )
     for label in ("min", "max"):
         if label in result["fsi"]:
             info = result["fsi"][label]

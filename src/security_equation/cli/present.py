@@ -13,24 +13,51 @@ def posture_tables(evaluation: Evaluation) -> list[Table]:
     tables = []
     for side_name, side in evaluation.posture.items():
         table = Table(title=f"{side['label']} ({side_name}) — forces", title_justify="left")
-        for col in ("system", "category", "deployed launchers", "non-deployed", "warheads/launcher",
-                    "deployed warheads", "upload capacity"):
+        for col in (
+            "system",
+            "category",
+            "deployed launchers",
+            "non-deployed",
+            "warheads/launcher",
+            "deployed warheads",
+            "upload capacity",
+        ):
             table.add_column(col, justify="left" if col in ("system", "category") else "right")
         for name, row in side["systems"].items():
             category = row["category"] + ("" if row["nuclear"] else " (conv.)")
-            table.add_row(name, category, fmt(row["launchers"]), fmt(row["non_deployed_launchers"]),
-                          fmt(row["warheads_per_launcher"], 2), fmt(row["deployed_warheads"]),
-                          fmt(row["warhead_capacity"]))
+            table.add_row(
+                name,
+                category,
+                fmt(row["launchers"]),
+                fmt(row["non_deployed_launchers"]),
+                fmt(row["warheads_per_launcher"], 2),
+                fmt(row["deployed_warheads"]),
+                fmt(row["warhead_capacity"]),
+            )
         t = side["totals"]
         conventional = side.get("conventional_totals")
-        table.add_row("total nuclear" if conventional else "total", "", fmt(t["launchers"]),
-                      fmt(t["non_deployed_launchers"]), "", fmt(t["deployed_warheads"]),
-                      fmt(t["warhead_capacity"]), style="bold")
+        table.add_row(
+            "total nuclear" if conventional else "total",
+            "",
+            fmt(t["launchers"]),
+            fmt(t["non_deployed_launchers"]),
+            "",
+            fmt(t["deployed_warheads"]),
+            fmt(t["warhead_capacity"]),
+            style="bold",
+        )
         if conventional:
             c = conventional
-            table.add_row("total conventional", "", fmt(c["launchers"]),
-                          fmt(c["non_deployed_launchers"]), "", fmt(c["deployed_warheads"]),
-                          fmt(c["warhead_capacity"]), style="bold")
+            table.add_row(
+                "total conventional",
+                "",
+                fmt(c["launchers"]),
+                fmt(c["non_deployed_launchers"]),
+                "",
+                fmt(c["deployed_warheads"]),
+                fmt(c["warhead_capacity"]),
+                style="bold",
+            )
         tables.append(table)
     return tables
 
@@ -79,8 +106,7 @@ def exchange_tables(evaluation: Evaluation) -> list[Table]:
     for label, name, digits in rows:
         values = [getattr(ex.strike(a), name)[0] for a in ex.side_names]
         strikes.add_row(label, *(fmt(float(v), digits) for v in values))
-    index = Table(title="Security equation (Kent & Thaler first-strike stability)",
-                  title_justify="left")
+    index = Table(title="Security equation (Kent & Thaler first-strike stability)", title_justify="left")
     for col in ("side", "C1 strike first", "C2 struck first", "r = min(1, C1/C2)"):
         index.add_column(col, justify="left" if col == "side" else "right")
     for name in ex.side_names:
@@ -116,9 +142,10 @@ BEFORE_EXCHANGE = ("treaty",)
 
 def render(evaluation: Evaluation, console: Console, *, all_assumptions: bool = True) -> None:
     s = evaluation.scenario
-    console.print(f"[bold]Scenario[/bold] {s.name}"
-                  + (f"  [dim](overrides: {', '.join(s.applied_overrides)})[/dim]"
-                     if s.applied_overrides else ""))
+    console.print(
+        f"[bold]Scenario[/bold] {s.name}"
+        + (f"  [dim](overrides: {', '.join(s.applied_overrides)})[/dim]" if s.applied_overrides else "")
+    )
     if s.description:
         console.print(s.description, style="dim")
     console.print()
@@ -138,5 +165,7 @@ def render(evaluation: Evaluation, console: Console, *, all_assumptions: bool = 
     sections(before=False)
     console.print(assumptions_table(evaluation))
     if evaluation.unsourced:
-        console.print(f"[yellow]Unsourced values ({len(evaluation.unsourced)}):[/yellow] "
-                      + ", ".join(evaluation.unsourced))
+        console.print(
+            f"[yellow]Unsourced values ({len(evaluation.unsourced)}):[/yellow] "
+            + ", ".join(evaluation.unsourced)
+        )

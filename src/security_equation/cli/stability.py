@@ -32,18 +32,29 @@ from security_equation.errors import InputError
 
 FrameworksOpt = Annotated[
     list[str] | None,
-    typer.Option("--framework", help="Treaty framework name or file; repeat to compare one "
-                 "scenario under several frameworks."),
+    typer.Option(
+        "--framework",
+        help="Treaty framework name or file; repeat to compare one scenario under several frameworks.",
+    ),
 ]
 FrameworkOpt = Annotated[
     str | None,
-    typer.Option("--framework", help="Treaty framework whose limits bind the build-up "
-                 "(default: the scenario's own; 'none' for no limits)."),
+    typer.Option(
+        "--framework",
+        help="Treaty framework whose limits bind the build-up "
+        "(default: the scenario's own; 'none' for no limits).",
+    ),
 ]
 
 #: Per-side metrics shown by `compare`: (key in Evaluation.to_dict()["sides"][side], digits).
-SIDE_METRICS = (("r", 3), ("c1", 3), ("c2", 3), ("surviving_warheads", 0),
-                ("arriving_warheads", 0), ("share_destroyed", 3))
+SIDE_METRICS = (
+    ("r", 3),
+    ("c1", 3),
+    ("c2", 3),
+    ("surviving_warheads", 0),
+    ("arriving_warheads", 0),
+    ("share_destroyed", 3),
+)
 _COMPLIANCE_WORDS = ("compl", "headroom", "excess", "within")
 
 
@@ -60,8 +71,7 @@ def parse_spec(text: str) -> tuple[str, list[str]]:
         return text, []
     overrides = [o.strip() for o in rest.split(",") if o.strip()]
     if not name or not overrides:
-        raise InputError.single(f"expected NAME or NAME:OVERRIDE[,OVERRIDE…], got '{text}'",
-                                path="SCENARIOS")
+        raise InputError.single(f"expected NAME or NAME:OVERRIDE[,OVERRIDE…], got '{text}'", path="SCENARIOS")
     return name, overrides
 
 
@@ -93,8 +103,12 @@ def _metrics_of(data: dict) -> list[tuple[str, str | None, Any, int]]:
     return rows
 
 
-def compare_data(specs: list[str], frameworks: list[str] | None = None,
-                 overrides: list[str] | None = None, set_values: list[str] | None = None) -> dict:
+def compare_data(
+    specs: list[str],
+    frameworks: list[str] | None = None,
+    overrides: list[str] | None = None,
+    set_values: list[str] | None = None,
+) -> dict:
     """Evaluate every scenario (× framework) and line the metrics up, with differences
     against the first column."""
     from security_equation.model import evaluate
@@ -108,8 +122,15 @@ def compare_data(specs: list[str], frameworks: list[str] | None = None,
         scenario = load(name, [*spec_overrides, *(overrides or [])], set_values)
         for framework in frameworks:
             label = spec if framework is None else f"{spec} @ {framework}"
-            columns.append({"label": label, "scenario": scenario.name, "source": name,
-                            "overrides": list(scenario.applied_overrides), "framework": framework})
+            columns.append(
+                {
+                    "label": label,
+                    "scenario": scenario.name,
+                    "source": name,
+                    "overrides": list(scenario.applied_overrides),
+                    "framework": framework,
+                }
+            )
             results.append(_metrics_of(evaluate(scenario, framework=framework).to_dict()))
     order: list[tuple[str, str | None]] = []
     digits: dict[tuple[str, str | None], int] = {}
@@ -130,8 +151,9 @@ def compare_data(specs: list[str], frameworks: list[str] | None = None,
         for v in values:
             numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (v, first))
             diffs.append(v - first if numeric else None)
-        metrics.append({"metric": key[0], "side": key[1], "values": values,
-                        "difference": diffs, "digits": digits[key]})
+        metrics.append(
+            {"metric": key[0], "side": key[1], "values": values, "difference": diffs, "digits": digits[key]}
+        )
     return {"columns": columns, "metrics": metrics}
 
 
@@ -147,8 +169,10 @@ def _cell(value: Any, digits: int, signed: bool = False) -> str:
 
 
 def compare(
-    scenarios: Annotated[list[str], typer.Argument(
-        help="Scenarios: a bundled name, a YAML/TOML file, or NAME:OVERRIDE[,OVERRIDE…].")],
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(help="Scenarios: a bundled name, a YAML/TOML file, or NAME:OVERRIDE[,OVERRIDE…]."),
+    ],
     framework: FrameworksOpt = None,
     override: OverrideOpt = None,
     set_: SetOpt = None,
@@ -157,9 +181,12 @@ def compare(
     """Compare scenarios (or one scenario under several frameworks) side by side."""
     data = compare_data(scenarios, framework, override, set_)
     if output_format is OutputFormat.json:
-        print_json({"columns": data["columns"],
-                    "metrics": [{k: v for k, v in m.items() if k != "digits"}
-                                for m in data["metrics"]]})
+        print_json(
+            {
+                "columns": data["columns"],
+                "metrics": [{k: v for k, v in m.items() if k != "digits"} for m in data["metrics"]],
+            }
+        )
         return
     labels = [c["label"] for c in data["columns"]]
     table = Table(title="Stability compared (Δ against the first column)", title_justify="left")
@@ -180,12 +207,18 @@ def compare(
 # --------------------------------------------------------------------------- arms race
 def arms_race(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
-    rounds: Annotated[int, typer.Option("--rounds", "-n", min=0, max=200,
-                                        help="Most rounds of action and reaction.")] = 20,
+    rounds: Annotated[
+        int, typer.Option("--rounds", "-n", min=0, max=200, help="Most rounds of action and reaction.")
+    ] = 20,
     framework: FrameworkOpt = None,
-    production: Annotated[float | None, typer.Option(
-        "--production", min=0,
-        help="New launchers a side can build per round (default: as many as it deploys).")] = None,
+    production: Annotated[
+        float | None,
+        typer.Option(
+            "--production",
+            min=0,
+            help="New launchers a side can build per round (default: as many as it deploys).",
+        ),
+    ] = None,
     override: OverrideOpt = None,
     set_: SetOpt = None,
     output_format: FormatOpt = OutputFormat.table,
@@ -205,19 +238,36 @@ def arms_race(
 def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> None:
     """Print an ``arms_race_section`` dict (also usable from ``present.render``)."""
     out = out or console
-    table = Table(title=f"Action–reaction {name} (framework: {data.get('framework') or 'none'})",
-                  title_justify="left")
-    for col in ("round", "side", "warheads", "launchers", "arriving", "required", "r", "FSI",
-                "adds", "stopped by"):
+    table = Table(
+        title=f"Action–reaction {name} (framework: {data.get('framework') or 'none'})", title_justify="left"
+    )
+    for col in (
+        "round",
+        "side",
+        "warheads",
+        "launchers",
+        "arriving",
+        "required",
+        "r",
+        "FSI",
+        "adds",
+        "stopped by",
+    ):
         table.add_column(col, justify="left" if col in ("side", "stopped by") else "right")
     for entry in data["path"]:
         for i, (side, v) in enumerate(entry["sides"].items()):
-            table.add_row(str(entry["round"]) if i == 0 else "", side,
-                          fmt(v["deployed_warheads"]), fmt(v["deployed_launchers"]),
-                          fmt(v["arriving"]), fmt(v.get("required")),
-                          fmt(v["r"], 3), fmt(entry["fsi"], 3) if i == 0 else "",
-                          fmt(v["added_warheads"]) if v["added_warheads"] else "—",
-                          v.get("stopped_by") or "")
+            table.add_row(
+                str(entry["round"]) if i == 0 else "",
+                side,
+                fmt(v["deployed_warheads"]),
+                fmt(v["deployed_launchers"]),
+                fmt(v["arriving"]),
+                fmt(v.get("required")),
+                fmt(v["r"], 3),
+                fmt(entry["fsi"], 3) if i == 0 else "",
+                fmt(v["added_warheads"]) if v["added_warheads"] else "—",
+                v.get("stopped_by") or "",
+            )
     out.print(table)
     outcome = data["outcome"]
     style = {"settles": "green", "race to limits": "yellow", "runs away": "red"}.get(outcome, "")
@@ -232,9 +282,11 @@ def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> 
         rho = lin.get("rho", {})
         parts = ", ".join(f"ρ_{s} = {fmt(v, 3) if v is not None else '—'}" for s, v in rho.items())
         verdict = "stable" if lin.get("stable") else "unstable"
-        out.print(f"Linearised reactions {where} (warheads a side adds per warhead the other "
-                      f"adds): {parts}; ρ·ρ = {fmt(lin.get('product'), 3)} → {verdict} "
-                      f"(Richardson m·n > a·b with m = n = 1)")
+        out.print(
+            f"Linearised reactions {where} (warheads a side adds per warhead the other "
+            f"adds): {parts}; ρ·ρ = {fmt(lin.get('product'), 3)} → {verdict} "
+            f"(Richardson m·n > a·b with m = n = 1)"
+        )
     for note in data.get("notes") or []:
         out.print(f"[dim]note: {note}[/dim]")
 
@@ -242,8 +294,10 @@ def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> 
 # --------------------------------------------------------------------------- drivers
 def drivers(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
-    step: Annotated[float, typer.Option(
-        "--step", help="Units added per perturbation (> 0; effects are reported per unit).")] = 10.0,
+    step: Annotated[
+        float,
+        typer.Option("--step", help="Units added per perturbation (> 0; effects are reported per unit)."),
+    ] = 10.0,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows to show.")] = 20,
     override: OverrideOpt = None,
     set_: SetOpt = None,
@@ -267,21 +321,36 @@ def render_drivers(data: dict, name: str = "", out: Console | None = None) -> No
     out = out or console
     rows = data["drivers"]
     sides = [k.removeprefix("d_r_") for k in (rows[0] if rows else {}) if k.startswith("d_r_")]
-    table = Table(title=f"Main drivers of first-strike stability {name} "
-                        f"(change per unit added; secant over {fmt(data['step'], 1)} units)",
-                  title_justify="left")
-    for col in ("side", "item", "action", "d FSI", *(f"d r {s}" for s in sides),
-                *(f"d arriving {s}" for s in sides)):
+    table = Table(
+        title=f"Main drivers of first-strike stability {name} "
+        f"(change per unit added; secant over {fmt(data['step'], 1)} units)",
+        title_justify="left",
+    )
+    for col in (
+        "side",
+        "item",
+        "action",
+        "d FSI",
+        *(f"d r {s}" for s in sides),
+        *(f"d arriving {s}" for s in sides),
+    ):
         table.add_column(col, justify="left" if col in ("side", "item", "action") else "right")
     for row in rows:
-        table.add_row(row["side"], row["item"], row["action"], _sci(row["d_fsi"]),
-                      *(_sci(row[f"d_r_{s}"]) for s in sides),
-                      *(fmt(row[f"d_arriving_{s}"], 3) for s in sides))
+        table.add_row(
+            row["side"],
+            row["item"],
+            row["action"],
+            _sci(row["d_fsi"]),
+            *(_sci(row[f"d_r_{s}"]) for s in sides),
+            *(fmt(row[f"d_arriving_{s}"], 3) for s in sides),
+        )
     out.print(table)
     base = data.get("base") or {}
     if "fsi" in base:
-        out.print(f"Base FSI {fmt(base['fsi'], 3)}; "
-                      + ", ".join(f"r_{s} {fmt(base.get(f'r_{s}'), 3)}" for s in sides))
+        out.print(
+            f"Base FSI {fmt(base['fsi'], 3)}; "
+            + ", ".join(f"r_{s} {fmt(base.get(f'r_{s}'), 3)}" for s in sides)
+        )
 
 
 def _sci(value) -> str:

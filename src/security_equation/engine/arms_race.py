@@ -93,24 +93,26 @@ class Richardson:
         one model at a time, as an independent check.
         """
         t = np.atleast_1d(np.asarray(t, dtype=float))
-        shape = np.broadcast(self.a, self.b, self.m, self.n, self.g, self.h,
-                             np.asarray(x0, float), np.asarray(y0, float)).shape
+        shape = np.broadcast(
+            self.a, self.b, self.m, self.n, self.g, self.h, np.asarray(x0, float), np.asarray(y0, float)
+        ).shape
 
         def full(v):
             return np.broadcast_to(np.asarray(v, dtype=float), shape).reshape(-1)
 
-        a, b, m, n, g, h, xs, ys = (full(v) for v in (self.a, self.b, self.m, self.n, self.g,
-                                                       self.h, x0, y0))
+        a, b, m, n, g, h, xs, ys = (full(v) for v in (self.a, self.b, self.m, self.n, self.g, self.h, x0, y0))
         if method == "ivp":
             from scipy.integrate import solve_ivp
 
             out = np.empty((a.size, 2, t.size))
             for k in range(a.size):
+
                 def rhs(_, z, k=k):
                     return [a[k] * z[1] - m[k] * z[0] + g[k], b[k] * z[0] - n[k] * z[1] + h[k]]
 
-                sol = solve_ivp(rhs, (0.0, float(t.max(initial=0.0))), [xs[k], ys[k]], t_eval=t,
-                                rtol=1e-10, atol=1e-12)
+                sol = solve_ivp(
+                    rhs, (0.0, float(t.max(initial=0.0))), [xs[k], ys[k]], t_eval=t, rtol=1e-10, atol=1e-12
+                )
                 out[k] = sol.y
             x, y = out[:, 0], out[:, 1]
         elif method == "closed":
@@ -119,13 +121,14 @@ class Richardson:
             gen = np.zeros((a.size, 3, 3))
             gen[:, 0, 0], gen[:, 0, 1], gen[:, 0, 2] = -m, a, g
             gen[:, 1, 0], gen[:, 1, 1], gen[:, 1, 2] = b, -n, h
-            flows = expm(gen[:, None, :, :] * t[None, :, None, None])      # (models, T, 3, 3)
-            w0 = np.stack([xs, ys, np.ones_like(xs)], axis=-1)               # (models, 3)
+            flows = expm(gen[:, None, :, :] * t[None, :, None, None])  # (models, T, 3, 3)
+            w0 = np.stack([xs, ys, np.ones_like(xs)], axis=-1)  # (models, 3)
             w = np.einsum("ktij,kj->kti", flows, w0)
             x, y = w[..., 0], w[..., 1]
         else:
-            raise ValueError(f"The 'method' parameter of integrate must be 'closed' or 'ivp'. "
-                             f"Got {method!r}.")
+            raise ValueError(
+                f"The 'method' parameter of integrate must be 'closed' or 'ivp'. Got {method!r}."
+            )
         return x.reshape(*shape, t.size), y.reshape(*shape, t.size)
 
     def to_dict(self) -> dict:
@@ -139,13 +142,20 @@ class Richardson:
             f = float(v)
             return f if np.isfinite(f) else None
 
-        return {"a": num(self.a), "b": num(self.b), "m": num(self.m), "n": num(self.n),
-                "g": num(self.g), "h": num(self.h),
-                "equilibrium": {"x": num(x), "y": num(y)},
-                "stable": np.asarray(self.stable).tolist(),
-                "condition": "m·n > a·b",
-                "m_n": num(self.m * self.n), "a_b": num(self.a * self.b),
-                "eigenvalues": {"real": num(ev.real), "imag": num(ev.imag)}}
+        return {
+            "a": num(self.a),
+            "b": num(self.b),
+            "m": num(self.m),
+            "n": num(self.n),
+            "g": num(self.g),
+            "h": num(self.h),
+            "equilibrium": {"x": num(x), "y": num(y)},
+            "stable": np.asarray(self.stable).tolist(),
+            "condition": "m·n > a·b",
+            "m_n": num(self.m * self.n),
+            "a_b": num(self.a * self.b),
+            "eigenvalues": {"real": num(ev.real), "imag": num(ev.imag)},
+        }
 
 
 def richardson(a, b, m, n, g=0.0, h=0.0) -> Richardson:
@@ -166,7 +176,7 @@ def _metrics(arrays: ScenarioArrays) -> dict[str, np.ndarray]:
     st = stability(ex)
     out = {"fsi": st.fsi}
     for k in range(2):
-        hit = ex.strikes[1 - k]       # side k absorbing the other's first strike
+        hit = ex.strikes[1 - k]  # side k absorbing the other's first strike
         out[f"r{k}"] = st.r[k]
         out[f"c1{k}"] = st.c1[k]
         out[f"c2{k}"] = st.c2[k]
@@ -196,8 +206,7 @@ def survivability(side: SideArrays) -> np.ndarray:
 ACTIONS = ("launcher", "upload", "interceptor")
 
 
-def marginal_effects(arrays: ScenarioArrays, step: float = 1.0, *,
-                     actions: tuple[str, ...] = ACTIONS):
+def marginal_effects(arrays: ScenarioArrays, step: float = 1.0, *, actions: tuple[str, ...] = ACTIONS):
     """Marginal incentives by batched finite differences (DESIGN §1.8).
 
     For each side and each of its systems: add ``step`` deployed launchers (with the
@@ -220,12 +229,13 @@ def marginal_effects(arrays: ScenarioArrays, step: float = 1.0, *,
 
     unknown = [a for a in actions if a not in ACTIONS]
     if unknown:
-        raise ValueError(f"The 'actions' parameter of marginal_effects must be among {ACTIONS}. "
-                         f"Got {unknown}.")
+        raise ValueError(
+            f"The 'actions' parameter of marginal_effects must be among {ACTIONS}. Got {unknown}."
+        )
     if not step > 0:
         raise ValueError(f"The 'step' parameter of marginal_effects must be > 0. Got {step!r}.")
     names = arrays.side_names
-    perturbations: list[tuple[int, str, str, int]] = []   # (side, item, action, column)
+    perturbations: list[tuple[int, str, str, int]] = []  # (side, item, action, column)
     for k, side in enumerate(arrays.sides):
         st = side.structure
         for i, system in enumerate(st.system_names):
@@ -281,8 +291,7 @@ def marginal_effects(arrays: ScenarioArrays, step: float = 1.0, *,
             rec: dict[str, Any] = {}
             if members > 1:
                 rec["member"] = b
-            rec.update({"side": names[k], "item": item, "action": action,
-                        "units": float(units[p, b])})
+            rec.update({"side": names[k], "item": item, "action": action, "units": float(units[p, b])})
             for key, values in columns.items():
                 rec[key] = float(values[p, b])
             records.append(rec)
@@ -319,16 +328,20 @@ class Limits:
     labels: dict[str, str] = field(default_factory=dict)
 
     def values(self) -> np.ndarray:
-        return np.array([self.deployed_warheads, self.deployed_launchers, self.total_launchers],
-                        dtype=float)
+        return np.array([self.deployed_warheads, self.deployed_launchers, self.total_launchers], dtype=float)
 
     def label(self, name: str) -> str:
         return self.labels.get(name, name.replace("_", " "))
 
     def to_dict(self) -> dict:
-        return {**{f: (None if not np.isfinite(getattr(self, f)) else float(getattr(self, f)))
-                   for f in LIMIT_FIELDS},
-                "bombers_count_one": self.bombers_count_one, "labels": dict(self.labels)}
+        return {
+            **{
+                f: (None if not np.isfinite(getattr(self, f)) else float(getattr(self, f)))
+                for f in LIMIT_FIELDS
+            },
+            "bombers_count_one": self.bombers_count_one,
+            "labels": dict(self.labels),
+        }
 
 
 NO_LIMITS = Limits()
@@ -358,13 +371,13 @@ class BuildPath:
     (upload + non-deployed + production) is used up; ``stop`` says which.
     """
 
-    kind: np.ndarray        # (segments,) 0 upload, 1 redeploy, 2 build
-    system: np.ndarray      # (segments,) system column
-    capacity: np.ndarray    # (segments,) warheads
-    start: np.ndarray       # (segments,) u at which each segment starts
+    kind: np.ndarray  # (segments,) 0 upload, 1 redeploy, 2 build
+    system: np.ndarray  # (segments,) system column
+    capacity: np.ndarray  # (segments,) warheads
+    start: np.ndarray  # (segments,) u at which each segment starts
     u_max: float
-    stop: str               # "capacity", "production" or a limit field name
-    base: dict[str, np.ndarray]   # the side's system arrays at the start (1-D)
+    stop: str  # "capacity", "production" or a limit field name
+    base: dict[str, np.ndarray]  # the side's system arrays at the start (1-D)
 
     def apply(self, u: np.ndarray) -> dict[str, np.ndarray]:
         """System arrays (len(u), systems) after adding ``u`` warheads along the path."""
@@ -386,14 +399,22 @@ class BuildPath:
         w0 = l0 * self.base["warheads_per_launcher"][None, :]
         launchers = l0 + redeploy + built
         warheads = w0 + upload + (redeploy + built) * cap[None, :]
-        wpl = np.divide(warheads, launchers, out=np.broadcast_to(
-            self.base["warheads_per_launcher"][None, :], warheads.shape).copy(), where=launchers > 0)
-        return {"launchers": launchers, "warheads_per_launcher": np.minimum(wpl, cap[None, :]),
-                "non_deployed_launchers": self.base["non_deployed_launchers"][None, :] - redeploy}
+        wpl = np.divide(
+            warheads,
+            launchers,
+            out=np.broadcast_to(self.base["warheads_per_launcher"][None, :], warheads.shape).copy(),
+            where=launchers > 0,
+        )
+        return {
+            "launchers": launchers,
+            "warheads_per_launcher": np.minimum(wpl, cap[None, :]),
+            "non_deployed_launchers": self.base["non_deployed_launchers"][None, :] - redeploy,
+        }
 
 
-def build_path(side: SideArrays, limits: Limits = NO_LIMITS, *, production: float | None = None,
-               member: int = 0) -> BuildPath:
+def build_path(
+    side: SideArrays, limits: Limits = NO_LIMITS, *, production: float | None = None, member: int = 0
+) -> BuildPath:
     """The side's build path from batch member ``member`` (see :class:`BuildPath`).
 
     ``production``: new launchers the side can build in one round (None: as many as it
@@ -406,14 +427,13 @@ def build_path(side: SideArrays, limits: Limits = NO_LIMITS, *, production: floa
     eligible = st.nuclear & (cap > 0)
     # Most survivable first; ties: ballistic (prompt, no air defence to penetrate) before
     # air-breathing, then more warheads per launcher, then file order.
-    order = sorted(np.flatnonzero(eligible),
-                   key=lambda i: (-surv[i], not st.ballistic[i], -cap[i], i))
+    order = sorted(np.flatnonzero(eligible), key=lambda i: (-surv[i], not st.ballistic[i], -cap[i], i))
     bomber = np.array([c == "bomber" for c in st.categories])
 
     kinds: list[int] = []
     systems: list[int] = []
     caps: list[float] = []
-    slopes: list[tuple[float, float, float]] = []   # counted (warheads, deployed, total) per warhead
+    slopes: list[tuple[float, float, float]] = []  # counted (warheads, deployed, total) per warhead
 
     def segment(kind: int, i: int, room: float, slope: tuple[float, float, float]) -> None:
         if room > 1e-9:
@@ -427,14 +447,14 @@ def build_path(side: SideArrays, limits: Limits = NO_LIMITS, *, production: floa
             return 1.0 / cap[i] if per_launcher else 0.0
         return 1.0
 
-    for i in order:                                             # upload
+    for i in order:  # upload
         room = s["launchers"][i] * max(cap[i] - s["warheads_per_launcher"][i], 0.0)
         segment(0, i, room, (warhead_rate(i, False), 0.0, 0.0))
-    for i in order:                                             # redeploy non-deployed
+    for i in order:  # redeploy non-deployed
         segment(1, i, s["non_deployed_launchers"][i] * cap[i], (warhead_rate(i, True), 1.0 / cap[i], 0.0))
     if production is None:
         production = float(deployed_launchers(side)[member])
-    if order:                                                   # build new
+    if order:  # build new
         i = order[0]
         segment(2, i, production * cap[i], (warhead_rate(i, True), 1.0 / cap[i], 1.0 / cap[i]))
     caps_a = np.array(caps, dtype=float)
@@ -462,8 +482,9 @@ def build_path(side: SideArrays, limits: Limits = NO_LIMITS, *, production: floa
             if u_stop < u_max - 1e-9:
                 u_max, stop = float(u_stop), name
             break
-    return BuildPath(np.array(kinds, dtype=int), np.array(systems, dtype=int), caps_a, starts,
-                     max(u_max, 0.0), stop, s)
+    return BuildPath(
+        np.array(kinds, dtype=int), np.array(systems, dtype=int), caps_a, starts, max(u_max, 0.0), stop, s
+    )
 
 
 def _set_rows(arrays: ScenarioArrays, k: int, rows: slice, values: dict[str, np.ndarray]) -> None:
@@ -479,8 +500,14 @@ REFINE_POINTS = 7
 REFINE_ROUNDS = 6
 
 
-def least_additions(state: ScenarioArrays, sides: list[int], paths: dict[int, BuildPath],
-                    required: np.ndarray, *, tolerance: float = 0.25) -> dict[int, tuple[float, bool]]:
+def least_additions(
+    state: ScenarioArrays,
+    sides: list[int],
+    paths: dict[int, BuildPath],
+    required: np.ndarray,
+    *,
+    tolerance: float = 0.25,
+) -> dict[int, tuple[float, bool]]:
     """For each side in ``sides``: the least ``u`` along its path with which its arriving
     retaliation meets ``required[k]``, the other side held at ``state`` (member 0).
 
@@ -488,6 +515,7 @@ def least_additions(state: ScenarioArrays, sides: list[int], paths: dict[int, Bu
     ``u = u_max``). One exchange call evaluates the ladder of both sides; each refinement
     call holds ``REFINE_POINTS`` points of each open bracket.
     """
+
     def evaluate(points: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
         total = sum(p.size for p in points.values())
         batch = state.repeat(total)
@@ -498,7 +526,7 @@ def least_additions(state: ScenarioArrays, sides: list[int], paths: dict[int, Bu
         arriving = _arriving(batch)
         out, at = {}, 0
         for k, pts in points.items():
-            out[k] = arriving[k][at:at + pts.size]
+            out[k] = arriving[k][at : at + pts.size]
             at += pts.size
         return out
 
@@ -551,9 +579,9 @@ class ArmsRace:
     side_names: tuple[str, str]
     requirement: tuple[float, float]
     limits: tuple[Limits, Limits]
-    path: list[dict]          # one entry per round (state before that round's additions)
-    outcome: str              # settles | race to limits | runs away
-    capped: dict[str, str]    # side -> what stopped it (a limit field or "capacity")
+    path: list[dict]  # one entry per round (state before that round's additions)
+    outcome: str  # settles | race to limits | runs away
+    capped: dict[str, str]  # side -> what stopped it (a limit field or "capacity")
     final: ScenarioArrays
     rounds_run: int
 
@@ -601,16 +629,26 @@ def _as_limits(limits, names) -> tuple[Limits, Limits]:
     if isinstance(limits, dict):
         unknown = set(limits) - set(names)
         if unknown:
-            raise ValueError(f"The 'limits' parameter of action_reaction must be keyed by side "
-                             f"({', '.join(names)}). Got {sorted(unknown)}.")
+            raise ValueError(
+                f"The 'limits' parameter of action_reaction must be keyed by side "
+                f"({', '.join(names)}). Got {sorted(unknown)}."
+            )
         return tuple(limits.get(n) or NO_LIMITS for n in names)  # type: ignore[return-value]
-    raise TypeError(f"The 'limits' parameter of action_reaction must be a Limits, a dict of "
-                    f"side -> Limits or None. Got {type(limits).__name__}.")
+    raise TypeError(
+        f"The 'limits' parameter of action_reaction must be a Limits, a dict of "
+        f"side -> Limits or None. Got {type(limits).__name__}."
+    )
 
 
-def action_reaction(arrays_or_scenario, rounds: int = 20, limits=None, *,
-                    production: float | None = None, tolerance: float = 0.5,
-                    requirement: tuple[float, float] | dict | None = None) -> ArmsRace:
+def action_reaction(
+    arrays_or_scenario,
+    rounds: int = 20,
+    limits=None,
+    *,
+    production: float | None = None,
+    tolerance: float = 0.5,
+    requirement: tuple[float, float] | dict | None = None,
+) -> ArmsRace:
     """Run the action–reaction model (DESIGN §1.8) from batch member 0.
 
     Each side ``X`` with a requirement ``R_X`` (``requirement.arriving_warheads``, or the
@@ -658,8 +696,9 @@ def action_reaction(arrays_or_scenario, rounds: int = 20, limits=None, *,
             entry["sides"][name] = {
                 "deployed_warheads": float(deployed_warheads(side)[0]),
                 "deployed_launchers": float(deployed_launchers(side)[0]),
-                "non_deployed_launchers": float((side.systems["non_deployed_launchers"][0]
-                                                 * side.structure.nuclear).sum()),
+                "non_deployed_launchers": float(
+                    (side.systems["non_deployed_launchers"][0] * side.structure.nuclear).sum()
+                ),
                 "counted_warheads": float(count[0]),
                 "arriving": float(m[f"arriving{k}"]),
                 "surviving": float(m[f"surviving{k}"]),
@@ -672,8 +711,7 @@ def action_reaction(arrays_or_scenario, rounds: int = 20, limits=None, *,
             }
         path.append(entry)
         tol = np.maximum(tolerance, 1e-3 * np.nan_to_num(req))
-        short = [k for k in range(2) if np.isfinite(req[k])
-                 and m[f"arriving{k}"] < req[k] - tol[k]]
+        short = [k for k in range(2) if np.isfinite(req[k]) and m[f"arriving{k}"] < req[k] - tol[k]]
         if not short:
             outcome = SETTLES
             capped = {}
@@ -696,13 +734,13 @@ def action_reaction(arrays_or_scenario, rounds: int = 20, limits=None, *,
             if not met:
                 entry["sides"][names[k]]["stopped_by"] = paths[k].stop
         state = new_state
-    return ArmsRace(names, (float(req[0]), float(req[1])), lims, path, outcome, capped, state,
-                    rounds_run)
+    return ArmsRace(names, (float(req[0]), float(req[1])), lims, path, outcome, capped, state, rounds_run)
 
 
 # ============================================================================ reaction slopes
-def reaction_slopes(arrays: ScenarioArrays, *, delta: float | None = None,
-                    requirement: tuple[float, float] | None = None) -> dict:
+def reaction_slopes(
+    arrays: ScenarioArrays, *, delta: float | None = None, requirement: tuple[float, float] | None = None
+) -> dict:
     """Linearised reactions at batch member 0, and the Richardson model they imply.
 
     With ``x``, ``y`` the two sides' deployed warheads moved along their build paths
@@ -725,7 +763,7 @@ def reaction_slopes(arrays: ScenarioArrays, *, delta: float | None = None,
     batch = state.repeat(3)
     for k in range(2):
         _set_rows(batch, k, slice(k + 1, k + 2), paths[k].apply(np.array([used[k]])))
-    arr = np.stack(_arriving(batch))             # (side, row)
+    arr = np.stack(_arriving(batch))  # (side, row)
     # own[k] = ∂A_k/∂x_k, cross[k] = ∂A_k/∂x_other
     with np.errstate(divide="ignore", invalid="ignore"):
         own = np.array([(arr[k, k + 1] - arr[k, 0]) / used[k] for k in range(2)])

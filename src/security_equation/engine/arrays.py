@@ -13,19 +13,37 @@ import numpy as np
 
 #: Numeric per-system fields, as array names.
 SYSTEM_FIELDS = (
-    "launchers", "non_deployed_launchers", "warheads_per_launcher", "max_warheads_per_launcher",
-    "yield_kt", "cep_m", "reliability", "hardness_psi", "alert_day_to_day", "alert_generated",
+    "launchers",
+    "non_deployed_launchers",
+    "warheads_per_launcher",
+    "max_warheads_per_launcher",
+    "yield_kt",
+    "cep_m",
+    "reliability",
+    "hardness_psi",
+    "alert_day_to_day",
+    "alert_generated",
 )
 #: Numeric per-missile-defence-layer fields.
 LAYER_FIELDS = ("interceptors", "kill_probability", "shots_per_warhead", "system_reliability")
 #: Per-side scalars.
 SIDE_SCALARS = (
-    "penetration_probability", "w80", "generated", "launch_under_attack", "holdback_fraction",
-    "max_warheads_per_target", "required_arriving_warheads",
+    "penetration_probability",
+    "w80",
+    "generated",
+    "launch_under_attack",
+    "holdback_fraction",
+    "max_warheads_per_target",
+    "required_arriving_warheads",
 )
 #: Model-wide scalars.
-SETTINGS = ("lethal_radius_nmi", "lethal_radius_exponent", "cost_exponent", "cost_enemy_weight",
-            "attacker_survivable_available")
+SETTINGS = (
+    "lethal_radius_nmi",
+    "lethal_radius_exponent",
+    "cost_exponent",
+    "cost_enemy_weight",
+    "attacker_survivable_available",
+)
 
 
 @dataclass(frozen=True)
@@ -34,12 +52,12 @@ class SideStructure:
 
     system_names: tuple[str, ...]
     categories: tuple[str, ...]
-    fixed: np.ndarray          # (systems,) bool: silo-based
-    nuclear: np.ndarray        # (systems,) bool
-    ballistic: np.ndarray      # (systems,) bool
-    counterforce: np.ndarray   # (systems,) bool: prompt enough for a first strike
+    fixed: np.ndarray  # (systems,) bool: silo-based
+    nuclear: np.ndarray  # (systems,) bool
+    ballistic: np.ndarray  # (systems,) bool
+    counterforce: np.ndarray  # (systems,) bool: prompt enough for a first strike
     layer_names: tuple[str, ...]
-    layer_value_share: np.ndarray   # (layers,) share of interceptors defending value
+    layer_value_share: np.ndarray  # (layers,) share of interceptors defending value
     layer_forces_share: np.ndarray  # (layers,) share defending forces
     damage_table: tuple[tuple[float, ...], tuple[float, ...]] | None = None
 
@@ -47,10 +65,10 @@ class SideStructure:
 @dataclass
 class SideArrays:
     structure: SideStructure
-    systems: dict[str, np.ndarray]   # name -> (batch, systems)
-    kill_given: np.ndarray           # (batch, systems, categories); NaN where not given
-    layers: dict[str, np.ndarray]    # name -> (batch, layers)
-    scalars: dict[str, np.ndarray]   # name -> (batch,)
+    systems: dict[str, np.ndarray]  # name -> (batch, systems)
+    kill_given: np.ndarray  # (batch, systems, categories); NaN where not given
+    layers: dict[str, np.ndarray]  # name -> (batch, layers)
+    scalars: dict[str, np.ndarray]  # name -> (batch,)
 
     @property
     def batch(self) -> int:
@@ -90,12 +108,18 @@ class ScenarioArrays:
         return self.sides[0].batch
 
     def take(self, index) -> ScenarioArrays:
-        return replace(self, sides=(self.sides[0].take(index), self.sides[1].take(index)),
-                       settings={k: v[index] for k, v in self.settings.items()})
+        return replace(
+            self,
+            sides=(self.sides[0].take(index), self.sides[1].take(index)),
+            settings={k: v[index] for k, v in self.settings.items()},
+        )
 
     def copy(self) -> ScenarioArrays:
-        return replace(self, sides=(self.sides[0].copy(), self.sides[1].copy()),
-                       settings={k: v.copy() for k, v in self.settings.items()})
+        return replace(
+            self,
+            sides=(self.sides[0].copy(), self.sides[1].copy()),
+            settings={k: v.copy() for k, v in self.settings.items()},
+        )
 
     def repeat(self, batch: int) -> ScenarioArrays:
         """The first member repeated ``batch`` times (a fresh, writable copy)."""

@@ -29,16 +29,18 @@ def _uniform(values):
     return arr
 
 
-def cost(own_damage, enemy_damage, *, exponent=constants.COST_EXPONENT,
-         enemy_weight=constants.COST_ENEMY_WEIGHT):
+def cost(
+    own_damage, enemy_damage, *, exponent=constants.COST_EXPONENT, enemy_weight=constants.COST_ENEMY_WEIGHT
+):
     """Kent & Thaler cost ``C = D_own^a + w · (1 − D_enemy^a)`` (R-3765 App. C, p. 61)."""
     own = np.asarray(own_damage, dtype=float)
     enemy = np.asarray(enemy_damage, dtype=float)
     return own**exponent + enemy_weight * (1.0 - enemy**exponent)
 
 
-def cost_pair(damage_a, damage_b, *, exponent=constants.COST_EXPONENT,
-              enemy_weight=constants.COST_ENEMY_WEIGHT):
+def cost_pair(
+    damage_a, damage_b, *, exponent=constants.COST_EXPONENT, enemy_weight=constants.COST_ENEMY_WEIGHT
+):
     """Both sides' costs of one outcome, ``(C_a, C_b)``, sharing the powers."""
     exponent = _uniform(exponent)
     pa = np.asarray(damage_a, dtype=float) ** exponent

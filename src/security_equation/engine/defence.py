@@ -73,26 +73,36 @@ def _leak_nonnegative(m, n, q, k, t, cap):
     return np.subtract(m, high, out=high)
 
 
-def expected_leakers(warheads, interceptors, kill_probability, system_reliability=1.0,
-                     shots_per_warhead=np.inf):
+def expected_leakers(
+    warheads, interceptors, kill_probability, system_reliability=1.0, shots_per_warhead=np.inf
+):
     """Expected warheads that get through one layer with a finite inventory.
 
     Interceptors are spread evenly over the warheads, at most ``shots_per_warhead`` each.
     A small (ragged) attack meets full salvos; a large one thins them out.
     """
-    m, n, k, t, cap = (x.reshape(-1) for x in np.broadcast_arrays(*(
-        np.asarray(x, dtype=float) for x in (warheads, interceptors, kill_probability,
-                                              system_reliability, shots_per_warhead))))
-    shape = np.broadcast_shapes(*(np.shape(x) for x in (
-        warheads, interceptors, kill_probability, system_reliability, shots_per_warhead)))
+    m, n, k, t, cap = (
+        x.reshape(-1)
+        for x in np.broadcast_arrays(
+            *(
+                np.asarray(x, dtype=float)
+                for x in (warheads, interceptors, kill_probability, system_reliability, shots_per_warhead)
+            )
+        )
+    )
+    shape = np.broadcast_shapes(
+        *(
+            np.shape(x)
+            for x in (warheads, interceptors, kill_probability, system_reliability, shots_per_warhead)
+        )
+    )
     positive = m > 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         leaked = _leak_nonnegative(np.where(positive, m, 0.0), n, 1.0 - k, k, t, cap)
     return np.where(positive, leaked, 0.0).reshape(shape)
 
 
-def leak_through_layers(warheads, interceptors, kill_probability, system_reliability,
-                        shots_per_warhead):
+def leak_through_layers(warheads, interceptors, kill_probability, system_reliability, shots_per_warhead):
     """Warheads leaking through successive layers (last axis of the layer arrays).
 
     ``warheads`` has the batch shape; each layer array has shape ``batch + (layers,)``.
@@ -101,6 +111,10 @@ def leak_through_layers(warheads, interceptors, kill_probability, system_reliabi
     interceptors = np.asarray(interceptors, dtype=float)
     for layer in range(interceptors.shape[-1]):
         leaked = expected_leakers(
-            leaked, interceptors[..., layer], kill_probability[..., layer],
-            system_reliability[..., layer], shots_per_warhead[..., layer])
+            leaked,
+            interceptors[..., layer],
+            kill_probability[..., layer],
+            system_reliability[..., layer],
+            shots_per_warhead[..., layer],
+        )
     return leaked

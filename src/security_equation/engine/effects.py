@@ -10,8 +10,13 @@ import numpy as np
 from security_equation import constants
 
 
-def lethal_radius_m(yield_kt, hardness_psi, *, constant_nmi=constants.LETHAL_RADIUS_NMI,
-                    exponent=constants.LETHAL_RADIUS_EXPONENT):
+def lethal_radius_m(
+    yield_kt,
+    hardness_psi,
+    *,
+    constant_nmi=constants.LETHAL_RADIUS_NMI,
+    exponent=constants.LETHAL_RADIUS_EXPONENT,
+):
     """Lethal radius in metres against a target of the given hardness.
 
     ``LR = constant_nmi · Y_Mt^exponent / H_psi^exponent`` (DESIGN §1.3), in metres.
@@ -21,8 +26,14 @@ def lethal_radius_m(yield_kt, hardness_psi, *, constant_nmi=constants.LETHAL_RAD
     return constant_nmi * constants.METRES_PER_NMI * yield_mt**exponent / hardness**exponent
 
 
-def sspk(yield_kt, cep_m, hardness_psi, *, constant_nmi=constants.LETHAL_RADIUS_NMI,
-         exponent=constants.LETHAL_RADIUS_EXPONENT):
+def sspk(
+    yield_kt,
+    cep_m,
+    hardness_psi,
+    *,
+    constant_nmi=constants.LETHAL_RADIUS_NMI,
+    exponent=constants.LETHAL_RADIUS_EXPONENT,
+):
     """Single-shot kill probability ``1 − 0.5^((LR/CEP)^2)`` of one reliable warhead."""
     radius = lethal_radius_m(yield_kt, hardness_psi, constant_nmi=constant_nmi, exponent=exponent)
     ratio = radius / np.asarray(cep_m, dtype=float)

@@ -51,19 +51,25 @@ _CONVENTIONAL_OPPORTUNITY = 1e-3
 class DrawDown:
     """The piecewise-linear draw-down curve at its breakpoints: arrays (batch, pieces + 1)."""
 
-    spend: np.ndarray                 # counterforce warheads spent
-    destroyed: np.ndarray             # victim warheads destroyed
-    victim_ballistic: np.ndarray      # victim's reliable retaliating ballistic warheads
-    victim_air: np.ndarray            # victim's reliable retaliating air-breathing warheads
-    attacker_ballistic: np.ndarray    # attacker's reliable ballistic warheads left for value
-    attacker_air: np.ndarray          # attacker's reliable air-breathing warheads left for value
+    spend: np.ndarray  # counterforce warheads spent
+    destroyed: np.ndarray  # victim warheads destroyed
+    victim_ballistic: np.ndarray  # victim's reliable retaliating ballistic warheads
+    victim_air: np.ndarray  # victim's reliable retaliating air-breathing warheads
+    attacker_ballistic: np.ndarray  # attacker's reliable ballistic warheads left for value
+    attacker_air: np.ndarray  # attacker's reliable air-breathing warheads left for value
     #: The six as one breakpoint-major (6, pieces + 1, batch) array when the fields are its views.
     _points: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def points(self) -> np.ndarray:
         """The six quantities as a (6, pieces + 1, batch) array (batch on the last axis)."""
-        fields = (self.spend, self.destroyed, self.victim_ballistic, self.victim_air,
-                  self.attacker_ballistic, self.attacker_air)
+        fields = (
+            self.spend,
+            self.destroyed,
+            self.victim_ballistic,
+            self.victim_air,
+            self.attacker_ballistic,
+            self.attacker_air,
+        )
         if self._points is not None:
             owner = self._points if self._points.base is None else self._points.base
             if all(f.base is owner for f in fields):
@@ -92,28 +98,36 @@ class StrikeResult:
 
     @property
     def share_destroyed(self) -> np.ndarray:
-        return np.divide(self.destroyed, self.victim_warheads,
-                         out=np.zeros_like(self.destroyed), where=self.victim_warheads > 0)
+        return np.divide(
+            self.destroyed,
+            self.victim_warheads,
+            out=np.zeros_like(self.destroyed),
+            where=self.victim_warheads > 0,
+        )
 
     @property
     def spent_per_destroyed(self) -> np.ndarray:
-        return np.divide(self.counterforce_spent, self.destroyed,
-                         out=np.full_like(self.destroyed, np.nan), where=self.destroyed > 0)
+        return np.divide(
+            self.counterforce_spent,
+            self.destroyed,
+            out=np.full_like(self.destroyed, np.nan),
+            where=self.destroyed > 0,
+        )
 
 
 def alert_share(side: SideArrays) -> np.ndarray:
     """Share of each system that survives a surprise attack, given the side's alert level."""
     s = side.systems
-    share = np.where(side.scalars["generated"][:, None] > 0.5, s["alert_generated"],
-                     s["alert_day_to_day"])
+    share = np.where(side.scalars["generated"][:, None] > 0.5, s["alert_generated"], s["alert_day_to_day"])
     return np.where(side.structure.fixed[None, :], 0.0, share)
 
 
 def available_weapons(attacker: SideArrays, settings: dict) -> np.ndarray:
     """Warheads the attacker can use: all fixed forces, a share of survivable ones, less holdback."""
     s = attacker.systems
-    share = np.where(attacker.structure.fixed[None, :], 1.0,
-                     settings["attacker_survivable_available"][:, None])
+    share = np.where(
+        attacker.structure.fixed[None, :], 1.0, settings["attacker_survivable_available"][:, None]
+    )
     keep = 1.0 - attacker.scalars["holdback_fraction"][:, None]
     return s["launchers"] * s["warheads_per_launcher"] * share * keep
 
@@ -130,13 +144,13 @@ def _kill_options(attacker: SideArrays, victim: SideArrays, settings: dict) -> n
     a, v = attacker.systems, victim.systems
     constant = dmg._uniform(settings["lethal_radius_nmi"])
     exponent = dmg._uniform(settings["lethal_radius_exponent"])
+
     def rows(x):  # (batch, n) -> C-contiguous (n, batch)
         return np.ascontiguousarray(x.T)
 
-    yield_mt = rows(a["yield_kt"]) / 1000.0                               # (na, batch)
+    yield_mt = rows(a["yield_kt"]) / 1000.0  # (na, batch)
     scaled = constant * constants.METRES_PER_NMI * yield_mt**exponent
-    p = np.empty((len(attacker.structure.system_names), len(victim.structure.system_names),
-                  attacker.batch))
+    p = np.empty((len(attacker.structure.system_names), len(victim.structure.system_names), attacker.batch))
     np.divide(scaled[:, None, :], (rows(v["hardness_psi"]) ** exponent)[None, :, :], out=p)
     p /= rows(a["cep_m"])[:, None, :]
     np.multiply(p, p, out=p)
@@ -165,8 +179,12 @@ def _layer_leak(side: SideArrays, warheads: np.ndarray, share: np.ndarray) -> np
         return a[(slice(None), *extra, slice(None))]
 
     return leak_through_layers(
-        warheads, lift(layers["interceptors"] * share[None, :]), lift(layers["kill_probability"]),
-        lift(layers["system_reliability"]), lift(layers["shots_per_warhead"]))
+        warheads,
+        lift(layers["interceptors"] * share[None, :]),
+        lift(layers["kill_probability"]),
+        lift(layers["system_reliability"]),
+        lift(layers["shots_per_warhead"]),
+    )
 
 
 #: Grid points (rows × batch) whose costs are evaluated together.
@@ -186,10 +204,15 @@ class _Target:
         for layer in range(layers["interceptors"].shape[1]):
             k = np.ascontiguousarray(layers["kill_probability"][:, layer])
             cap = np.ascontiguousarray(layers["shots_per_warhead"][:, layer])
-            self.layers.append((
-                layers["interceptors"][:, layer] * share[layer], 1.0 - k, k,
-                np.ascontiguousarray(layers["system_reliability"][:, layer]),
-                None if np.isinf(cap).all() else cap))
+            self.layers.append(
+                (
+                    layers["interceptors"][:, layer] * share[layer],
+                    1.0 - k,
+                    k,
+                    np.ascontiguousarray(layers["system_reliability"][:, layer]),
+                    None if np.isinf(cap).all() else cap,
+                )
+            )
         self.penetration = side.scalars["penetration_probability"]
         self.table = side.structure.damage_table
         if self.table is None:
@@ -220,8 +243,8 @@ class _Strike:
     """Batch-constant parts of the outcome of one direction (attacker strikes victim)."""
 
     def __init__(self, attacker: SideArrays, victim: SideArrays, settings: dict):
-        self.home = _Target(attacker)   # where the victim's retaliation lands
-        self.away = _Target(victim)     # where the attacker's value strike lands
+        self.home = _Target(attacker)  # where the victim's retaliation lands
+        self.away = _Target(victim)  # where the attacker's value strike lands
         self.exponent = dmg._uniform(settings["cost_exponent"])
         self.weight = dmg._uniform(settings["cost_enemy_weight"])
 
@@ -231,8 +254,7 @@ class _Strike:
         arriving_fs = self.away.arriving(ab, aa)
         d_att = self.home.damage(arriving_ret)
         d_vic = self.away.damage(arriving_fs)
-        c_att, c_vic = dmg.cost_pair(d_att, d_vic, exponent=self.exponent,
-                                     enemy_weight=self.weight)
+        c_att, c_vic = dmg.cost_pair(d_att, d_vic, exponent=self.exponent, enemy_weight=self.weight)
         return arriving_ret, arriving_fs, d_att, d_vic, c_att, c_vic
 
     def costs(self, vb, va, ab, aa, victim: bool = True):
@@ -297,7 +319,7 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     na, nv = len(sa.system_names), len(sv.system_names)
 
     weapons = available_weapons(attacker, settings)
-    p = _kill_options(attacker, victim, settings)                      # (na, nv, batch)
+    p = _kill_options(attacker, victim, settings)  # (na, nv, batch)
     # Forces-defending interceptors face the whole ballistic counterforce salvo at once.
     cf_ballistic = (weapons * (sa.counterforce & sa.ballistic)[None, :]).sum(axis=1)
     leaked = _layer_leak(victim, cf_ballistic, sv.layer_forces_share)
@@ -317,8 +339,9 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     a_ball = a["reliability"] * (sa.nuclear & sa.ballistic)[None, :]
     a_air = a["reliability"] * (sa.nuclear & ~sa.ballistic)[None, :]
     opportunity = a["reliability"] * sa.nuclear[None, :] + _CONVENTIONAL_OPPORTUNITY
-    merit_t = np.multiply(p, np.ascontiguousarray(per_target.T)[None, :, :],
-                          out=np.empty_like(p))                         # (na, nv, batch)
+    merit_t = np.multiply(
+        p, np.ascontiguousarray(per_target.T)[None, :, :], out=np.empty_like(p)
+    )  # (na, nv, batch)
     merit_t /= np.ascontiguousarray(opportunity.T)[:, None, :]
 
     max_layers = attacker.scalars["max_warheads_per_target"]
@@ -341,10 +364,10 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     layers_used = np.zeros(kinds * nv * batch)
     budget = np.ascontiguousarray((weapons * sa.counterforce[None, :]).T).reshape(-1)
     limit = np.ascontiguousarray((max_layers[:, None] - 1e-9) * (targets > 0)).T.reshape(-1)
-    p_t = p.reshape(-1)                                                 # (na·nv·batch)
+    p_t = p.reshape(-1)  # (na·nv·batch)
     target_t = np.ascontiguousarray(
         np.stack([targets, per_target, per_target * v_ball, per_target * v_air]).transpose(0, 2, 1)
-    ).reshape(4, -1)                                                    # (4, nv·batch)
+    ).reshape(4, -1)  # (4, nv·batch)
     weapon_t = np.ascontiguousarray(np.stack([a_ball, a_air]).transpose(0, 2, 1)).reshape(2, -1)
 
     # Breakpoint-major (quantity, breakpoint, batch): spend, kill, victim ball/air, attacker
@@ -356,9 +379,9 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     hit = np.empty((na * nv, batch), dtype=bool)
     open_ = np.empty((kinds, nv, batch), dtype=bool)
     reachable = np.empty((kinds, nv, batch))  # survival where the per-target cap allows a shot
-    can_fire = np.empty((na, 1, batch))       # 1.0 for weapons with budget left, else 0.0
-    firing = np.empty(batch)                  # 1.0 where some option scores, else 0.0
-    option_weapon = np.repeat(np.arange(na), nv) * batch                 # option -> flat offsets
+    can_fire = np.empty((na, 1, batch))  # 1.0 for weapons with budget left, else 0.0
+    firing = np.empty(batch)  # 1.0 where some option scores, else 0.0
+    option_weapon = np.repeat(np.arange(na), nv) * batch  # option -> flat offsets
     option_target = np.tile(np.arange(nv), na) * batch
     option_cap = (kind[:, None] * nv + np.arange(nv)[None, :]).reshape(-1) * batch
     taken = 0
@@ -394,7 +417,7 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
         a_j = np.take(ahead, fj)
         need = np.minimum(1.0 - a_j, max_layers - layers_j) * t_j
         used = np.minimum(need, budget_i)
-        used *= firing      # 0 where no option scores
+        used *= firing  # 0 where no option scores
         covered = np.divide(used, t_j, out=np.zeros(batch), where=t_j > 0)
         choice *= batch
         choice += cols
@@ -403,8 +426,12 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
         killed_targets = t_j * s_j * p_ij * covered
         # The shot targets join the group ahead; a completed layer makes one group again.
         a_new = a_j + covered
-        s_ahead = np.divide(a_j * np.take(survival_ahead, fj) + covered * s_j * (1.0 - p_ij), a_new,
-                            out=np.ones(batch), where=a_new > 0)
+        s_ahead = np.divide(
+            a_j * np.take(survival_ahead, fj) + covered * s_j * (1.0 - p_ij),
+            a_new,
+            out=np.ones(batch),
+            where=a_new > 0,
+        )
         complete = a_new >= 1.0 - 1e-9
         np.put(survival, fj, np.where(complete, s_ahead, s_j))
         np.put(ahead, fj, np.where(complete, 0.0, a_new))
@@ -419,7 +446,7 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
         np.multiply(used, ab_i, out=out[4])
         np.multiply(used, aa_i, out=out[5])
     # Steps no batch member took add only zero-length pieces: drop them.
-    points = points[:, :taken + 1]
+    points = points[:, : taken + 1]
     cumulative = points[:, 1:]
     for step in range(1, taken):  # a running sum row by row (cumsum over axis 1 is strided)
         cumulative[:, step] += cumulative[:, step - 1]
@@ -477,7 +504,7 @@ def first_strike(attacker: SideArrays, victim: SideArrays, settings: dict) -> St
     # A few rows at a time: small temporaries stay in cache and reuse freed memory.
     rows = max(1, _GRID_CHUNK // batch)
     for r in range(0, grid.shape[1], rows):
-        c_att[r:r + rows], c_vic[r:r + rows] = strike.costs(*grid[:, r:r + rows])
+        c_att[r : r + rows], c_vic[r : r + rows] = strike.costs(*grid[:, r : r + rows])
     best = _stop_rule(c_att, c_vic)
     u0 = best / GRID_STEPS
     u = _refine(strike, points, u0, c_att[best, cols])
@@ -485,8 +512,9 @@ def first_strike(attacker: SideArrays, victim: SideArrays, settings: dict) -> St
     spend, destroyed, vb, va, ab, aa = _at(points, u)
     arr_ret, arr_fs, d_att, d_vic, c_att, c_vic = strike.outcome(vb, va, ab, aa)
     v = victim.systems
-    victim_warheads = (v["launchers"] * v["warheads_per_launcher"]
-                       * victim.structure.nuclear[None, :]).sum(axis=1)
+    victim_warheads = (v["launchers"] * v["warheads_per_launcher"] * victim.structure.nuclear[None, :]).sum(
+        axis=1
+    )
     survivors = victim_warheads - destroyed
     return StrikeResult(
         attacker_weapons=available_weapons(attacker, settings).sum(axis=1),
@@ -510,7 +538,8 @@ def curve_costs(attacker: SideArrays, victim: SideArrays, settings: dict, curve:
     """Attacker's and victim's cost at each breakpoint of a draw-down curve (for plots)."""
     points = curve.points()
     c_att, c_vic = _Strike(attacker, victim, settings).costs(
-        np.maximum(points[2], 0.0), points[3], np.maximum(points[4], 0.0), points[5])
+        np.maximum(points[2], 0.0), points[3], np.maximum(points[4], 0.0), points[5]
+    )
     return c_att.T, c_vic.T
 
 
@@ -562,8 +591,12 @@ def _refine(strike: _Strike, points: np.ndarray, u0, best_cost):
         width = hi - lo
         new_x = _select(left, hi - _INVPHI * width, lo + _INVPHI * width)
         new_f = cost_at(new_x)
-        x2, f2, x1, f1 = (_select(left, x1, new_x), _select(left, f1, new_f),
-                          _select(left, new_x, x2), _select(left, new_f, f2))
+        x2, f2, x1, f1 = (
+            _select(left, x1, new_x),
+            _select(left, f1, new_f),
+            _select(left, new_x, x2),
+            _select(left, new_f, f2),
+        )
     u_ref = np.where(f1 <= f2, x1, x2)
     f_ref = np.minimum(f1, f2)
     # Keep the grid point unless the refinement is strictly better (keeps the tie-break).
@@ -589,5 +622,6 @@ class Exchange:
 def exchange(arrays: ScenarioArrays) -> Exchange:
     """Both first strikes of every scenario in the batch."""
     a, b = arrays.sides
-    return Exchange(arrays.side_names, (first_strike(a, b, arrays.settings),
-                                        first_strike(b, a, arrays.settings)))
+    return Exchange(
+        arrays.side_names, (first_strike(a, b, arrays.settings), first_strike(b, a, arrays.settings))
+    )

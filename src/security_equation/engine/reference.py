@@ -59,8 +59,13 @@ def _leakers(m, n, k, t, cap):
 
 def _leak(side: _Side, m: float, shares) -> float:
     for layer, share in zip(side.layers, shares, strict=True):
-        m = _leakers(m, layer["interceptors"] * share, layer["kill_probability"],
-                     layer["system_reliability"], layer["shots_per_warhead"])
+        m = _leakers(
+            m,
+            layer["interceptors"] * share,
+            layer["kill_probability"],
+            layer["system_reliability"],
+            layer["shots_per_warhead"],
+        )
     return m
 
 
@@ -80,17 +85,24 @@ def _strike(a: _Side, v: _Side, st: dict):
     weapons = []
     for i in range(a.n):
         share = 1.0 if a.fixed[i] else st["attacker_survivable_available"]
-        weapons.append(a.sys["launchers"][i] * a.sys["warheads_per_launcher"][i] * share
-                       * (1.0 - a.sc["holdback_fraction"]))
+        weapons.append(
+            a.sys["launchers"][i]
+            * a.sys["warheads_per_launcher"][i]
+            * share
+            * (1.0 - a.sc["holdback_fraction"])
+        )
     p = []
     for i in range(a.n):
         row = []
         for j in range(v.n):
             given = a.kill_given[i][CATEGORIES.index(v.categories[j])]
             if math.isnan(given):
-                lr = (st["lethal_radius_nmi"] * constants.METRES_PER_NMI
-                      * (a.sys["yield_kt"][i] / 1000.0) ** st["lethal_radius_exponent"]
-                      / v.sys["hardness_psi"][j] ** st["lethal_radius_exponent"])
+                lr = (
+                    st["lethal_radius_nmi"]
+                    * constants.METRES_PER_NMI
+                    * (a.sys["yield_kt"][i] / 1000.0) ** st["lethal_radius_exponent"]
+                    / v.sys["hardness_psi"][j] ** st["lethal_radius_exponent"]
+                )
                 ratio = lr / a.sys["cep_m"][i]
                 given = a.sys["reliability"][i] * (1.0 - 0.5 ** (ratio * ratio))
             row.append(given if a.counterforce[i] else 0.0)
@@ -114,9 +126,13 @@ def _strike(a: _Side, v: _Side, st: dict):
         v_air.append(rel if v.nuclear[j] and not v.ballistic[j] else 0.0)
     a_ball = [a.sys["reliability"][i] if a.nuclear[i] and a.ballistic[i] else 0.0 for i in range(a.n)]
     a_air = [a.sys["reliability"][i] if a.nuclear[i] and not a.ballistic[i] else 0.0 for i in range(a.n)]
-    merit = [[p[i][j] * per_target[j]
-              / (a.sys["reliability"][i] * a.nuclear[i] + _CONVENTIONAL_OPPORTUNITY)
-              for j in range(v.n)] for i in range(a.n)]
+    merit = [
+        [
+            p[i][j] * per_target[j] / (a.sys["reliability"][i] * a.nuclear[i] + _CONVENTIONAL_OPPORTUNITY)
+            for j in range(v.n)
+        ]
+        for i in range(a.n)
+    ]
 
     # Per class: survival of the targets the current partial layer has not reached yet,
     # and the share and survival of those it has (the next shots go to the former).
@@ -130,11 +146,14 @@ def _strike(a: _Side, v: _Side, st: dict):
     steps = int(kinds * v.n * math.ceil(max(k_max, 1.0)) + 2 * a.n + 1)
 
     v_warheads = [v.sys["launchers"][j] * v.sys["warheads_per_launcher"][j] for j in range(v.n)]
-    pts = {"s": [0.0], "kill": [0.0],
-           "vb": [sum(v_warheads[j] * v_ball[j] for j in range(v.n))],
-           "va": [sum(v_warheads[j] * v_air[j] for j in range(v.n))],
-           "ab": [sum(weapons[i] * a_ball[i] for i in range(a.n))],
-           "aa": [sum(weapons[i] * a_air[i] for i in range(a.n))]}
+    pts = {
+        "s": [0.0],
+        "kill": [0.0],
+        "vb": [sum(v_warheads[j] * v_ball[j] for j in range(v.n))],
+        "va": [sum(v_warheads[j] * v_air[j] for j in range(v.n))],
+        "ab": [sum(weapons[i] * a_ball[i] for i in range(a.n))],
+        "aa": [sum(weapons[i] * a_air[i] for i in range(a.n))],
+    }
     for _ in range(steps):
         best, bi, bj = 0.0, -1, -1
         for i in range(a.n):
@@ -155,8 +174,9 @@ def _strike(a: _Side, v: _Side, st: dict):
         killed_targets = t_j * survival[bj] * p[bi][bj] * covered
         reached = ahead[bj] + covered
         if reached > 0:
-            survival_ahead[bj] = (ahead[bj] * survival_ahead[bj]
-                                  + covered * survival[bj] * (1.0 - p[bi][bj])) / reached
+            survival_ahead[bj] = (
+                ahead[bj] * survival_ahead[bj] + covered * survival[bj] * (1.0 - p[bi][bj])
+            ) / reached
         if reached >= 1.0 - 1e-9:  # the layer is complete: one group again
             survival[bj], ahead[bj] = survival_ahead[bj], 0.0
         else:
@@ -184,8 +204,10 @@ def _strike(a: _Side, v: _Side, st: dict):
         piece = min(max(int(math.floor(u)), 0), max(pieces - 1, 0))
         t = u - piece if pieces else 0.0
         nxt = min(piece + 1, pieces)
-        return [pts[key][piece] + t * (pts[key][nxt] - pts[key][piece])
-                for key in ("s", "kill", "vb", "va", "ab", "aa")]
+        return [
+            pts[key][piece] + t * (pts[key][nxt] - pts[key][piece])
+            for key in ("s", "kill", "vb", "va", "ab", "aa")
+        ]
 
     candidates = []
     for k in range(pieces * GRID_STEPS + 1):
@@ -222,9 +244,17 @@ def _strike(a: _Side, v: _Side, st: dict):
     s, kill, vb, va, ab, aa = at_u(best_u)
     arr_ret, arr_fs, d_a, d_v, ca, cv = outcome(vb, va, ab, aa)
     total = sum(v_warheads[j] for j in range(v.n) if v.nuclear[j])
-    return {"counterforce_spent": s, "destroyed": kill, "victim_survivors": total - kill,
-            "arriving_retaliation": arr_ret, "arriving_first_strike": arr_fs,
-            "damage_attacker": d_a, "damage_victim": d_v, "cost_attacker": ca, "cost_victim": cv}
+    return {
+        "counterforce_spent": s,
+        "destroyed": kill,
+        "victim_survivors": total - kill,
+        "arriving_retaliation": arr_ret,
+        "arriving_first_strike": arr_fs,
+        "damage_attacker": d_a,
+        "damage_victim": d_v,
+        "cost_attacker": ca,
+        "cost_victim": cv,
+    }
 
 
 def exchange_one(arrays: ScenarioArrays, k: int = 0) -> dict:
@@ -233,7 +263,9 @@ def exchange_one(arrays: ScenarioArrays, k: int = 0) -> dict:
     a, b = _Side(arrays.sides[0], k), _Side(arrays.sides[1], k)
     first, second = _strike(a, b, st), _strike(b, a, st)
     r = []
-    for c1, c2 in ((first["cost_attacker"], second["cost_victim"]),
-                   (second["cost_attacker"], first["cost_victim"])):
+    for c1, c2 in (
+        (first["cost_attacker"], second["cost_victim"]),
+        (second["cost_attacker"], first["cost_victim"]),
+    ):
         r.append(min(1.0, c1 / c2) if c2 > 0 else 1.0)
     return {"strikes": (first, second), "r": tuple(r), "fsi": r[0] * r[1]}

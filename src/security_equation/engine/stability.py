@@ -46,6 +46,7 @@ def stability(ex: Exchange) -> Stability:
     r = (break_even(c1[0], c2[0]), break_even(c1[1], c2[1]))
     a_first, b_first = ex.strikes
     # Damage side 0 does to side 1 striking first vs. in retaliation, and vice versa.
-    sch = schelling(a_first.damage_victim, b_first.damage_attacker,
-                    b_first.damage_victim, a_first.damage_attacker)
+    sch = schelling(
+        a_first.damage_victim, b_first.damage_attacker, b_first.damage_victim, a_first.damage_attacker
+    )
     return Stability(c1, c2, r, first_strike_stability(*r), sch)

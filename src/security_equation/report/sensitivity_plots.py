@@ -30,7 +30,7 @@ def _title(output: str) -> str:
 
 
 def _short(path: str, width: int = 52) -> str:
-    return path if len(path) <= width else "…" + path[-(width - 1):]
+    return path if len(path) <= width else "…" + path[-(width - 1) :]
 
 
 def sensitivity_bar_figure(table, outputs=None, title: str | None = None) -> Figure:
@@ -41,8 +41,7 @@ def sensitivity_bar_figure(table, outputs=None, title: str | None = None) -> Fig
     indices = ("ST", "S1") if method == "sobol" else ("mu_star", "sigma")
     errors = {"ST": "ST_conf", "S1": "S1_conf", "mu_star": "mu_star_conf"}
     n_params = table["parameter"].nunique()
-    fig = Figure(figsize=(8.0, 1.2 + len(outputs) * (0.55 * n_params + 0.9)),
-                 layout="constrained")
+    fig = Figure(figsize=(8.0, 1.2 + len(outputs) * (0.55 * n_params + 0.9)), layout="constrained")
     axes = fig.subplots(len(outputs), 1, squeeze=False)[:, 0]
     height = 0.38
     for ax, output in zip(axes, outputs, strict=True):
@@ -52,30 +51,55 @@ def sensitivity_bar_figure(table, outputs=None, title: str | None = None) -> Fig
             style = _STYLES[index]
             values = rows[index].to_numpy(dtype=float)
             err = rows[errors[index]].to_numpy(dtype=float) if index in errors else None
-            ax.barh(y + (0.5 - k) * height, values, height, color=style["color"],
-                    hatch=style["hatch"], edgecolor="black", linewidth=0.8,
-                    label=style["label"], xerr=err,
-                    error_kw={"ecolor": "black", "capsize": 2, "linewidth": 0.8})
+            ax.barh(
+                y + (0.5 - k) * height,
+                values,
+                height,
+                color=style["color"],
+                hatch=style["hatch"],
+                edgecolor="black",
+                linewidth=0.8,
+                label=style["label"],
+                xerr=err,
+                error_kw={"ecolor": "black", "capsize": 2, "linewidth": 0.8},
+            )
         ax.set_yticks(y, [_short(p) for p in rows["parameter"]], fontsize=8)
         if output in table.attrs.get("constant_outputs", ()):
-            ax.text(0.5, 0.5, "does not vary over these ranges: nothing to attribute",
-                    transform=ax.transAxes, ha="center", va="center", fontsize=9,
-                    style="italic", bbox={"facecolor": "white", "edgecolor": "0.5"})
+            ax.text(
+                0.5,
+                0.5,
+                "does not vary over these ranges: nothing to attribute",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=9,
+                style="italic",
+                bbox={"facecolor": "white", "edgecolor": "0.5"},
+            )
         ax.set_title(_title(output), fontsize=10, loc="left")
         ax.axvline(0.0, color="black", linewidth=0.6)
         ax.grid(axis="x", color="0.85", linewidth=0.6)
         ax.set_axisbelow(True)
         if method == "sobol":
-            ax.set_xlim(min(0.0, float(np.nanmin(rows[["S1", "ST"]].to_numpy())) - 0.05),
-                        max(1.0, float(np.nanmax(rows[["S1", "ST"]].to_numpy())) + 0.05))
-    axes[-1].set_xlabel("Sobol index (share of output variance)" if method == "sobol"
-                        else "Morris elementary effect per unit of probability range")
+            ax.set_xlim(
+                min(0.0, float(np.nanmin(rows[["S1", "ST"]].to_numpy())) - 0.05),
+                max(1.0, float(np.nanmax(rows[["S1", "ST"]].to_numpy())) + 0.05),
+            )
+    axes[-1].set_xlabel(
+        "Sobol index (share of output variance)"
+        if method == "sobol"
+        else "Morris elementary effect per unit of probability range"
+    )
     axes[0].legend(loc="lower right", fontsize=8, frameon=True)
     attrs = table.attrs
-    fig.suptitle(title or (
-        f"Sensitivity ({method}) — {attrs.get('scenario', '')}: "
-        f"{attrs.get('evaluations', '?'):,} evaluations, seed {attrs.get('seed', '?')}"),
-        fontsize=11)
+    fig.suptitle(
+        title
+        or (
+            f"Sensitivity ({method}) — {attrs.get('scenario', '')}: "
+            f"{attrs.get('evaluations', '?'):,} evaluations, seed {attrs.get('seed', '?')}"
+        ),
+        fontsize=11,
+    )
     return fig
 
 

@@ -45,8 +45,13 @@ def fsi_heatmap_figure(ds, metric: str = "fsi", title: str | None = None) -> Fig
             others = [d for d in band.dims if d not in ("quantile", dims[0])]
             if others:
                 band = band.median(dim=others)
-            ax.fill_between(x, band.isel(quantile=0).values, band.isel(quantile=1).values,
-                            color="0.8", label="5–95 % of samples")
+            ax.fill_between(
+                x,
+                band.isel(quantile=0).values,
+                band.isel(quantile=1).values,
+                color="0.8",
+                label="5–95 % of samples",
+            )
             ax.legend(fontsize=8)
         ax.set_xlabel(dims[0])
         ax.set_ylabel(label)
@@ -56,8 +61,11 @@ def fsi_heatmap_figure(ds, metric: str = "fsi", title: str | None = None) -> Fig
         y = ds[dims[0]].values
         z = da.values
         finite = z[np.isfinite(z)]
-        vmin, vmax = (0.0, 1.0) if metric == "fsi" or metric.endswith(".r") else (
-            float(finite.min()) if finite.size else 0.0, float(finite.max()) if finite.size else 1.0)
+        vmin, vmax = (
+            (0.0, 1.0)
+            if metric == "fsi" or metric.endswith(".r")
+            else (float(finite.min()) if finite.size else 0.0, float(finite.max()) if finite.size else 1.0)
+        )
         mesh = ax.pcolormesh(x, y, z, cmap="cividis", vmin=vmin, vmax=vmax, shading="nearest")
         cbar = fig.colorbar(mesh, ax=ax)
         cbar.set_label(label + (f" ({note})" if note else ""))
@@ -70,6 +78,7 @@ def fsi_heatmap_figure(ds, metric: str = "fsi", title: str | None = None) -> Fig
         ax.set_xlabel(dims[1])
         ax.set_ylabel(dims[0])
     scenario = ds.attrs.get("scenario", "")
-    ax.set_title(title or f"{label} — {scenario}" + (f"\n{note}" if note and len(dims) == 1 else ""),
-                 fontsize=10)
+    ax.set_title(
+        title or f"{label} — {scenario}" + (f"\n{note}" if note and len(dims) == 1 else ""), fontsize=10
+    )
     return fig

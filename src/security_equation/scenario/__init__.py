@@ -10,6 +10,12 @@ from security_equation.scenario.loading import (
 from security_equation.scenario.schema import Scenario, Side, System
 
 __all__ = [
-    "Scenario", "Side", "System", "bundled_names", "dump_scenario", "load_scenario",
-    "parse_set", "scenario_from_text",
+    "Scenario",
+    "Side",
+    "System",
+    "bundled_names",
+    "dump_scenario",
+    "load_scenario",
+    "parse_set",
+    "scenario_from_text",
 ]

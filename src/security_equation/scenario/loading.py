@@ -60,8 +60,7 @@ def resolve(name_or_path: str | Path, kind: str = "scenarios", relative_to: Path
     hint = difflib.get_close_matches(text, known, n=1)
     extra = f"; did you mean '{hint[0]}'?" if hint else ""
     raise InputError.single(
-        f"no bundled {kind[:-1]} named '{text}' and no such file{extra}"
-        f" (bundled: {', '.join(known)})"
+        f"no bundled {kind[:-1]} named '{text}' and no such file{extra} (bundled: {', '.join(known)})"
     )
 
 
@@ -128,21 +127,26 @@ def parse_text(text: str, shown: str, *, toml: bool = False) -> tuple[dict, Line
     if not isinstance(data, dict):
         raise InputError.single(
             f"expected a mapping of keys to values at the top, got {type(data).__name__}",
-            file=shown, line=1,
+            file=shown,
+            line=1,
         )
     return data, lines
 
 
-def _map_lines(node: yaml.Node, prefix: tuple[str, ...], shown: str, lines: LineMap,
-               problems: list[Problem]) -> None:
+def _map_lines(
+    node: yaml.Node, prefix: tuple[str, ...], shown: str, lines: LineMap, problems: list[Problem]
+) -> None:
     lines[prefix] = (shown, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in seen:
-                problems.append(Problem("duplicate key", paths.display((*prefix, key)), shown,
-                                        key_node.start_mark.line + 1))
+                problems.append(
+                    Problem(
+                        "duplicate key", paths.display((*prefix, key)), shown, key_node.start_mark.line + 1
+                    )
+                )
             seen.add(key)
             _map_lines(value_node, (*prefix, key), shown, lines, problems)
             lines[(*prefix, key)] = (shown, key_node.start_mark.line + 1)
@@ -160,13 +164,21 @@ def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, LineMap]:
     if base_ref is None:
         return data, lines
     if not isinstance(base_ref, str):
-        raise InputError.single("must be the name or path of a base scenario", path="extends",
-                                file=display_name(path), line=lines.get(("extends",), (None, None))[1])
+        raise InputError.single(
+            "must be the name or path of a base scenario",
+            path="extends",
+            file=display_name(path),
+            line=lines.get(("extends",), (None, None))[1],
+        )
     try:
         base_path = resolve(base_ref, relative_to=path)
     except InputError as exc:
-        raise InputError([Problem(p.message, "extends", display_name(path),
-                                  lines.get(("extends",), (None, None))[1]) for p in exc.problems]) from None
+        raise InputError(
+            [
+                Problem(p.message, "extends", display_name(path), lines.get(("extends",), (None, None))[1])
+                for p in exc.problems
+            ]
+        ) from None
     base, base_lines = _load_raw(base_path, (*chain, resolved))
     # The child's own overrides extend the base's.
     merged = paths.deep_merge(base, data)
@@ -220,8 +232,9 @@ def parse_set(assignments: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def compose(name_or_path: str | Path, overrides: Sequence[str] = (),
-            set_values: Mapping[str, Any] | None = None) -> tuple[dict, LineMap]:
+def compose(
+    name_or_path: str | Path, overrides: Sequence[str] = (), set_values: Mapping[str, Any] | None = None
+) -> tuple[dict, LineMap]:
     """Raw scenario data: base chain, then named overrides, then ``--set`` values."""
     path = resolve(name_or_path)
     data, lines = _load_raw(path)
@@ -229,17 +242,25 @@ def compose(name_or_path: str | Path, overrides: Sequence[str] = (),
     data["origin"] = display_name(path)
     available = data.pop("overrides", None) or {}
     if not isinstance(available, Mapping):
-        raise InputError.single("must be a mapping of override names to changes", path="overrides",
-                                file=display_name(path), line=lines.get(("overrides",), (None, None))[1])
+        raise InputError.single(
+            "must be a mapping of override names to changes",
+            path="overrides",
+            file=display_name(path),
+            line=lines.get(("overrides",), (None, None))[1],
+        )
     for name in overrides:
         if name not in available:
             hint = ", ".join(sorted(available)) or "none defined"
-            raise InputError.single(f"unknown override '{name}' (available: {hint})",
-                                    path="overrides", file=display_name(path))
+            raise InputError.single(
+                f"unknown override '{name}' (available: {hint})", path="overrides", file=display_name(path)
+            )
         change = available[name]
         if not isinstance(change, Mapping):
-            raise InputError.single("an override must be a mapping of paths to values",
-                                    path=f"overrides.{name}", file=display_name(path))
+            raise InputError.single(
+                "an override must be a mapping of paths to values",
+                path=f"overrides.{name}",
+                file=display_name(path),
+            )
         try:
             expanded = _expand_dotted(change)
         except ValueError as exc:
@@ -282,9 +303,12 @@ def _check_names_exist(data: Mapping, parts: tuple[str, ...]) -> None:
         known = sorted(node)
         hint = difflib.get_close_matches(prefix[-1], known, n=1)
         raise InputError.single(
-            f"no {what} '{prefix[-1]}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
+            f"no {what} '{prefix[-1]}'"
+            + (f"; did you mean '{hint[0]}'?" if hint else "")
             + f" (known: {', '.join(known) or 'none'})",
-            path=paths.display(parts), file="--set")
+            path=paths.display(parts),
+            file="--set",
+        )
 
 
 # --------------------------------------------------------------------------- validating
@@ -339,8 +363,7 @@ def _model_at_loc(loc: tuple, data: Mapping) -> type[BaseModel] | None:
             field = model.model_fields.get(str(key))
             if field is None:
                 return None
-            model = _unwrap(field.annotation, node.get(key) if isinstance(node, Mapping) else None,
-                            schema)
+            model = _unwrap(field.annotation, node.get(key) if isinstance(node, Mapping) else None, schema)
         else:
             return None
         node = node.get(key) if isinstance(node, Mapping) else None
@@ -372,7 +395,8 @@ def describe_error(err: dict, data: Mapping) -> str:
             if key.split("_")[0] == hint[0].split("_")[0] and key != hint[0]:
                 unit_hint += " (units live in field names)"
         return f"unknown key '{key}'{unit_hint}" + (
-            f" (allowed: {', '.join(allowed)})" if allowed and not hint else "")
+            f" (allowed: {', '.join(allowed)})" if allowed and not hint else ""
+        )
     simple = {
         "greater_than": lambda: f"must be > {_number(ctx.get('gt'))}, got {_number(got)}",
         "greater_than_equal": lambda: f"must be >= {_number(ctx.get('ge'))}, got {_number(got)}",
@@ -388,7 +412,8 @@ def describe_error(err: dict, data: Mapping) -> str:
         "model_type": lambda: f"must be a mapping, got {_number(got)}",
         "literal_error": lambda: f"must be {ctx.get('expected')}, got {_number(got)}",
         "union_tag_invalid": lambda: (
-            f"'kind' must be {ctx.get('expected_tags')}, got {_number(ctx.get('tag'))}"),
+            f"'kind' must be {ctx.get('expected_tags')}, got {_number(ctx.get('tag'))}"
+        ),
         "union_tag_not_found": lambda: "needs a 'kind' (missile_defence or air_defence)",
         "finite_number": lambda: f"must be a finite number, got {_number(got)}",
     }
@@ -410,8 +435,10 @@ def _clean_loc(loc: tuple) -> tuple:
         text = str(part)
         if text.startswith(("function-", "tagged-union[")):
             continue
-        if (i >= 2 and loc[i - 2] == "defences" or len(out) >= 2 and out[-2] == "defences") and \
-                text in ("missile_defence", "air_defence"):
+        if (i >= 2 and loc[i - 2] == "defences" or len(out) >= 2 and out[-2] == "defences") and text in (
+            "missile_defence",
+            "air_defence",
+        ):
             continue
         if text in ("float", "int", "constrained-float", "constrained-int"):
             continue
@@ -419,13 +446,14 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(out)
 
 
-def problems_from_validation(exc: ValidationError, data: Mapping, lines: LineMap,
-                             default_file: str | None, prefix: tuple = ()) -> list[Problem]:
+def problems_from_validation(
+    exc: ValidationError, data: Mapping, lines: LineMap, default_file: str | None, prefix: tuple = ()
+) -> list[Problem]:
     problems = []
     seen = set()
     for err in exc.errors(include_url=False):
         loc = (*prefix, *_clean_loc(tuple(err["loc"])))
-        message = describe_error({**err, "loc": loc[len(prefix):]}, data)
+        message = describe_error({**err, "loc": loc[len(prefix) :]}, data)
         key = (loc, message)
         if key in seen:
             continue
@@ -435,8 +463,9 @@ def problems_from_validation(exc: ValidationError, data: Mapping, lines: LineMap
     return problems
 
 
-def extract_distributions(data: dict, lines: LineMap, default_file: str | None,
-                          problems: list[Problem]) -> dict[str, Distribution]:
+def extract_distributions(
+    data: dict, lines: LineMap, default_file: str | None, problems: list[Problem]
+) -> dict[str, Distribution]:
     """Replace every inline ``{dist: …}`` by its nominal value; return path -> distribution."""
     found: dict[str, Distribution] = {}
 
@@ -458,21 +487,26 @@ def extract_distributions(data: dict, lines: LineMap, default_file: str | None,
     data.update(cleaned)
     explicit = data.pop("uncertainty", None) or {}
     if not isinstance(explicit, Mapping):
-        problems.append(Problem("must be a mapping of dotted paths to distributions",
-                                "uncertainty", *_locate(("uncertainty",), lines, default_file)))
+        problems.append(
+            Problem(
+                "must be a mapping of dotted paths to distributions",
+                "uncertainty",
+                *_locate(("uncertainty",), lines, default_file),
+            )
+        )
         explicit = {}
     for key, spec in explicit.items():
         try:
             dist = Distribution.model_validate(spec)
         except ValidationError as exc:
-            problems.extend(problems_from_validation(exc, data, lines, default_file,
-                                                     ("uncertainty", key)))
+            problems.extend(problems_from_validation(exc, data, lines, default_file, ("uncertainty", key)))
             continue
         try:
             parts = paths.canonical(key)
         except ValueError as exc:
-            problems.append(Problem(str(exc), f"uncertainty.{key}",
-                                    *_locate(("uncertainty", key), lines, default_file)))
+            problems.append(
+                Problem(str(exc), f"uncertainty.{key}", *_locate(("uncertainty", key), lines, default_file))
+            )
             continue
         found[paths.display(parts)] = dist
         paths.set_in(data, parts, dist.nominal())
@@ -530,15 +564,21 @@ def validate(data: dict, lines: LineMap, default_file: str | None = None) -> Sce
                     Scenario.model_validate(probe)
                 except ValidationError as exc:
                     for p in problems_from_validation(exc, probe, lines, default_file):
-                        problems.append(Problem(f"distribution reaches {end}: {p.message}",
-                                                p.path, p.file, p.line))
+                        problems.append(
+                            Problem(f"distribution reaches {end}: {p.message}", p.path, p.file, p.line)
+                        )
                     break
             lo, hi = dist.support()
             if (lo == -float("inf") or hi == float("inf")) and _bounded_field(parts, data):
                 file, line = _locate(parts, lines, default_file)
-                problems.append(Problem(
-                    f"{dist.dist} distribution is unbounded but the field is limited; give bounds",
-                    key, file, line))
+                problems.append(
+                    Problem(
+                        f"{dist.dist} distribution is unbounded but the field is limited; give bounds",
+                        key,
+                        file,
+                        line,
+                    )
+                )
     if problems:
         raise InputError(problems)
     assert scenario is not None
@@ -552,12 +592,16 @@ def _bounded_field(parts: tuple[str, ...], data: Mapping) -> bool:
     field = model.model_fields.get(parts[-1])
     if field is None:
         return False
-    return any(hasattr(m, attr) for m in field.metadata for attr in ("ge", "gt", "le", "lt")) or \
-        _is_int_field(parts, data)
+    return any(
+        hasattr(m, attr) for m in field.metadata for attr in ("ge", "gt", "le", "lt")
+    ) or _is_int_field(parts, data)
 
 
-def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = (),
-                  set_values: Mapping[str, Any] | Sequence[str] | None = None) -> Scenario:
+def load_scenario(
+    name_or_path: str | Path,
+    overrides: Sequence[str] = (),
+    set_values: Mapping[str, Any] | Sequence[str] | None = None,
+) -> Scenario:
     """Load a bundled scenario by name, or a YAML/TOML file by path.
 
     ``overrides`` names overrides defined in the file; ``set_values`` sets any field by
@@ -575,8 +619,9 @@ def scenario_from_text(text: str, shown: str = "<upload>") -> Scenario:
     base_ref = data.pop("extends", None)
     if base_ref is not None:
         if not isinstance(base_ref, str) or "/" in base_ref or "\\" in base_ref:
-            raise InputError.single("uploads may only extend a bundled scenario by name",
-                                    path="extends", file=shown)
+            raise InputError.single(
+                "uploads may only extend a bundled scenario by name", path="extends", file=shown
+            )
         base, base_lines = _load_raw(resolve(base_ref))
         data = paths.deep_merge(base, data)
         lines = {**base_lines, **lines}
@@ -587,8 +632,9 @@ def scenario_from_text(text: str, shown: str = "<upload>") -> Scenario:
 
 def dump_scenario(scenario: Scenario) -> str:
     """The scenario as YAML text that loads back to the same scenario."""
-    data = scenario.model_dump(mode="json", exclude={"applied_overrides", "origin", "uncertainty"},
-                               exclude_defaults=False)
+    data = scenario.model_dump(
+        mode="json", exclude={"applied_overrides", "origin", "uncertainty"}, exclude_defaults=False
+    )
     for key, dist in scenario.uncertainty.items():
         paths.set_in(data, paths.canonical(key), dist.model_dump(exclude_none=True))
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

@@ -10,8 +10,19 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 TOP_LEVEL_KEYS = frozenset(
-    {"name", "description", "framework", "sides", "settings", "references", "uncertainty",
-     "extends", "overrides", "applied_overrides", "origin"}
+    {
+        "name",
+        "description",
+        "framework",
+        "sides",
+        "settings",
+        "references",
+        "uncertainty",
+        "extends",
+        "overrides",
+        "applied_overrides",
+        "origin",
+    }
 )
 
 

@@ -16,9 +16,7 @@ Count = Annotated[int, Field(ge=0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 
-Category = Literal[
-    "icbm_silo", "icbm_mobile", "slbm", "bomber", "cruise_missile", "conventional_strike"
-]
+Category = Literal["icbm_silo", "icbm_mobile", "slbm", "bomber", "cruise_missile", "conventional_strike"]
 #: Categories based in fixed, known locations: all of them are targets, whatever the alert.
 FIXED_CATEGORIES = frozenset({"icbm_silo"})
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
@@ -90,9 +88,7 @@ class System(Strict):
         if self.category not in FIXED_CATEGORIES and self.alert_fraction is None:
             problems.append(f"alert_fraction is required for category '{self.category}'")
         if self.category in FIXED_CATEGORIES and self.alert_fraction is not None:
-            problems.append(
-                "alert_fraction does not apply to fixed silos (use posture.launch_under_attack)"
-            )
+            problems.append("alert_fraction does not apply to fixed silos (use posture.launch_under_attack)")
         if not self.nuclear and self.kill_probability is None:
             problems.append("kill_probability is required for a non-nuclear system")
         if self.nuclear and self.yield_kt <= 0 and self.kill_probability is None:
@@ -232,8 +228,11 @@ class Distribution(Strict):
             "normal": ("mean", "sd"),
             "lognormal": ("median", "sigma"),
         }[self.dist]
-        given = {k for k in ("low", "high", "mode", "mean", "sd", "median", "sigma")
-                 if getattr(self, k) is not None}
+        given = {
+            k
+            for k in ("low", "high", "mode", "mean", "sd", "median", "sigma")
+            if getattr(self, k) is not None
+        }
         missing = [k for k in need if k not in given]
         extra = sorted(given - set(need))
         if missing:

@@ -32,11 +32,9 @@ IN_FLIGHT_PER_WORKER = 2
 class Executor(Protocol):
     workers: int
 
-    def map(self, fn: ChunkFn, plan: Any, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, dict]]:
-        ...
+    def map(self, fn: ChunkFn, plan: Any, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, dict]]: ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...
 
 
 class LocalExecutor:
@@ -97,19 +95,22 @@ class DaskExecutor:
         except ImportError:
             raise InputError.single(
                 "running on a Dask cluster needs the optional dependency: "
-                "pip install 'security-equation[dask]'", path="--scheduler") from None
+                "pip install 'security-equation[dask]'",
+                path="--scheduler",
+            ) from None
         self.address = address
         _, _, hostport = address.rpartition("://")
         host, _, port = hostport.rpartition(":")
         if not host or not port.isdigit():
             raise InputError.single(
-                f"expected a scheduler address like tcp://HOST:PORT, got '{address}'",
-                path="--scheduler")
+                f"expected a scheduler address like tcp://HOST:PORT, got '{address}'", path="--scheduler"
+            )
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise InputError.single(f"cannot connect to the Dask scheduler at {address}: {exc}",
-                                    path="--scheduler") from None
+            raise InputError.single(
+                f"cannot connect to the Dask scheduler at {address}: {exc}", path="--scheduler"
+            ) from None
 
     def __repr__(self) -> str:
         try:
@@ -132,13 +133,20 @@ class DaskExecutor:
         which: dict = {}
 
         def submit(chunk: Chunk):
-            future = self.client.submit(fn, plan_future, chunk, pure=False,
-                                        key=f"seceq-chunk-{chunk[0]}-{chunk[1]}-{os.urandom(4).hex()}")
+            future = self.client.submit(
+                fn,
+                plan_future,
+                chunk,
+                pure=False,
+                key=f"seceq-chunk-{chunk[0]}-{chunk[1]}-{os.urandom(4).hex()}",
+            )
             which[future.key] = chunk
             return future
 
-        first = [submit(c) for _, c in zip(range(self.workers * IN_FLIGHT_PER_WORKER),
-                                           pending_chunks, strict=False)]
+        first = [
+            submit(c)
+            for _, c in zip(range(self.workers * IN_FLIGHT_PER_WORKER), pending_chunks, strict=False)
+        ]
         queue = as_completed(first, loop=self.client.loop)
         try:
             for future in queue:
@@ -167,7 +175,6 @@ def make_executor(scheduler: str | None = None, workers: int | None = None) -> E
     """``--scheduler tcp://HOST:PORT`` → Dask; else local processes (``--workers``)."""
     if scheduler:
         if workers is not None:
-            raise InputError.single("give either --scheduler or --workers, not both",
-                                    path="--workers")
+            raise InputError.single("give either --scheduler or --workers, not both", path="--workers")
         return DaskExecutor(scheduler)
     return LocalExecutor(workers)

@@ -67,8 +67,7 @@ def _number(text: str, what: str, option: str, raw: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise InputError.single(f"{what} must be a number, got '{text}' in '{raw}'",
-                                path=option) from None
+        raise InputError.single(f"{what} must be a number, got '{text}' in '{raw}'", path=option) from None
     if not math.isfinite(value):
         raise InputError.single(f"{what} must be finite, got '{text}'", path=option)
     return value
@@ -88,14 +87,14 @@ def parse_axis(text: str, option: str = "--axis") -> Axis:
     parts = spec.split(":")
     if len(parts) != 3:
         raise InputError.single(
-            f"expected START:STOP:NUM after '=', got '{spec}' (e.g. {path}=0:400:41)", path=where)
+            f"expected START:STOP:NUM after '=', got '{spec}' (e.g. {path}=0:400:41)", path=where
+        )
     start = _number(parts[0].strip(), "START", where, text)
     stop = _number(parts[1].strip(), "STOP", where, text)
     try:
         num = int(parts[2].strip())
     except ValueError:
-        raise InputError.single(f"NUM must be a whole number, got '{parts[2].strip()}'",
-                                path=where) from None
+        raise InputError.single(f"NUM must be a whole number, got '{parts[2].strip()}'", path=where) from None
     if num < 1:
         raise InputError.single(f"NUM must be >= 1, got {num}", path=where)
     return Axis(path, start, stop, num)
@@ -115,8 +114,9 @@ def _probe(data: dict, parts: tuple[str, ...], value: float) -> list[str]:
     return []
 
 
-def check_axes(axes: Sequence[Axis], scenario: Scenario, arrays: ScenarioArrays,
-               option: str = "--axis") -> None:
+def check_axes(
+    axes: Sequence[Axis], scenario: Scenario, arrays: ScenarioArrays, option: str = "--axis"
+) -> None:
     """Every axis must address a numeric field of the scenario and stay within its limits."""
     problems: list[Problem] = []
     data = scenario.model_dump(mode="python", exclude={"uncertainty", "applied_overrides"})
@@ -139,8 +139,11 @@ def check_axes(axes: Sequence[Axis], scenario: Scenario, arrays: ScenarioArrays,
             continue
         if axis.path not in arrays.slots:
             hint = difflib.get_close_matches(axis.path, list(arrays.slots), n=3, cutoff=0.6)
-            extra = f" (did you mean {' or '.join(hint)}?)" if hint else (
-                f" (e.g. {', '.join(sorted(arrays.slots)[:3])}, …)")
+            extra = (
+                f" (did you mean {' or '.join(hint)}?)"
+                if hint
+                else (f" (e.g. {', '.join(sorted(arrays.slots)[:3])}, …)")
+            )
             problems.append(Problem(f"no such numeric field{extra}", where))
             continue
         for end in dict.fromkeys((axis.start, axis.stop)):
@@ -150,8 +153,12 @@ def check_axes(axes: Sequence[Axis], scenario: Scenario, arrays: ScenarioArrays,
         raise InputError(problems)
 
 
-def parse_axes(texts: Sequence[str | Axis], scenario: Scenario,
-               arrays: ScenarioArrays | None = None, option: str = "--axis") -> tuple[Axis, ...]:
+def parse_axes(
+    texts: Sequence[str | Axis],
+    scenario: Scenario,
+    arrays: ScenarioArrays | None = None,
+    option: str = "--axis",
+) -> tuple[Axis, ...]:
     """Parse and check every ``--axis`` (text or ``Axis``), reporting all problems at once."""
     problems: list[Problem] = []
     axes = []
@@ -161,8 +168,7 @@ def parse_axes(texts: Sequence[str | Axis], scenario: Scenario,
         except InputError as exc:
             problems.extend(exc.problems)
     try:
-        check_axes(axes, scenario, arrays if arrays is not None else compile_scenario(scenario),
-                   option)
+        check_axes(axes, scenario, arrays if arrays is not None else compile_scenario(scenario), option)
     except InputError as exc:
         problems.extend(exc.problems)
     if problems:
@@ -178,7 +184,7 @@ class Plan:
     base: ScenarioArrays
     axes: tuple[Axis, ...]
     params: tuple[tuple[str, Distribution], ...]
-    samples: int   # 0: no sampling, nominal values
+    samples: int  # 0: no sampling, nominal values
     seed: int
 
     @property
@@ -202,8 +208,7 @@ class Plan:
         return metric_names(self.base.side_names)
 
 
-def build_plan(scenario: Scenario, axes: Sequence[Axis] = (), samples: int = 0,
-               seed: int = 0) -> Plan:
+def build_plan(scenario: Scenario, axes: Sequence[Axis] = (), samples: int = 0, seed: int = 0) -> Plan:
     if samples < 0:
         raise InputError.single(f"must be >= 0, got {samples}", path="--samples")
     if seed < 0:
@@ -213,7 +218,9 @@ def build_plan(scenario: Scenario, axes: Sequence[Axis] = (), samples: int = 0,
     if plan.size > MAX_POINTS:
         raise InputError.single(
             f"the sweep has {plan.size:,} points (grid {' × '.join(map(str, plan.shape))});"
-            f" the limit is {MAX_POINTS:,}", path="--axis")
+            f" the limit is {MAX_POINTS:,}",
+            path="--axis",
+        )
     return plan
 
 
@@ -250,8 +257,7 @@ def chunk_arrays(plan: Plan, start: int, stop: int) -> ScenarioArrays:
     else:
         grid_index = index
     if plan.axes:
-        for axis, position in zip(plan.axes, np.unravel_index(grid_index, plan.grid_shape),
-                                  strict=True):
+        for axis, position in zip(plan.axes, np.unravel_index(grid_index, plan.grid_shape), strict=True):
             arrays.set(axis.path, axis.values[position])
     return arrays
 
@@ -265,9 +271,9 @@ def run_chunk(plan: Plan, chunk: tuple[int, int]) -> dict[str, np.ndarray]:
     start, stop = chunk
     first = start // EVAL_BLOCK * EVAL_BLOCK
     last = min(-(-stop // EVAL_BLOCK) * EVAL_BLOCK, plan.size)
-    parts = [metrics(chunk_arrays(plan, b, min(b + EVAL_BLOCK, last)))
-             for b in range(first, last, EVAL_BLOCK)]
+    parts = [
+        metrics(chunk_arrays(plan, b, min(b + EVAL_BLOCK, last))) for b in range(first, last, EVAL_BLOCK)
+    ]
     if len(parts) == 1 and first == start and last == stop:
         return parts[0]
-    return {name: np.concatenate([p[name] for p in parts])[start - first:stop - first]
-            for name in parts[0]}
+    return {name: np.concatenate([p[name] for p in parts])[start - first : stop - first] for name in parts[0]}

@@ -36,9 +36,15 @@ def _gaps(done: Sequence[tuple[int, int]], total: int) -> list[tuple[int, int]]:
     return gaps
 
 
-def execute(plan: Plan, *, executor=None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-            store: PartialStore | None = None, progress: Progress | None = None,
-            chunk_fn: Callable = run_chunk) -> dict[str, np.ndarray]:
+def execute(
+    plan: Plan,
+    *,
+    executor=None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    store: PartialStore | None = None,
+    progress: Progress | None = None,
+    chunk_fn: Callable = run_chunk,
+) -> dict[str, np.ndarray]:
     """Evaluate every point of ``plan``: flat arrays (plan.size,) per metric.
 
     Chunks already in ``store`` are loaded, not recomputed; new ones are saved there
@@ -55,8 +61,11 @@ def execute(plan: Plan, *, executor=None, chunk_size: int = DEFAULT_CHUNK_SIZE,
     done: list[tuple[int, int]] = []
     if store is not None:
         for (start, stop), data in store.items():
-            if stop > total or list(data) != list(names) or \
-                    any(v.shape != (stop - start,) for v in data.values()):
+            if (
+                stop > total
+                or list(data) != list(names)
+                or any(v.shape != (stop - start,) for v in data.values())
+            ):
                 continue
             for name in names:
                 out[name][start:stop] = data[name]
@@ -103,15 +112,20 @@ def to_dataset(plan: Plan, flat: dict[str, np.ndarray], scenario: Scenario):
     dims = [a.path for a in plan.axes] + (["sample"] if plan.samples else [])
     coords: dict = {}
     for axis in plan.axes:
-        coords[axis.path] = (axis.path, axis.values, {
-            "long_name": axis.path, "axis_spec": axis.spec})
+        coords[axis.path] = (axis.path, axis.values, {"long_name": axis.path, "axis_spec": axis.spec})
     if plan.samples:
-        coords["sample"] = ("sample", np.arange(plan.samples, dtype=np.int32),
-                            {"long_name": "Monte Carlo sample index"})
+        coords["sample"] = (
+            "sample",
+            np.arange(plan.samples, dtype=np.int32),
+            {"long_name": "Monte Carlo sample index"},
+        )
     data_vars: dict = {}
     for name, values in flat.items():
-        data_vars[name] = (dims, values.reshape(plan.shape), {
-            "role": "metric", "long_name": describe_metric(name)})
+        data_vars[name] = (
+            dims,
+            values.reshape(plan.shape),
+            {"role": "metric", "long_name": describe_metric(name)},
+        )
     swept = {a.path for a in plan.axes}
     overridden = []
     if plan.samples and plan.params:
@@ -120,10 +134,16 @@ def to_dataset(plan: Plan, flat: dict[str, np.ndarray], scenario: Scenario):
             if path in swept:
                 overridden.append(path)
                 continue
-            data_vars[path] = (("sample",), values[:, j], {
-                "role": "parameter", "long_name": f"sampled {path}",
-                "distribution": describe(dist),
-                "distribution_spec": json.dumps(dist.model_dump(exclude_none=True))})
+            data_vars[path] = (
+                ("sample",),
+                values[:, j],
+                {
+                    "role": "parameter",
+                    "long_name": f"sampled {path}",
+                    "distribution": describe(dist),
+                    "distribution_spec": json.dumps(dist.model_dump(exclude_none=True)),
+                },
+            )
     attrs = {
         "title": f"Security Equation {'sweep' if plan.axes else 'Monte Carlo'}: {scenario.name}",
         "scenario": scenario.name,
@@ -137,15 +157,24 @@ def to_dataset(plan: Plan, flat: dict[str, np.ndarray], scenario: Scenario):
         "created_by": f"security-equation {_version()}",
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "conventions": "dims are dotted scenario paths; with samples, the same draws at every"
-                       " grid point (common random numbers); an axis overrides a sampled field",
+        " grid point (common random numbers); an axis overrides a sampled field",
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
-def run_sweep(scenario: Scenario, axes: Sequence[str | Axis], *, samples: int = 0, seed: int = 0,
-              output: Path | str | None = None, force: bool = False, executor=None,
-              chunk_size: int = DEFAULT_CHUNK_SIZE, progress: Progress | None = None,
-              chunk_fn: Callable = run_chunk):
+def run_sweep(
+    scenario: Scenario,
+    axes: Sequence[str | Axis],
+    *,
+    samples: int = 0,
+    seed: int = 0,
+    output: Path | str | None = None,
+    force: bool = False,
+    executor=None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Progress | None = None,
+    chunk_fn: Callable = run_chunk,
+):
     """Sweep ``axes`` (``PATH=START:STOP:NUM`` or ``Axis``), optionally × ``samples`` draws.
 
     With ``output``, finished chunks are kept in ``output.partial/`` so that an
@@ -162,8 +191,9 @@ def run_sweep(scenario: Scenario, axes: Sequence[str | Axis], *, samples: int = 
     if output is not None:
         output = check_writable(output, force)
         store = PartialStore(output, spec(scenario, plan), force=force)
-    flat = execute(plan, executor=executor, chunk_size=chunk_size, store=store,
-                   progress=progress, chunk_fn=chunk_fn)
+    flat = execute(
+        plan, executor=executor, chunk_size=chunk_size, store=store, progress=progress, chunk_fn=chunk_fn
+    )
     ds = to_dataset(plan, flat, scenario)
     if output is not None and store is not None:
         write_dataset(ds, output, force=force)

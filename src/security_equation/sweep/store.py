@@ -47,7 +47,7 @@ def _attr_value(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
     if isinstance(value, str | int | float | np.integer | np.floating):
-        if isinstance(value, int | np.integer) and not -(2 ** 31) <= int(value) < 2 ** 31:
+        if isinstance(value, int | np.integer) and not -(2**31) <= int(value) < 2**31:
             return str(value)
         return value
     if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "if":
@@ -110,8 +110,11 @@ def open_dataset(path: Path | str):
 
     with xr.open_dataset(path, engine="scipy") as ds:
         ds = ds.load()
-    renames = {name: var.attrs["dotted_path"] for name, var in ds.variables.items()
-               if "dotted_path" in var.attrs and var.attrs["dotted_path"] != name}
+    renames = {
+        name: var.attrs["dotted_path"]
+        for name, var in ds.variables.items()
+        if "dotted_path" in var.attrs and var.attrs["dotted_path"] != name
+    }
     for var in ds.variables.values():
         var.attrs.pop("dotted_path", None)
     return ds.rename(renames) if renames else ds
@@ -141,12 +144,15 @@ class PartialStore:
                 if not force:
                     raise InputError.single(
                         f"{self.directory} holds chunks of a different sweep (scenario, axes,"
-                        " samples or seed changed); use --force to discard them", path="-o")
+                        " samples or seed changed); use --force to discard them",
+                        path="-o",
+                    )
                 shutil.rmtree(self.directory)
         self.directory.mkdir(exist_ok=True)
         if not spec_path.exists():
-            self._atomic_write_text(spec_path, json.dumps({"hash": self.hash, "spec": spec},
-                                                          indent=2, default=str))
+            self._atomic_write_text(
+                spec_path, json.dumps({"hash": self.hash, "spec": spec}, indent=2, default=str)
+            )
 
     @staticmethod
     def _atomic_write_text(path: Path, text: str) -> None:
@@ -170,8 +176,11 @@ class PartialStore:
         path = self._file(*chunk)
         tmp = _temporary(path)
         with open(tmp, "wb") as fh:
-            np.savez(fh, **{f"m{i}": np.asarray(v) for i, v in enumerate(data.values())},
-                     __names__=np.array(list(data), dtype=str))
+            np.savez(
+                fh,
+                **{f"m{i}": np.asarray(v) for i, v in enumerate(data.values())},
+                __names__=np.array(list(data), dtype=str),
+            )
         os.replace(tmp, path)
 
     def load(self, chunk: tuple[int, int]) -> dict[str, np.ndarray] | None:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import xarray as xr
 
 #: Uniforms are kept this far inside (0, 1) at an unbounded end, which never maps to ±inf.
-_U_EPS = 2.0 ** -53
+_U_EPS = 2.0**-53
 #: Default number of points per chunk (a chunk is the unit of work, progress and resume;
 #: it is rounded up to whole engine blocks, see ``sweep.grid.EVAL_BLOCK``).
 DEFAULT_CHUNK_SIZE = 16_384
@@ -60,8 +60,11 @@ def inverse_cdf(dist: Distribution, u) -> np.ndarray:
     nudged inside (0, 1) where an end is infinite.
     """
     lo, hi = dist.support()
-    u = np.clip(np.asarray(u, dtype=float), 0.0 if np.isfinite(lo) else _U_EPS,
-                1.0 if np.isfinite(hi) else 1.0 - _U_EPS)
+    u = np.clip(
+        np.asarray(u, dtype=float),
+        0.0 if np.isfinite(lo) else _U_EPS,
+        1.0 if np.isfinite(hi) else 1.0 - _U_EPS,
+    )
     if dist.dist == "uniform":
         # A uniform truncated to bounds is uniform on the intersection.
         x = lo + u * (hi - lo)
@@ -121,8 +124,9 @@ def draw_at(params: Sequence[tuple[str, Distribution]], seed: int, indices) -> n
         return np.empty((0, len(params)))
     unique = np.unique(indices)
     breaks = np.flatnonzero(np.diff(unique) != 1) + 1
-    table = np.concatenate([draw(params, seed, int(run[0]), int(run[-1]) + 1)
-                            for run in np.split(unique, breaks)])
+    table = np.concatenate(
+        [draw(params, seed, int(run[0]), int(run[-1]) + 1) for run in np.split(unique, breaks)]
+    )
     return table[np.searchsorted(unique, indices)]
 
 
@@ -139,13 +143,22 @@ def require_uncertainty(scenario: Scenario, option: str = "--samples") -> Parame
         raise InputError.single(
             "the scenario has no uncertain parameters: give a distribution for a numeric field,"
             " e.g. --set 'russia.systems.icbm_mobile.alert_fraction.day_to_day="
-            "{dist: uniform, low: 0.1, high: 0.5}'", path=option)
+            "{dist: uniform, low: 0.1, high: 0.5}'",
+            path=option,
+        )
     return params
 
 
 # --------------------------------------------------------------------------- Monte Carlo
-def monte_carlo(scenario: Scenario, samples: int, seed: int = 0, *,
-                chunk_size: int = DEFAULT_CHUNK_SIZE, executor=None, progress=None) -> xr.Dataset:
+def monte_carlo(
+    scenario: Scenario,
+    samples: int,
+    seed: int = 0,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    executor=None,
+    progress=None,
+) -> xr.Dataset:
     """Evaluate ``samples`` draws of the scenario's uncertain parameters.
 
     Returns a Dataset with a ``sample`` dimension: every metric (see
@@ -190,8 +203,12 @@ def summarize(ds: xr.Dataset, dim: str = "sample") -> pd.DataFrame:
 
 def describe(dist: Distribution) -> str:
     """One-line description: ``normal(mean=0.5, sd=0.1) in [0, 1]``."""
-    fields: Iterable[str] = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"),
-                             "normal": ("mean", "sd"), "lognormal": ("median", "sigma")}[dist.dist]
+    fields: Iterable[str] = {
+        "uniform": ("low", "high"),
+        "triangular": ("low", "mode", "high"),
+        "normal": ("mean", "sd"),
+        "lognormal": ("median", "sigma"),
+    }[dist.dist]
     text = f"{dist.dist}(" + ", ".join(f"{f}={getattr(dist, f):g}" for f in fields) + ")"
     if dist.bounds is not None:
         text += f" in [{dist.bounds[0]:g}, {dist.bounds[1]:g}]"

@@ -49,8 +49,9 @@ def outputs_for(side_names: Sequence[str]) -> tuple[str, ...]:
     return ("fsi", *(f"{side}.r" for side in side_names))
 
 
-def evaluate_values(base: ScenarioArrays, paths: Sequence[str], values: np.ndarray,
-                    outputs: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+def evaluate_values(
+    base: ScenarioArrays, paths: Sequence[str], values: np.ndarray, outputs: Sequence[str] | None = None
+) -> dict[str, np.ndarray]:
     """Metrics for each row of ``values`` (rows × len(paths)), in engine blocks."""
     from security_equation.sweep.grid import EVAL_BLOCK
 
@@ -67,8 +68,11 @@ def evaluate_values(base: ScenarioArrays, paths: Sequence[str], values: np.ndarr
 
 
 def _problem(params) -> dict:
-    return {"num_vars": len(params), "names": [p for p, _ in params],
-            "bounds": [list(quantile_bounds(d)) for _, d in params]}
+    return {
+        "num_vars": len(params),
+        "names": [p for p, _ in params],
+        "bounds": [list(quantile_bounds(d)) for _, d in params],
+    }
 
 
 def sample_inputs(params, method: str, samples: int, seed: int) -> tuple[dict, np.ndarray]:
@@ -79,20 +83,17 @@ def sample_inputs(params, method: str, samples: int, seed: int) -> tuple[dict, n
 
         if samples < 2 or samples & (samples - 1):
             raise InputError.single(
-                f"Sobol sampling needs a power of two, got {samples} (e.g. 512, 1024, 2048)",
-                path="--samples")
-        x = sobol_sample.sample(problem, samples, calc_second_order=False, scramble=True,
-                                seed=seed)
+                f"Sobol sampling needs a power of two, got {samples} (e.g. 512, 1024, 2048)", path="--samples"
+            )
+        x = sobol_sample.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
     elif method == "morris":
         from SALib.sample import morris as morris_sample
 
         if samples < 2:
-            raise InputError.single(f"Morris needs at least 2 trajectories, got {samples}",
-                                    path="--samples")
+            raise InputError.single(f"Morris needs at least 2 trajectories, got {samples}", path="--samples")
         x = morris_sample.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed)
     else:
-        raise InputError.single(f"must be one of {', '.join(METHODS)}, got '{method}'",
-                                path="--method")
+        raise InputError.single(f"must be one of {', '.join(METHODS)}, got '{method}'", path="--method")
     return problem, x
 
 
@@ -110,19 +111,38 @@ def _analyze(method: str, problem: dict, x: np.ndarray, y: np.ndarray, seed: int
         if method == "sobol":
             from SALib.analyze import sobol as sobol_analyze
 
-            res = sobol_analyze.analyze(problem, y, calc_second_order=False,
-                                        num_resamples=RESAMPLES, conf_level=0.95,
-                                        print_to_console=False, seed=seed)
+            res = sobol_analyze.analyze(
+                problem,
+                y,
+                calc_second_order=False,
+                num_resamples=RESAMPLES,
+                conf_level=0.95,
+                print_to_console=False,
+                seed=seed,
+            )
             return {k: np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf")}
         from SALib.analyze import morris as morris_analyze
 
-        res = morris_analyze.analyze(problem, x, y, num_resamples=RESAMPLES, conf_level=0.95,
-                                     print_to_console=False, num_levels=MORRIS_LEVELS, seed=seed)
+        res = morris_analyze.analyze(
+            problem,
+            x,
+            y,
+            num_resamples=RESAMPLES,
+            conf_level=0.95,
+            print_to_console=False,
+            num_levels=MORRIS_LEVELS,
+            seed=seed,
+        )
         return {k: np.asarray(res[k], dtype=float) for k in ("mu", "mu_star", "sigma", "mu_star_conf")}
 
 
-def sensitivity(scenario: Scenario, method: str = "sobol", samples: int | None = None,
-                seed: int = 0, outputs: Sequence[str] | None = None) -> pd.DataFrame:
+def sensitivity(
+    scenario: Scenario,
+    method: str = "sobol",
+    samples: int | None = None,
+    seed: int = 0,
+    outputs: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Rank the scenario's uncertain parameters by their influence on FSI and each ``r``.
 
     Returns a tidy table, one row per (output, parameter): ``rank`` (1 = most
@@ -132,8 +152,7 @@ def sensitivity(scenario: Scenario, method: str = "sobol", samples: int | None =
     did not vary at all: their indices are 0 and every parameter shares rank 1).
     """
     if method not in METHODS:
-        raise InputError.single(f"must be one of {', '.join(METHODS)}, got '{method}'",
-                                path="--method")
+        raise InputError.single(f"must be one of {', '.join(METHODS)}, got '{method}'", path="--method")
     params = require_uncertainty(scenario, "sensitivity")
     samples = DEFAULT_SAMPLES[method] if samples is None else int(samples)
     if seed < 0:
@@ -145,26 +164,44 @@ def sensitivity(scenario: Scenario, method: str = "sobol", samples: int | None =
     y = evaluate_values(base, problem["names"], values, outputs)
 
     key = "ST" if method == "sobol" else "mu_star"
-    lows = [float(inverse_cdf(d, lo)) for (_, d), (lo, _) in zip(params, problem["bounds"],
-                                                                  strict=True)]
-    highs = [float(inverse_cdf(d, hi)) for (_, d), (_, hi) in zip(params, problem["bounds"],
-                                                                   strict=True)]
+    lows = [float(inverse_cdf(d, lo)) for (_, d), (lo, _) in zip(params, problem["bounds"], strict=True)]
+    highs = [float(inverse_cdf(d, hi)) for (_, d), (_, hi) in zip(params, problem["bounds"], strict=True)]
     rows = []
     constant = [o for o in outputs if np.ptp(np.nan_to_num(y[o])) == 0.0]
     for output in outputs:
         indices = _analyze(method, problem, x, y[output], seed)
         # Equal indices share a rank (e.g. all 0 when the output does not move).
-        rank = pd.Series(np.round(indices[key], 12)).rank(
-            method="min", ascending=False, na_option="bottom").to_numpy(dtype=int)
+        rank = (
+            pd.Series(np.round(indices[key], 12))
+            .rank(method="min", ascending=False, na_option="bottom")
+            .to_numpy(dtype=int)
+        )
         for j, (path, dist) in enumerate(params):
-            rows.append({"output": output, "parameter": path, "rank": int(rank[j]),
-                         **{k: float(v[j]) for k, v in indices.items()},
-                         "distribution": describe(dist), "low": lows[j], "high": highs[j]})
-    table = pd.DataFrame(rows).sort_values(["output", "rank"], kind="stable",
-                                           key=lambda s: s.map(outputs.index)
-                                           if s.name == "output" else s)
+            rows.append(
+                {
+                    "output": output,
+                    "parameter": path,
+                    "rank": int(rank[j]),
+                    **{k: float(v[j]) for k, v in indices.items()},
+                    "distribution": describe(dist),
+                    "low": lows[j],
+                    "high": highs[j],
+                }
+            )
+    table = pd.DataFrame(rows).sort_values(
+        ["output", "rank"], kind="stable", key=lambda s: s.map(outputs.index) if s.name == "output" else s
+    )
     table = table.reset_index(drop=True)
-    table.attrs.update({"method": method, "samples": samples, "evaluations": int(x.shape[0]),
-                        "seed": seed, "scenario": scenario.name, "outputs": list(outputs),
-                        "index": key, "constant_outputs": constant})
+    table.attrs.update(
+        {
+            "method": method,
+            "samples": samples,
+            "evaluations": int(x.shape[0]),
+            "seed": seed,
+            "scenario": scenario.name,
+            "outputs": list(outputs),
+            "index": key,
+            "constant_outputs": constant,
+        }
+    )
     return table
