@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
-from security_equation.cli import app, main
-from security_equation.cli.stability import parse_spec, register
+from security_equation.cli.stability import parse_spec
 from security_equation.errors import InputError
 from security_equation.scenario import dump_scenario, load_scenario
 
-register(app)  # until cli/__init__.py wires the commands itself (idempotent)
 
-
-def run(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["seceq", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def test_compare_json_lines_up_scenarios_with_differences(monkeypatch, capsys):
-    code, out, _ = run(
-        monkeypatch,
-        capsys,
+def test_compare_json_lines_up_scenarios_with_differences(seceq):
+    code, out, _ = seceq(
         "compare",
         "us-russia-2023",
         "us-russia-2023:generated,launch-under-attack",
@@ -50,15 +33,13 @@ def test_compare_json_lines_up_scenarios_with_differences(monkeypatch, capsys):
     assert ("fsi[generated]", None) in rows
 
 
-def test_compare_table_files_and_frameworks(monkeypatch, capsys, tmp_path):
+def test_compare_table_files_and_frameworks(seceq, tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text(dump_scenario(load_scenario("us-russia-2023", ["generated"])))
-    code, out, _ = run(monkeypatch, capsys, "compare", "us-russia-2023", str(path))
+    code, out, _ = seceq("compare", "us-russia-2023", str(path))
     assert code == 0
     assert "fsi[generated]" in out and "Δ" in out and "russia" in out
-    code, out, _ = run(
-        monkeypatch,
-        capsys,
+    code, out, _ = seceq(
         "compare",
         "us-russia-2023",
         "--framework",
@@ -88,40 +69,38 @@ def test_compare_table_files_and_frameworks(monkeypatch, capsys, tmp_path):
         ("arms-race", "--set", "us.requirement.arriving_warheads=-5"),
     ],
 )
-def test_bad_input_exits_2_without_a_traceback(monkeypatch, capsys, args):
-    code, _, err = run(monkeypatch, capsys, *args)
+def test_bad_input_exits_2_without_a_traceback(seceq, args):
+    code, _, err = seceq(*args)
     assert code == 2
     assert "error" in err and "Traceback" not in err
 
 
-def test_arms_race_json_and_table(monkeypatch, capsys):
+def test_arms_race_json_and_table(seceq):
     sets = (
         "--set",
         "us.requirement.arriving_warheads=600",
         "--set",
         "russia.requirement.arriving_warheads=600",
     )
-    code, out, _ = run(
-        monkeypatch, capsys, "arms-race", *sets, "--rounds", "10", "--framework", "none", "--format", "json"
-    )
+    code, out, _ = seceq("arms-race", *sets, "--rounds", "10", "--framework", "none", "--format", "json")
     assert code == 0
     data = json.loads(out)
     assert data["outcome"] in ("settles", "race to limits", "runs away")
     assert data["path"][0]["round"] == 0
     assert {"us", "russia"} == set(data["path"][0]["sides"])
     assert data["linearised"]["condition"].startswith("Richardson")
-    code, out, _ = run(monkeypatch, capsys, "arms-race", *sets, "--rounds", "10")
+    code, out, _ = seceq("arms-race", *sets, "--rounds", "10")
     assert code == 0
     assert "Outcome:" in out and "Linearised reactions" in out
 
 
-def test_drivers_json_is_sorted_by_fsi_effect(monkeypatch, capsys):
-    code, out, _ = run(monkeypatch, capsys, "drivers", "--top", "6", "--step", "5", "-f", "json")
+def test_drivers_json_is_sorted_by_fsi_effect(seceq):
+    code, out, _ = seceq("drivers", "--top", "6", "--step", "5", "-f", "json")
     assert code == 0
     data = json.loads(out)
     effects = [abs(r["d_fsi"]) for r in data["drivers"]]
     assert len(effects) == 6 and effects == sorted(effects, reverse=True)
-    code, out, _ = run(monkeypatch, capsys, "drivers")
+    code, out, _ = seceq("drivers")
     assert code == 0 and "Main drivers" in out and "Base FSI" in out
 
 

@@ -7,23 +7,10 @@ import sys
 
 import pytest
 
-from security_equation.cli import app, main
+from security_equation.cli import app
 from security_equation.cli import output as output_cli
 
-output_cli.register(app)  # until cli/__init__.py wires the commands itself (idempotent)
-
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def run(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["seceq", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_register_is_idempotent():
@@ -33,14 +20,12 @@ def test_register_is_idempotent():
     assert {"plot", "report", "serve"} <= set(before)
 
 
-def test_plot_writes_png_and_svg_by_suffix(monkeypatch, capsys, tmp_path):
+def test_plot_writes_png_and_svg_by_suffix(seceq, tmp_path):
     png, svg = tmp_path / "square.png", tmp_path / "square.svg"
-    code, out, err = run(monkeypatch, capsys, "plot", "square", "us-russia-2023", "-o", str(png))
+    code, out, err = seceq("plot", "square", "us-russia-2023", "-o", str(png))
     assert code == 0, err
     assert png.read_bytes().startswith(PNG) and str(png) in out
-    code, _, err = run(
-        monkeypatch,
-        capsys,
+    code, _, err = seceq(
         "plot",
         "drawdown",
         "-o",
@@ -54,25 +39,25 @@ def test_plot_writes_png_and_svg_by_suffix(monkeypatch, capsys, tmp_path):
     assert b"<svg" in svg.read_bytes()[:2000]
 
 
-def test_plot_refuses_to_overwrite_without_force(monkeypatch, capsys, tmp_path):
+def test_plot_refuses_to_overwrite_without_force(seceq, tmp_path):
     path = tmp_path / "forces.png"
     path.write_bytes(b"my own picture")
-    code, _, err = run(monkeypatch, capsys, "plot", "forces", "-o", str(path))
+    code, _, err = seceq("plot", "forces", "-o", str(path))
     assert code == 2
     assert "exists; use --force" in err and "Traceback" not in err
     assert path.read_bytes() == b"my own picture"
-    code, _, err = run(monkeypatch, capsys, "plot", "forces", "-o", str(path), "--force")
+    code, _, err = seceq("plot", "forces", "-o", str(path), "--force")
     assert code == 0, err
     assert path.read_bytes().startswith(PNG)
 
 
 @pytest.mark.parametrize(("answer", "code", "replaced"), [("n\n", 1, False), ("y\n", 0, True)])
-def test_plot_asks_before_overwriting_in_a_terminal(monkeypatch, capsys, tmp_path, answer, code, replaced):
+def test_plot_asks_before_overwriting_in_a_terminal(seceq, monkeypatch, tmp_path, answer, code, replaced):
     path = tmp_path / "square.png"
     path.write_bytes(b"keep me")
     monkeypatch.setattr(output_cli, "_interactive", lambda: True)
     monkeypatch.setattr(sys, "stdin", io.StringIO(answer))
-    got, _, err = run(monkeypatch, capsys, "plot", "square", "-o", str(path))
+    got, _, err = seceq("plot", "square", "-o", str(path))
     assert got == code
     assert "Overwrite" in err
     assert path.read_bytes().startswith(PNG) is replaced
@@ -93,19 +78,17 @@ def test_plot_asks_before_overwriting_in_a_terminal(monkeypatch, capsys, tmp_pat
         (["report", "--compare", "us-russia-2023:nope", "-o", "r.html"], "unknown override 'nope'"),
     ],
 )
-def test_bad_input_exits_2_with_a_message(monkeypatch, capsys, tmp_path, args, message):
+def test_bad_input_exits_2_with_a_message(seceq, monkeypatch, tmp_path, args, message):
     monkeypatch.chdir(tmp_path)
-    code, _, err = run(monkeypatch, capsys, *args)
+    code, _, err = seceq(*args)
     assert code == 2
     assert message in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_report_writes_one_offline_html_file(monkeypatch, capsys, tmp_path):
+def test_report_writes_one_offline_html_file(seceq, tmp_path):
     path = tmp_path / "report.html"
-    code, out, err = run(
-        monkeypatch,
-        capsys,
+    code, out, err = seceq(
         "report",
         "us-russia-2023",
         "--compare",
@@ -120,20 +103,20 @@ def test_report_writes_one_offline_html_file(monkeypatch, capsys, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
-def test_serve_binds_to_loopback_by_default(monkeypatch, capsys):
+def test_serve_binds_to_loopback_by_default(seceq, monkeypatch):
     import uvicorn
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
-    code, out, err = run(monkeypatch, capsys, "serve", "--port", "8123")
+    code, out, err = seceq("serve", "--port", "8123")
     assert code == 0, err
     assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "info"}]
     assert "http://127.0.0.1:8123/" in out and "warning" not in err
-    code, _, err = run(monkeypatch, capsys, "serve", "--host", "0.0.0.0")
+    code, _, err = seceq("serve", "--host", "0.0.0.0")
     assert code == 0 and calls[-1]["host"] == "0.0.0.0"
     assert "warning" in err and "no authentication" in err
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
-    code, _, err = run(monkeypatch, capsys, "serve", "--workers", "2")
+    code, _, err = seceq("serve", "--workers", "2")
     assert code == 0, err
     assert calls[-1] == (
         output_cli.APP_FACTORY,

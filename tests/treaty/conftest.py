@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import copy
-import sys
 
 import pytest
 
-from security_equation.cli import main
 from security_equation.scenario.schema import Scenario
 
 _BASE = {
@@ -105,18 +103,6 @@ def make():
 
 
 @pytest.fixture
-def cli(monkeypatch, capsys):
+def cli(seceq):
     """Run ``seceq ARGS…`` through the real entry point: (exit code, stdout, stderr)."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["seceq", *args])
-        monkeypatch.setenv("COLUMNS", "200")
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code or 0
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return run
+    return seceq

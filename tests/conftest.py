@@ -1,4 +1,5 @@
-"""Fixtures for the uncertainty tests: scenarios with uncertainty and the CLI entry point."""
+"""Fixtures shared by every test folder: the real `seceq` entry point run in-process,
+and the default scenario with and without uncertain parameters."""
 
 from __future__ import annotations
 
@@ -8,6 +9,27 @@ import pytest
 
 from security_equation.scenario import load_scenario
 from security_equation.scenario.schema import Distribution
+
+
+@pytest.fixture
+def seceq(monkeypatch, capsys):
+    """``seceq("data", "list")`` → ``(exit_code, stdout, stderr)`` through ``cli.main``."""
+    from security_equation.cli import main
+
+    monkeypatch.setenv("COLUMNS", "200")  # wide tables: assertions see whole cells
+
+    def run(*args) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["seceq", *map(str, args)])
+        capsys.readouterr()
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -41,33 +63,3 @@ def uncertain(nominal):
             }
         }
     )
-
-
-def _ensure_registered() -> None:
-    """Register the analysis commands on the app if the CLI has not done so yet."""
-    from security_equation import cli
-    from security_equation.cli import analysis
-
-    names = {c.name or (c.callback.__name__ if c.callback else None) for c in cli.app.registered_commands}
-    for name in ("sweep", "sensitivity"):
-        if name not in names:
-            cli.app.command(name)(getattr(analysis, name))
-
-
-@pytest.fixture
-def seceq(monkeypatch, capsys):
-    """Run ``seceq ARGS…`` through ``cli.main``; returns (exit code, stdout, stderr)."""
-    _ensure_registered()
-    from security_equation import cli
-
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["seceq", *map(str, args)])
-        code = 0
-        try:
-            cli.main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
