@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from security_equation.errors import InputError
 from security_equation.scenario.loading import MAX_FILE_BYTES
 
 #: A complete extra Russian system, so paths read russia.systems.yars.<field>.
@@ -343,3 +344,14 @@ def test_usage_errors_exit_2_without_traceback(seceq, args):
     code, _, err = seceq(*args)
     assert code == 2
     assert "Traceback" not in err and "Error:" in err
+
+
+@pytest.mark.parametrize("base", ["us-russia-2023.yaml", "../../etc/passwd", "nonesuch"])
+def test_uploaded_text_extends_bundled_names_only(base, tmp_path, monkeypatch):
+    from security_equation.scenario.loading import scenario_from_text
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "us-russia-2023.yaml").write_text("name: local\n")
+    with pytest.raises(InputError, match="uploads may only extend a bundled scenario by name") as info:
+        scenario_from_text(f"extends: {base}\n")
+    assert (info.value.problems[0].path, info.value.problems[0].line) == ("extends", 1)

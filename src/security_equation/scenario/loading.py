@@ -150,39 +150,55 @@ def _map_lines(
             seen.add(key)
             _map_lines(value_node, (*prefix, key), shown, lines, problems)
             lines[(*prefix, key)] = (shown, key_node.start_mark.line + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _map_lines(item, (*prefix, str(index)), shown, lines, problems)
 
 
 # --------------------------------------------------------------------------- composing
-def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, LineMap]:
-    """A file merged over what it ``extends`` (recursively)."""
+def load_chain(path: Path, kind: str = "scenarios", chain: tuple[Path, ...] = ()) -> tuple[dict, LineMap]:
+    """A file merged over what it ``extends`` (recursively): scenarios or frameworks."""
     resolved = path.resolve()
+    shown = display_name(path)
     if resolved in chain:
         cycle = " -> ".join(display_name(p) for p in (*chain, resolved))
-        raise InputError.single(f"scenarios extend each other in a cycle: {cycle}")
+        raise InputError.single(f"{kind} extend each other in a cycle: {cycle}", path="extends", file=shown)
     data, lines = read_mapping(path)
     base_ref = data.pop("extends", None)
     if base_ref is None:
         return data, lines
+    line = lines.get(("extends",), (None, None))[1]
     if not isinstance(base_ref, str):
         raise InputError.single(
-            "must be the name or path of a base scenario",
-            path="extends",
-            file=display_name(path),
-            line=lines.get(("extends",), (None, None))[1],
+            f"must be the name or path of a base {kind[:-1]}", path="extends", file=shown, line=line
         )
     try:
-        base_path = resolve(base_ref, relative_to=path)
+        base_path = resolve(base_ref, kind=kind, relative_to=path)
     except InputError as exc:
-        raise InputError(
-            [
-                Problem(p.message, "extends", display_name(path), lines.get(("extends",), (None, None))[1])
-                for p in exc.problems
-            ]
-        ) from None
-    base, base_lines = _load_raw(base_path, (*chain, resolved))
-    # The child's own overrides extend the base's.
-    merged = paths.deep_merge(base, data)
-    return merged, {**base_lines, **lines}
+        raise InputError([Problem(p.message, "extends", shown, line) for p in exc.problems]) from None
+    base, base_lines = load_chain(base_path, kind, (*chain, resolved))
+    # The child's own values and overrides extend the base's.
+    return paths.deep_merge(base, data), {**base_lines, **lines}
+
+
+def merge_upload_base(
+    data: dict, lines: LineMap, shown: str, kind: str = "scenarios"
+) -> tuple[dict, LineMap]:
+    """Uploaded text merged over what it ``extends``: a bundled name only, never a file."""
+    base_ref = data.pop("extends", None)
+    if base_ref is None:
+        return data, lines
+    known = bundled_names(kind)
+    if not isinstance(base_ref, str) or base_ref not in known:
+        raise InputError.single(
+            f"uploads may only extend a bundled {kind[:-1]} by name, got {base_ref!r}"
+            f" (bundled: {', '.join(known)})",
+            path="extends",
+            file=shown,
+            line=lines.get(("extends",), (None, None))[1],
+        )
+    base, base_lines = load_chain(bundled_dir(kind) / f"{base_ref}.yaml", kind)
+    return paths.deep_merge(base, data), {**base_lines, **lines}
 
 
 def _expand_dotted(mapping: Mapping, prefix: tuple[str, ...] = ()) -> dict:
@@ -237,7 +253,7 @@ def compose(
 ) -> tuple[dict, LineMap]:
     """Raw scenario data: base chain, then named overrides, then ``--set`` values."""
     path = resolve(name_or_path)
-    data, lines = _load_raw(path)
+    data, lines = load_chain(path)
     data.setdefault("name", path.stem)
     data["origin"] = display_name(path)
     available = data.pop("overrides", None) or {}
@@ -271,15 +287,21 @@ def compose(
     if overrides:
         data["applied_overrides"] = (*data.get("applied_overrides", ()), *overrides)
     if set_values:
-        try:
-            expanded = _expand_dotted(dict(set_values))
-        except ValueError as exc:
-            raise InputError.single(str(exc), file="--set") from None
-        for parts, _ in _flatten(expanded):
-            _check_names_exist(data, parts)
-            lines[parts] = ("--set", None)
-        data = paths.deep_merge(data, expanded)
+        data = apply_set_values(data, lines, set_values)
     return data, lines
+
+
+def apply_set_values(data: dict, lines: LineMap, set_values: Mapping[str, Any]) -> dict:
+    """``--set`` values (dotted path -> value) merged over raw scenario data; ``lines``
+    gains each path as coming from ``--set``. Sides, systems and defences must exist."""
+    try:
+        expanded = _expand_dotted(dict(set_values))
+    except ValueError as exc:
+        raise InputError.single(str(exc), file="--set") from None
+    for parts, _ in _flatten(expanded):
+        _check_names_exist(data, parts)
+        lines[parts] = ("--set", None)
+    return paths.deep_merge(data, expanded)
 
 
 #: Levels of a scenario keyed by user-chosen names: --set may change, not invent, them.
@@ -312,7 +334,8 @@ def _check_names_exist(data: Mapping, parts: tuple[str, ...]) -> None:
 
 
 # --------------------------------------------------------------------------- validating
-def _locate(loc: tuple, lines: LineMap, default_file: str | None) -> tuple[str | None, int | None]:
+def locate(loc: tuple, lines: LineMap, default_file: str | None) -> tuple[str | None, int | None]:
+    """(file, line) of a dotted location, or of its nearest parent the line map knows."""
     parts = tuple(str(p) for p in loc)
     while True:
         if parts in lines:
@@ -458,7 +481,7 @@ def problems_from_validation(
         if key in seen:
             continue
         seen.add(key)
-        file, line = _locate(loc, lines, default_file)
+        file, line = locate(loc, lines, default_file)
         problems.append(Problem(message, paths.display(loc), file, line))
     return problems
 
@@ -491,7 +514,7 @@ def extract_distributions(
             Problem(
                 "must be a mapping of dotted paths to distributions",
                 "uncertainty",
-                *_locate(("uncertainty",), lines, default_file),
+                *locate(("uncertainty",), lines, default_file),
             )
         )
         explicit = {}
@@ -505,7 +528,7 @@ def extract_distributions(
             parts = paths.canonical(key)
         except ValueError as exc:
             problems.append(
-                Problem(str(exc), f"uncertainty.{key}", *_locate(("uncertainty", key), lines, default_file))
+                Problem(str(exc), f"uncertainty.{key}", *locate(("uncertainty", key), lines, default_file))
             )
             continue
         found[paths.display(parts)] = dist
@@ -556,7 +579,7 @@ def validate(data: dict, lines: LineMap, default_file: str | None = None) -> Sce
                 try:
                     paths.get(probe, parts)
                 except KeyError:
-                    file, line = _locate(parts, lines, default_file)
+                    file, line = locate(parts, lines, default_file)
                     problems.append(Problem("no such field to make uncertain", key, file, line))
                     break
                 paths.set_in(probe, parts, round(end) if _is_int_field(parts, probe) else end)
@@ -570,7 +593,7 @@ def validate(data: dict, lines: LineMap, default_file: str | None = None) -> Sce
                     break
             lo, hi = dist.support()
             if (lo == -float("inf") or hi == float("inf")) and _bounded_field(parts, data):
-                file, line = _locate(parts, lines, default_file)
+                file, line = locate(parts, lines, default_file)
                 problems.append(
                     Problem(
                         f"{dist.dist} distribution is unbounded but the field is limited; give bounds",
@@ -613,20 +636,17 @@ def load_scenario(
     return validate(data, lines, data.get("origin"))
 
 
-def scenario_from_text(text: str, shown: str = "<upload>") -> Scenario:
-    """Validate scenario text (e.g. an upload). ``extends`` may name a bundled scenario."""
+def scenario_from_text(
+    text: str, shown: str = "<upload>", set_values: Mapping[str, Any] | None = None
+) -> Scenario:
+    """Validate scenario text (e.g. an upload), then apply ``set_values`` edits.
+    ``extends`` may name a bundled scenario only: text never reaches the file system."""
     data, lines = parse_text(text, shown)
-    base_ref = data.pop("extends", None)
-    if base_ref is not None:
-        if not isinstance(base_ref, str) or "/" in base_ref or "\\" in base_ref:
-            raise InputError.single(
-                "uploads may only extend a bundled scenario by name", path="extends", file=shown
-            )
-        base, base_lines = _load_raw(resolve(base_ref))
-        data = paths.deep_merge(base, data)
-        lines = {**base_lines, **lines}
+    data, lines = merge_upload_base(data, lines, shown)
     data.pop("overrides", None)
     data.setdefault("name", "uploaded")
+    if set_values:
+        data = apply_set_values(data, lines, set_values)
     return validate(data, lines, shown)
 
 

@@ -21,13 +21,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from security_equation.errors import InputError, Problem
-from security_equation.scenario import paths
 from security_equation.scenario.loading import (
     LineMap,
     bundled_dir,
     describe_error,
     display_name,
-    read_mapping,
+    load_chain,
+    locate,
+    merge_upload_base,
     resolve,
 )
 from security_equation.treaty.schema import Framework
@@ -56,62 +57,6 @@ def resolve_framework(name_or_path: str | Path, relative_to: Path | None = None)
             else:
                 problems.append(p)
         raise InputError(problems) from None
-
-
-# --------------------------------------------------------------------------- line map
-def _complete_lines(text: str, shown: str, lines: LineMap) -> None:
-    """Add what the scenario reader's line map leaves out: list items (``limits.x.rules.0``)
-    and the keys inside them (``limits.x.rules.0.count``)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return
-
-    def walk(n: yaml.Node, prefix: tuple[str, ...]) -> None:
-        if isinstance(n, yaml.MappingNode):
-            for key_node, value_node in n.value:
-                key = (*prefix, str(key_node.value))
-                lines.setdefault(key, (shown, key_node.start_mark.line + 1))
-                walk(value_node, key)
-        elif isinstance(n, yaml.SequenceNode):
-            for i, item in enumerate(n.value):
-                lines.setdefault((*prefix, str(i)), (shown, item.start_mark.line + 1))
-                walk(item, (*prefix, str(i)))
-
-    if node is not None:
-        walk(node, ())
-
-
-def _read(path: Path) -> tuple[dict, LineMap]:
-    data, lines = read_mapping(path)
-    if path.suffix != ".toml":
-        _complete_lines(path.read_text(encoding="utf-8"), display_name(path), lines)
-    return data, lines
-
-
-def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, LineMap]:
-    resolved = path.resolve()
-    if resolved in chain:
-        cycle = " -> ".join(display_name(p) for p in (*chain, resolved))
-        raise InputError.single(
-            f"frameworks extend each other in a cycle: {cycle}", file=display_name(path), path="extends"
-        )
-    data, lines = _read(path)
-    base_ref = data.pop("extends", None)
-    if base_ref is None:
-        return data, lines
-    shown = display_name(path)
-    line = lines.get(("extends",), (shown, None))[1]
-    if not isinstance(base_ref, str):
-        raise InputError.single(
-            "must be the name or path of a base framework", path="extends", file=shown, line=line
-        )
-    try:
-        base_path = resolve_framework(base_ref, relative_to=path)
-    except InputError as exc:
-        raise InputError([Problem(p.message, "extends", shown, line) for p in exc.problems]) from None
-    base, base_lines = _load_raw(base_path, (*chain, resolved))
-    return paths.deep_merge(base, data), {**base_lines, **lines}
 
 
 # --------------------------------------------------------------------------- errors
@@ -145,16 +90,6 @@ def _model_for_keys(loc: tuple[str, ...]) -> type[BaseModel] | None:
     if len(steps) >= 5 and steps[2] == "allowances":
         return schema.Allowance if len(steps) == 5 else None
     return None
-
-
-def _locate(loc: tuple[str, ...], lines: LineMap, default_file: str | None) -> tuple[str | None, int | None]:
-    parts = loc
-    while True:
-        if parts in lines:
-            return lines[parts]
-        if not parts:
-            return default_file, None
-        parts = parts[:-1]
 
 
 def _describe(err: dict, data: Mapping) -> str:
@@ -194,7 +129,7 @@ def problems_from(
             message = " or ".join(heads) + (f", got {tails.pop()}" if len(tails) == 1 else "")
         else:
             message = messages[0]
-        file, line = _locate(loc, lines, default_file)
+        file, line = locate(loc, lines, default_file)
         problems.append(Problem(message, ".".join(loc), file, line))
     return problems
 
@@ -211,7 +146,7 @@ def _validate(data: dict, lines: LineMap, shown: str) -> Framework:
 @lru_cache(maxsize=64)
 def _load_cached(path: str, resolved: str, mtime_ns: int, size: int) -> Framework:
     p = Path(path)
-    data, lines = _load_raw(p)
+    data, lines = load_chain(p, KIND)
     shown = display_name(p)
     data.setdefault("name", p.stem)
     data["origin"] = shown
@@ -236,16 +171,7 @@ def framework_from_text(text: str, shown: str = "<upload>") -> Framework:
     from security_equation.scenario.loading import parse_text
 
     data, lines = parse_text(text, shown)
-    _complete_lines(text, shown, lines)
-    base_ref = data.pop("extends", None)
-    if base_ref is not None:
-        if not isinstance(base_ref, str) or "/" in base_ref or "\\" in base_ref:
-            raise InputError.single(
-                "uploads may only extend a bundled framework by name", path="extends", file=shown
-            )
-        base, base_lines = _load_raw(resolve_framework(base_ref))
-        data = paths.deep_merge(base, data)
-        lines = {**base_lines, **lines}
+    data, lines = merge_upload_base(data, lines, shown, KIND)
     data.setdefault("name", "uploaded")
     data["origin"] = shown
     return _validate(data, lines, shown)

@@ -9,13 +9,12 @@ it, so a bad value gets the same located message as on the command line.
 from __future__ import annotations
 
 import difflib
-import inspect
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from security_equation.errors import InputError
-from security_equation.scenario import loading, paths
+from security_equation.scenario import loading
 from security_equation.scenario.schema import Scenario
 
 #: How uploaded text is named in error messages.
@@ -47,32 +46,6 @@ def check_name(name: str, kind: str = "scenarios", path: str = "scenario") -> st
     return name
 
 
-def _line(lines: Mapping, key: tuple[str, ...]) -> int | None:
-    return lines.get(key, (None, None))[1]
-
-
-def _apply_set(data: dict, lines: dict, set_values: Mapping[str, Any]) -> dict:
-    """``--set`` values merged over raw data exactly as ``loading.compose`` does (the
-    same helpers, in the same order; ``tests/web`` checks the messages stay identical)."""
-    public = getattr(loading, "apply_set_values", None)
-    if public is not None:  # pragma: no cover - depends on the loading module's version
-        return public(data, lines, set_values)
-    try:
-        expanded = loading._expand_dotted(dict(set_values))
-    except ValueError as exc:
-        raise InputError.single(str(exc), file="--set") from None
-    check = getattr(loading, "_check_names_exist", None)
-    for parts, _ in loading._flatten(expanded):
-        if check is not None:
-            check(data, parts)
-        lines[parts] = ("--set", None)
-    return paths.deep_merge(data, expanded)
-
-
-def _text_accepts_set() -> bool:
-    return "set_values" in inspect.signature(loading.scenario_from_text).parameters
-
-
 def refuse_aliases(text: str) -> None:
     """Refuse YAML aliases (``*name``) in uploads.
 
@@ -102,31 +75,7 @@ def scenario_from_upload(text: str, set_values: Mapping[str, Any] | None = None)
             f"input is too large (the limit is {loading.MAX_FILE_BYTES:,} bytes)", file=UPLOAD
         )
     refuse_aliases(text)
-    data, lines = loading.parse_text(text, UPLOAD)
-    base_ref = data.get("extends")
-    if base_ref is not None and (not isinstance(base_ref, str) or base_ref not in bundled()):
-        known = ", ".join(bundled())
-        raise InputError.single(
-            f"uploads may only extend a bundled scenario by name, got {base_ref!r} (bundled: {known})",
-            path="extends",
-            file=UPLOAD,
-            line=_line(lines, ("extends",)),
-        )
-    if not set_values:
-        return loading.scenario_from_text(text, UPLOAD)
-    if _text_accepts_set():  # pragma: no cover - depends on the loading module's version
-        return loading.scenario_from_text(text, UPLOAD, set_values=dict(set_values))
-    # Check the upload on its own first: its problems carry the upload's own lines.
-    loading.scenario_from_text(text, UPLOAD)
-    data.pop("extends", None)
-    if base_ref is not None:
-        base, base_lines = loading._load_raw(loading.resolve(base_ref))
-        data = paths.deep_merge(base, data)
-        lines = {**base_lines, **lines}
-    data.pop("overrides", None)
-    data.setdefault("name", "uploaded")
-    data = _apply_set(data, lines, set_values)
-    return loading.validate(data, lines, UPLOAD)
+    return loading.scenario_from_text(text, UPLOAD, set_values=dict(set_values or {}))
 
 
 def load(
@@ -148,7 +97,7 @@ def load(
     data, lines = _composed(name, tuple(overrides or ()))
     lines = dict(lines)
     if set_values:
-        data = _apply_set(data, lines, set_values)
+        data = loading.apply_set_values(data, lines, set_values)
     return loading.validate(data, lines, data.get("origin"))
 
 
