@@ -93,19 +93,9 @@ def schema() -> None:
 @app.command()
 def scenarios(output_format: FormatOpt = OutputFormat.table) -> None:
     """List the bundled scenarios."""
-    from security_equation.scenario.loading import bundled_dir, bundled_names, read_mapping
+    from security_equation.scenario.loading import bundled_catalogue
 
-    rows = []
-    for name in bundled_names():
-        data, _ = read_mapping(bundled_dir("scenarios") / f"{name}.yaml")
-        rows.append(
-            {
-                "name": name,
-                "extends": data.get("extends"),
-                "description": " ".join(str(data.get("description", "")).split()),
-                "overrides": sorted(data.get("overrides") or {}),
-            }
-        )
+    rows = bundled_catalogue()
     if output_format is OutputFormat.json:
         print_json(rows)
         return

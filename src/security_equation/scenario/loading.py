@@ -39,6 +39,22 @@ def bundled_names(kind: str = "scenarios") -> list[str]:
     return sorted(p.stem for p in bundled_dir(kind).glob("*.yaml"))
 
 
+def bundled_catalogue() -> list[dict]:
+    """The bundled scenarios: name, what each extends, description, named overrides."""
+    rows = []
+    for name in bundled_names():
+        data, _ = read_mapping(bundled_dir("scenarios") / f"{name}.yaml")
+        rows.append(
+            {
+                "name": name,
+                "extends": data.get("extends"),
+                "description": " ".join(str(data.get("description", "")).split()),
+                "overrides": sorted(data.get("overrides") or {}),
+            }
+        )
+    return rows
+
+
 def resolve(name_or_path: str | Path, kind: str = "scenarios", relative_to: Path | None = None) -> Path:
     """A bundled name (``us-russia-2023``) or a path to a file."""
     text = str(name_or_path)

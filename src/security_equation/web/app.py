@@ -337,20 +337,9 @@ def create_app() -> FastAPI:
     @app.get("/api/scenarios", tags=["scenarios"])
     def scenarios() -> list[dict]:
         """The bundled scenarios: name, description, named overrides."""
-        from security_equation.scenario.loading import bundled_dir, read_mapping
+        from security_equation.scenario.loading import bundled_catalogue
 
-        rows = []
-        for name in inputs.bundled():
-            data, _ = read_mapping(bundled_dir("scenarios") / f"{name}.yaml")
-            rows.append(
-                {
-                    "name": name,
-                    "extends": data.get("extends"),
-                    "description": " ".join(str(data.get("description", "")).split()),
-                    "overrides": sorted(data.get("overrides") or {}),
-                }
-            )
-        return rows
+        return bundled_catalogue()
 
     @app.get("/api/scenarios/{name}", tags=["scenarios"])
     def scenario_get(name: str, format: Annotated[Literal["json", "yaml"], Query()] = "json") -> Any:
