@@ -234,8 +234,9 @@ def evaluate(
         unsourced=unsourced(scenario),
         exchange=exchange_section(scenario),
     )
-    no_framework = str(framework).strip().lower() in ("none", "no-limits", "")
-    if "treaty" in sections and not no_framework:
+    from security_equation.treaty.frameworks import is_no_framework
+
+    if "treaty" in sections and not is_no_framework(framework):
         from security_equation.treaty import assess
 
         result.sections["treaty"] = assess(scenario, framework)

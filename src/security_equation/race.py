@@ -25,8 +25,6 @@ from security_equation.engine.arms_race import (
 )
 from security_equation.engine.arrays import ScenarioArrays
 
-NO_FRAMEWORK = ("none", "no-limits", "")
-
 
 def _arrays(scenario_or_arrays) -> ScenarioArrays:
     if isinstance(scenario_or_arrays, ScenarioArrays):
@@ -80,7 +78,9 @@ def limits_from_framework(scenario, framework: str | None) -> tuple[dict[str, Li
     treaty's would, whatever the counting details. Bombers count as one warhead each where
     the framework's warhead limit counts them so (New START), else by their loading.
     """
-    if framework is None or str(framework).strip().lower() in NO_FRAMEWORK:
+    from security_equation.treaty.frameworks import is_no_framework
+
+    if framework is None or is_no_framework(framework):
         return {}, ["no treaty limits"]
     from security_equation.treaty import assess
     from security_equation.treaty.assessment import resolve_for

@@ -35,6 +35,13 @@ from security_equation.treaty.schema import Framework
 
 KIND = "frameworks"
 DEFAULT_FRAMEWORK = "new-start"
+#: Framework names that mean "no treaty limits" (``--framework none``).
+NO_FRAMEWORK = ("none", "no-limits", "")
+
+
+def is_no_framework(name: str | Path | None) -> bool:
+    """Whether ``name`` asks for no treaty at all (``None`` means the scenario's own)."""
+    return name is not None and str(name).strip().lower() in NO_FRAMEWORK
 
 
 def bundled_frameworks() -> list[str]:
