@@ -130,8 +130,7 @@ def test_bad_edits_get_the_cli_message(client, bad):
 def test_evaluate_sections_on_request(client):
     data = client.post("/api/evaluate", json={"scenario": DEFAULT, "sections": ["treaty", "drivers"]}).json()
     assert data["drivers"]["drivers"]
-    if inputs.treaty_available():
-        assert set(data["treaty"]["sides"]) == {"us", "russia"}
+    assert set(data["treaty"]["sides"]) == {"us", "russia"}
     response = client.post("/api/evaluate", json={"scenario": DEFAULT, "sections": ["gossip"]})
     assert response.status_code == 422 and "sections" in response.json()["message"]
 
@@ -337,10 +336,6 @@ def test_compare_two_frameworks(client):
 
 
 def test_treaty_endpoint(client):
-    if not inputs.treaty_available():
-        response = client.post("/api/treaty", json={"scenario": DEFAULT})
-        assert response.status_code == 501
-        return
     data = client.post("/api/treaty", json={"scenario": DEFAULT, "framework": "new-start"}).json()
     us = data["sides"]["us"]
     assert us["limits"] and {"limit", "counted", "headroom", "compliant"} <= set(us["limits"][0])

@@ -124,16 +124,13 @@ def exchange_tables(evaluation: Evaluation) -> list[Table]:
 def _section_presenters() -> dict:
     """Presenter per evaluation section, in the order `seceq run` prints them."""
     from security_equation.cli.stability import render_arms_race, render_drivers
+    from security_equation.cli.treaty import render_treaty
 
-    presenters = {
+    return {
+        "treaty": lambda data, out: render_treaty(data, out),
         "drivers": lambda data, out: render_drivers(data, out=out),
         "arms_race": lambda data, out: render_arms_race(data, out=out),
     }
-    try:
-        from security_equation.cli.treaty import render_treaty
-    except ImportError:  # the treaty presenter lands separately
-        return presenters
-    return {"treaty": lambda data, out: render_treaty(data, out), **presenters}
 
 
 #: Sections printed before the exchange (the rest come after it).

@@ -190,20 +190,12 @@ def forces_figure(evaluation: Evaluation) -> Figure:
 
 # --------------------------------------------------------------------------- treaty
 def treaty_data(scenario, framework: str | None = None, evaluation: Evaluation | None = None) -> dict:
-    """The treaty section as a dict: from the evaluation when it has one, else from
-    ``security_equation.treaty.assess``; a clear error when treaty accounting is missing."""
+    """The treaty section as a dict: from the evaluation when it has one, else assessed."""
     if evaluation is not None and "treaty" in evaluation.sections:
-        section = evaluation.sections["treaty"]
-        return section.to_dict() if hasattr(section, "to_dict") else dict(section)
-    try:
-        from security_equation.treaty import assess  # type: ignore[attr-defined]
-    except ImportError:
-        raise InputError.single(
-            "treaty accounting is not available in this installation (no security_equation.treaty)",
-            path="treaty",
-        ) from None
-    result = assess(scenario, framework or scenario.framework)
-    return result.to_dict() if hasattr(result, "to_dict") else dict(result)
+        return evaluation.sections["treaty"].to_dict()
+    from security_equation.treaty import assess
+
+    return assess(scenario, framework or scenario.framework).to_dict()
 
 
 def treaty_figure(treaty: Mapping) -> Figure:
@@ -682,14 +674,8 @@ def race_figure(race: Mapping, title: str = "") -> Figure:
 # --------------------------------------------------------------------------- history
 def history_figure() -> Figure:
     """New START aggregate data over time against the limits (``report.history_plot``)."""
-    try:
-        from security_equation.report.history_plot import history_figure as draw
-    except ImportError:
-        raise InputError.single(
-            "the New START history figure is not available in this "
-            "installation (no security_equation.report.history_plot)",
-            path="KIND",
-        ) from None
+    from security_equation.report.history_plot import history_figure as draw
+
     return draw()
 
 

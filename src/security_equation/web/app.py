@@ -227,13 +227,7 @@ def _load(spec: ScenarioSpec):
 def _evaluate(scenario, framework, sections=()):
     from security_equation import model
 
-    known = getattr(model, "SECTIONS", ())
-    wanted = tuple(s for s in sections if s in known)
-    try:
-        evaluation = model.evaluate(scenario, framework=framework, sections=wanted)
-    except TypeError:  # pragma: no cover - an evaluate without optional sections
-        evaluation = model.evaluate(scenario, framework=framework)
-    return evaluation
+    return model.evaluate(scenario, framework=framework, sections=tuple(sections))
 
 
 def _evaluation_dict(scenario, framework, sections=()) -> dict:
@@ -385,18 +379,9 @@ def create_app() -> FastAPI:
     @app.get("/api/frameworks", tags=["treaty"])
     def frameworks() -> list[dict]:
         """The bundled treaty frameworks."""
-        rows = []
-        for name in inputs.bundled("frameworks"):
-            row: dict[str, Any] = {"name": name}
-            try:
-                from security_equation.treaty import load_framework
+        from security_equation.treaty import load_framework
 
-                fw = load_framework(name)
-                row["title"] = getattr(fw, "title", None)
-            except (ImportError, InputError):
-                pass
-            rows.append(row)
-        return rows
+        return [{"name": n, "title": load_framework(n).title} for n in inputs.bundled("frameworks")]
 
     # ---------------------------------------------------------------- analysis
     @app.post("/api/evaluate", tags=["analysis"])
@@ -412,8 +397,6 @@ def create_app() -> FastAPI:
         from security_equation.report.plots import treaty_data
 
         scenario, framework = _load(spec)
-        if not inputs.treaty_available():
-            raise ApiError(501, "treaty accounting is not available in this installation", "not available")
         return _json(treaty_data(scenario, framework))
 
     @app.post("/api/compare", tags=["analysis"])

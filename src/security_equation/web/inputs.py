@@ -111,21 +111,11 @@ def _composed(name: str, overrides: tuple[str, ...]) -> tuple[dict, dict]:
     return loading.compose(name, overrides, None)
 
 
-def treaty_available() -> bool:
-    try:
-        import security_equation.treaty  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def check_framework(requested: str | None, scenario: Scenario) -> str | None:
     """The framework to use: the requested one, else the scenario's own; either must be
-    bundled. ``None`` when treaty accounting is not installed (nothing reads it then)."""
+    bundled."""
     if requested is not None:
         return check_name(requested, "frameworks", "framework")
-    if not treaty_available():
-        return None
     if scenario.framework not in bundled("frameworks"):
         raise _unknown("frameworks", scenario.framework, "framework")
     return scenario.framework
