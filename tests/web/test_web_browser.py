@@ -15,12 +15,8 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "web_load.py"
-#: `seceq serve` exactly as the console script runs it. `register` makes sure the command
-#: exists even before cli/__init__.py wires it (it is idempotent once it does).
-SECEQ = (
-    "import sys; from security_equation.cli import app, main; "
-    "from security_equation.cli.output import register; register(app); main()"
-)
+#: The installed console script, next to the interpreter running the tests.
+SECEQ = Path(sys.executable).with_name("seceq")
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +32,7 @@ def _bench():
 def server_url():
     bench = _bench()
     port = bench.free_port()
-    command = [sys.executable, "-c", SECEQ, "serve", "--port", str(port), "--log-level", "warning"]
+    command = [str(SECEQ), "serve", "--port", str(port), "--log-level", "warning"]
     with bench.server(port, command) as url:
         yield url
 
