@@ -241,27 +241,33 @@ def _flatten(data: Mapping, prefix: tuple[str, ...] = ()) -> Iterable[tuple[tupl
             yield parts, value
 
 
-def parse_set(assignments: Sequence[str]) -> dict[str, Any]:
-    """``["russia.systems.yars.launchers=120"]`` → ``{"russia.systems.yars.launchers": 120}``.
-
-    Values are read as YAML, so numbers, booleans and ``{dist: …}`` work.
-    """
+def parse_assignments(
+    assignments: Sequence[str], *, option: str = "--set", what: str = "PATH", check_key=None
+) -> dict[str, Any]:
+    """``["KEY=VALUE", …]`` from a command-line option → ``{KEY: value}``, values read as
+    YAML (numbers, booleans, ``{dist: …}``); every bad item is reported, under ``option``."""
     out: dict[str, Any] = {}
     problems = []
     for item in assignments:
         key, sep, raw = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            problems.append(Problem(f"expected PATH=VALUE, got '{item}'", file="--set"))
+            problems.append(Problem(f"expected {what}=VALUE, got '{item}'", file=option))
             continue
         try:
-            paths.split(key)
+            if check_key is not None:
+                check_key(key)
             out[key] = yaml.safe_load(raw) if raw.strip() else ""
         except (ValueError, yaml.YAMLError) as exc:
-            problems.append(Problem(f"cannot read '{item}': {exc}", path=key, file="--set"))
+            problems.append(Problem(f"cannot read '{item}': {exc}", path=key, file=option))
     if problems:
         raise InputError(problems)
     return out
+
+
+def parse_set(assignments: Sequence[str]) -> dict[str, Any]:
+    """``["russia.systems.yars.launchers=120"]`` → ``{"russia.systems.yars.launchers": 120}``."""
+    return parse_assignments(assignments, check_key=paths.split)
 
 
 def compose(

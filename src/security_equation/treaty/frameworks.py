@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from security_equation.errors import InputError, Problem
@@ -29,6 +28,7 @@ from security_equation.scenario.loading import (
     load_chain,
     locate,
     merge_upload_base,
+    parse_assignments,
     resolve,
 )
 from security_equation.treaty.schema import Framework
@@ -214,18 +214,4 @@ def with_limits(framework: Framework, values: Mapping[str, Any], *, file: str = 
 
 def parse_limit_values(assignments: list[str] | None) -> dict[str, Any]:
     """``["all_warheads=3500"]`` -> ``{"all_warheads": 3500}`` (values read as YAML numbers)."""
-    out: dict[str, Any] = {}
-    problems = []
-    for item in assignments or []:
-        key, sep, raw = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            problems.append(Problem(f"expected NAME=VALUE, got '{item}'", file="--limit"))
-            continue
-        try:
-            out[key] = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            problems.append(Problem(f"cannot read value '{raw}'", key, "--limit"))
-    if problems:
-        raise InputError(problems)
-    return out
+    return parse_assignments(assignments or [], option="--limit", what="NAME")
