@@ -14,9 +14,9 @@ import argparse
 
 import numpy as np
 
-from security_equation.compile import compile_scenario
 from security_equation.engine.exchange import exchange
-from security_equation.scenario.loading import validate
+from security_equation.io.loading import validate
+from security_equation.model.compile import compile_scenario
 
 
 def _system(category, alert=None):

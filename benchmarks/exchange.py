@@ -22,10 +22,10 @@ from functools import lru_cache
 import numpy as np
 
 from security_equation import load_scenario
-from security_equation.compile import compile_scenario
 from security_equation.engine.exchange import exchange
 from security_equation.engine.reference import exchange_one
 from security_equation.engine.stability import stability
+from security_equation.model.compile import compile_scenario
 
 PERTURBED = (
     "launchers",

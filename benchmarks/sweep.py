@@ -29,9 +29,9 @@ AXIS_2 = "us.defences.gmd.interceptors"
 
 
 def _child(points: int, workers: int, chunk_size: int, output: str | None) -> dict:
-    from security_equation.scenario import load_scenario
-    from security_equation.sweep.executors import LocalExecutor
-    from security_equation.sweep.runner import run_sweep
+    from security_equation.analysis.executors import LocalExecutor
+    from security_equation.analysis.sweep import run_sweep
+    from security_equation.io import load_scenario
 
     n1 = min(1000, points)
     n2 = math.ceil(points / n1)

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from security_equation.scenario import load_scenario
-from security_equation.scenario.schema import Distribution
+from security_equation.io import load_scenario
+from security_equation.schema.scenario import Distribution
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def nominal():
 @pytest.fixture
 def certain_file(nominal, tmp_path):
     """A scenario file with no distributions (the bundled default has some)."""
-    from security_equation.scenario.loading import dump_scenario
+    from security_equation.io.loading import dump_scenario
 
     path = tmp_path / "certain.yaml"
     path.write_text(dump_scenario(nominal))

@@ -1,4 +1,4 @@
-"""Security Equation: strategic stability between two nuclear powers.
+"""Security Equation: strategic stability between nuclear powers.
 
 Load a scenario, evaluate it, and read the results::
 
@@ -7,9 +7,10 @@ Load a scenario, evaluate it, and read the results::
     result = se.evaluate(scenario)
 """
 
-from security_equation.errors import InputError, Problem
+from security_equation.io import load_scenario
+from security_equation.io.errors import InputError, Problem
 from security_equation.model import Evaluation, evaluate
-from security_equation.scenario import Scenario, load_scenario
+from security_equation.schema.scenario import Scenario
 
 __version__ = "0.1.0"
 

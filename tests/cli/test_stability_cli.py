@@ -7,8 +7,8 @@ import json
 import pytest
 
 from security_equation.cli.stability import parse_spec
-from security_equation.errors import InputError
-from security_equation.scenario import dump_scenario, load_scenario
+from security_equation.io import dump_scenario, load_scenario
+from security_equation.io.errors import InputError
 
 
 def test_compare_json_lines_up_scenarios_with_differences(seceq):
@@ -117,7 +117,7 @@ def test_render_functions_print_sections_to_a_given_console():
     from rich.console import Console
 
     from security_equation.cli.stability import render_arms_race, render_drivers
-    from security_equation.race import arms_race_section, drivers_section
+    from security_equation.model.race import arms_race_section, drivers_section
 
     sc = load_scenario("us-russia-2023")
     out = Console(record=True, width=120)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from security_equation import datasets
+from security_equation.data import datasets
 
 
 def test_data_list_table(seceq):

@@ -51,7 +51,7 @@ from pathlib import Path
 import pytest
 
 import security_equation as se
-from security_equation.scenario.loading import bundled_names
+from security_equation.io.loading import bundled_names
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 EXAMPLE_FILES = sorted(p for p in EXAMPLES.glob("*.md") if p.name != "README.md")
@@ -143,7 +143,7 @@ def evaluation(name: str, framework: str | None = None, sets: tuple[str, ...] = 
 
 @functools.cache
 def monte_carlo_summary(name: str, samples: int, seed: int):
-    from security_equation.uncertainty.sampling import monte_carlo, summarize
+    from security_equation.analysis.montecarlo import monte_carlo, summarize
 
     return summarize(monte_carlo(se.load_scenario(name), samples, seed))
 

@@ -8,7 +8,6 @@ import json
 import numpy as np
 import pytest
 
-from security_equation.compile import compile_scenario
 from security_equation.engine import arms_race as ar
 from security_equation.engine.arms_race import (
     RACE_TO_LIMITS,
@@ -23,9 +22,10 @@ from security_equation.engine.arms_race import (
 )
 from security_equation.engine.exchange import exchange
 from security_equation.engine.stability import stability
-from security_equation.race import arms_race_section, drivers_section, limits_from_framework
-from security_equation.scenario import load_scenario
-from security_equation.scenario.loading import validate
+from security_equation.io import load_scenario
+from security_equation.io.loading import validate
+from security_equation.model.compile import compile_scenario
+from security_equation.model.race import arms_race_section, drivers_section, limits_from_framework
 
 
 def system(category, launchers, wpl, max_wpl, *, cep=150, yield_kt=300, alert=None, nd=0, reliability=0.8):

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from security_equation.defence import (
+from security_equation.engine.damage import cost, damage_fraction, tabulated_damage
+from security_equation.engine.defence import (
     all_stopped_probability,
     expected_leakers,
     layer_stop_probability,
     leak_through_layers,
 )
-from security_equation.effects import lethal_radius_m, repeated_shots, sspk, terminal_kill_probability
-from security_equation.engine.damage import cost, damage_fraction, tabulated_damage
+from security_equation.engine.effects import lethal_radius_m, repeated_shots, sspk, terminal_kill_probability
 
 
 # ---------------------------------------------------------------- effects (validation.md)

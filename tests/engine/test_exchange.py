@@ -10,11 +10,11 @@ import pytest
 from scipy.optimize import minimize_scalar
 
 from security_equation import load_scenario
-from security_equation.compile import compile_scenario
 from security_equation.engine.exchange import exchange, first_strike
 from security_equation.engine.reference import exchange_one
 from security_equation.engine.stability import stability
-from security_equation.scenario.loading import validate
+from security_equation.io.loading import validate
+from security_equation.model.compile import compile_scenario
 
 LN5 = np.log(5.0)
 

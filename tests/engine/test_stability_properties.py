@@ -32,11 +32,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from security_equation.compile import compile_scenario
 from security_equation.engine.exchange import curve_costs, exchange
 from security_equation.engine.stability import stability
-from security_equation.scenario import load_scenario
-from security_equation.scenario.loading import validate
+from security_equation.io import load_scenario
+from security_equation.io.loading import validate
+from security_equation.model.compile import compile_scenario
 
 PROPERTY = settings(
     max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]

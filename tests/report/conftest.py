@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from security_equation.io import load_scenario
 from security_equation.model import evaluate
-from security_equation.scenario import load_scenario
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
 
-from security_equation.errors import InputError
-from security_equation.report import plots
+from security_equation.io.errors import InputError
+from security_equation.present import plots
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -173,7 +173,7 @@ def test_treaty_figure_from_the_treaty_module(scenario):
 
 
 def test_race_and_history_figures(scenario):
-    from security_equation.race import arms_race_section
+    from security_equation.model.race import arms_race_section
 
     race = arms_race_section(scenario, framework="none", rounds=3)
     fig = plots.race_figure(race, scenario.name)

@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from security_equation.errors import InputError
-from security_equation.provenance import provenance
-from security_equation.report.html import build_report, write_report
-from security_equation.scenario import load_scenario
+from security_equation.io import load_scenario
+from security_equation.io.errors import InputError
+from security_equation.model.provenance import provenance
+from security_equation.present.html import build_report, write_report
 
 EXTERNAL = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from security_equation.errors import InputError
-from security_equation.scenario.loading import MAX_FILE_BYTES
+from security_equation.io.errors import InputError
+from security_equation.io.loading import MAX_FILE_BYTES
 
 #: A complete extra Russian system, so paths read russia.systems.yars.<field>.
 YARS = """\
@@ -348,7 +348,7 @@ def test_usage_errors_exit_2_without_traceback(seceq, args):
 
 @pytest.mark.parametrize("base", ["us-russia-2023.yaml", "../../etc/passwd", "nonesuch"])
 def test_uploaded_text_extends_bundled_names_only(base, tmp_path, monkeypatch):
-    from security_equation.scenario.loading import scenario_from_text
+    from security_equation.io.loading import scenario_from_text
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "us-russia-2023.yaml").write_text("name: local\n")

@@ -7,10 +7,10 @@ from functools import cache
 
 import pytest
 
-from security_equation import datasets
+from security_equation.data import datasets
+from security_equation.io import bundled_names, load_scenario
 from security_equation.model import evaluate
-from security_equation.provenance import cited_ids, is_assumption, provenance
-from security_equation.scenario import bundled_names, load_scenario
+from security_equation.model.provenance import cited_ids, is_assumption, provenance
 
 DEFAULT = "us-russia-2023"
 NEW = (
@@ -45,7 +45,7 @@ def test_all_bundled_scenarios_are_listed():
 
 @pytest.mark.parametrize("name", NEW)
 def test_extends_the_default(name):
-    from security_equation.scenario.loading import bundled_dir, read_mapping
+    from security_equation.io.loading import bundled_dir, read_mapping
 
     raw, _ = read_mapping(bundled_dir("scenarios") / f"{name}.yaml")
     assert raw["extends"] == DEFAULT

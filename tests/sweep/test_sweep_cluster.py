@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from security_equation.sweep.store import open_dataset
+from security_equation.analysis.store import open_dataset
 
 AXES = ["russia.systems.icbm_mobile.launchers=0:400:21", "us.defences.gmd.interceptors=0:1000:11"]
 
@@ -136,8 +136,8 @@ def test_sweep_on_a_dask_cluster_equals_the_local_sweep(seceq, scheduler_address
 
 
 def test_monte_carlo_on_a_dask_cluster(scheduler_address, uncertain):
-    from security_equation.sweep.executors import DaskExecutor
-    from security_equation.uncertainty.sampling import monte_carlo
+    from security_equation.analysis.executors import DaskExecutor
+    from security_equation.analysis.montecarlo import monte_carlo
 
     with DaskExecutor(scheduler_address) as executor:
         assert executor.workers == 2

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from security_equation.compile import compile_scenario
-from security_equation.errors import InputError
-from security_equation.sweep.grid import (
+from security_equation.analysis.metrics import metrics
+from security_equation.analysis.plans import (
     EVAL_BLOCK,
     MAX_POINTS,
     Axis,
@@ -18,7 +17,8 @@ from security_equation.sweep.grid import (
     parse_axis,
     run_chunk,
 )
-from security_equation.uncertainty.metrics import metrics
+from security_equation.io.errors import InputError
+from security_equation.model.compile import compile_scenario
 
 
 def test_parse_axis_inclusive_linspace():

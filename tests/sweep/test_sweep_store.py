@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from security_equation.errors import InputError
-from security_equation.sweep.executors import LocalExecutor, make_executor
-from security_equation.sweep.grid import run_chunk
-from security_equation.sweep.runner import run_sweep
-from security_equation.sweep.store import PartialStore, open_dataset, sanitize, write_dataset
+from security_equation.analysis.executors import LocalExecutor, make_executor
+from security_equation.analysis.plans import run_chunk
+from security_equation.analysis.store import PartialStore, open_dataset, sanitize, write_dataset
+from security_equation.analysis.sweep import run_sweep
+from security_equation.io.errors import InputError
 
 AXES = ["russia.systems.icbm_mobile.launchers=0:400:21", "us.defences.gmd.interceptors=0:1000:11"]
 
@@ -143,8 +143,8 @@ def test_cli_sweep_input_errors_exit_2(seceq, args):
 
 
 def test_cli_sweep_samples_need_uncertain_parameters(seceq, tmp_path):
-    from security_equation.scenario import load_scenario
-    from security_equation.scenario.loading import dump_scenario
+    from security_equation.io import load_scenario
+    from security_equation.io.loading import dump_scenario
 
     certain = tmp_path / "certain.yaml"
     certain.write_text(dump_scenario(load_scenario("us-russia-2023").model_copy(update={"uncertainty": {}})))
@@ -243,13 +243,13 @@ def test_partial_of_another_sweep_needs_force(uncertain, tmp_path):
 
 
 def _plan(uncertain):
-    from security_equation.sweep.grid import build_plan, parse_axes
+    from security_equation.analysis.plans import build_plan, parse_axes
 
     return build_plan(uncertain, parse_axes(AXES, uncertain), samples=SAMPLES, seed=4)
 
 
 def _spec(uncertain):
-    from security_equation.sweep.runner import spec
+    from security_equation.analysis.sweep import spec
 
     return spec(uncertain, _plan(uncertain))
 
@@ -269,7 +269,7 @@ def test_executor_options(monkeypatch):
 
 
 def test_unreachable_scheduler_is_an_input_error():
-    from security_equation.sweep.executors import DaskExecutor
+    from security_equation.analysis.executors import DaskExecutor
 
     with pytest.raises(InputError, match="cannot connect to the Dask scheduler"):
         DaskExecutor("tcp://127.0.0.1:9", timeout=1)

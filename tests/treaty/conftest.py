@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from security_equation.scenario.schema import Scenario
+from security_equation.schema.scenario import Scenario
 
 _BASE = {
     "nuclear": True,

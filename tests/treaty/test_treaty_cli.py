@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from security_equation.cli.treaty import render_treaty
-from security_equation.scenario import load_scenario
+from security_equation.io import load_scenario
 from security_equation.treaty import assess
 
 BAD = (

@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from security_equation.errors import InputError
-from security_equation.provenance import cited_ids, is_assumption, source_register
-from security_equation.scenario import load_scenario
+from security_equation.io import load_scenario
+from security_equation.io.errors import InputError
+from security_equation.model.provenance import cited_ids, is_assumption, source_register
 from security_equation.treaty import (
     TreatyAssessment,
     assess,
@@ -177,7 +177,7 @@ def test_user_framework_file_and_extends(tmp_path):
 
 
 def test_framework_named_relative_to_the_scenario_file(tmp_path):
-    from security_equation.scenario import dump_scenario
+    from security_equation.io import dump_scenario
 
     write(tmp_path, MINIMAL, "mine.yaml")
     scenario_file = tmp_path / "sc.yaml"

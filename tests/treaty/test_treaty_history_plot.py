@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from matplotlib.figure import Figure
 
-from security_equation.errors import InputError
-from security_equation.report.history_plot import plot_history
+from security_equation.io.errors import InputError
+from security_equation.present.history_plot import plot_history
 
 
 def _texts(fig: Figure) -> str:

@@ -8,11 +8,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from security_equation.errors import InputError
-from security_equation.scenario.schema import Distribution
-from security_equation.sweep.executors import LocalExecutor
-from security_equation.uncertainty.metrics import metric_names
-from security_equation.uncertainty.sampling import (
+from security_equation.analysis.executors import LocalExecutor
+from security_equation.analysis.metrics import metric_names
+from security_equation.analysis.montecarlo import (
     draw,
     draw_at,
     inverse_cdf,
@@ -21,6 +19,8 @@ from security_equation.uncertainty.sampling import (
     summarize,
     uniforms,
 )
+from security_equation.io.errors import InputError
+from security_equation.schema.scenario import Distribution
 
 N = 200_000
 

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
-from security_equation.compile import compile_scenario
-from security_equation.errors import InputError
+from security_equation.analysis.metrics import metric_names, metrics
+from security_equation.analysis.sensitivity import sensitivity
+from security_equation.io.errors import InputError
 from security_equation.model import evaluate
-from security_equation.scenario.schema import Distribution
-from security_equation.uncertainty.metrics import metric_names, metrics
-from security_equation.uncertainty.sensitivity import sensitivity
+from security_equation.model.compile import compile_scenario
+from security_equation.schema.scenario import Distribution
 
 DOMINANT = "russia.systems.icbm_mobile.alert_fraction.day_to_day"
 MINOR = "us.defences.gmd.kill_probability"
@@ -112,7 +112,7 @@ def test_input_errors(three, nominal):
 
 
 def test_bar_figure_is_labelled_and_grey(sobol_table, tmp_path):
-    from security_equation.report.sensitivity_plots import save_figure, sensitivity_bar_figure
+    from security_equation.present.sensitivity_plots import save_figure, sensitivity_bar_figure
 
     fig = sensitivity_bar_figure(sobol_table)
     axes = fig.axes

@@ -9,9 +9,9 @@ import time
 import pytest
 import yaml
 
-from security_equation.errors import InputError
+from security_equation.io import dump_scenario, load_scenario, scenario_from_text
+from security_equation.io.errors import InputError
 from security_equation.model import evaluate
-from security_equation.scenario import dump_scenario, load_scenario, scenario_from_text
 from security_equation.web import app as web_app
 from security_equation.web import inputs
 

@@ -99,7 +99,7 @@ def test_editing_a_force_updates_the_metrics(server_url, browser, tmp_path):
         page.click("#download-yaml")
     saved = tmp_path / "edited.yaml"
     download.value.save_as(saved)
-    from security_equation.scenario import load_scenario
+    from security_equation.io import load_scenario
 
     edited = load_scenario(saved)
     assert edited.sides["us"].systems["trident_ii"].launchers == 100

@@ -24,7 +24,7 @@ from security_equation.cli.common import (
     load,
     print_json,
 )
-from security_equation.errors import InputError
+from security_equation.io.errors import InputError
 
 app = typer.Typer(
     name="seceq",
@@ -85,7 +85,7 @@ def run(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editor completion)."""
-    from security_equation.scenario.schema import Scenario
+    from security_equation.schema.scenario import Scenario
 
     sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
 
@@ -93,7 +93,7 @@ def schema() -> None:
 @app.command()
 def scenarios(output_format: FormatOpt = OutputFormat.table) -> None:
     """List the bundled scenarios."""
-    from security_equation.scenario.loading import bundled_catalogue
+    from security_equation.io.loading import bundled_catalogue
 
     rows = bundled_catalogue()
     if output_format is OutputFormat.json:

@@ -16,6 +16,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
+from security_equation.analysis.montecarlo import DEFAULT_CHUNK_SIZE
 from security_equation.cli.common import (
     DEFAULT_SCENARIO,
     FormatOpt,
@@ -28,9 +29,8 @@ from security_equation.cli.common import (
     load,
     print_json,
 )
-from security_equation.errors import InputError
-from security_equation.scenario.schema import Scenario
-from security_equation.uncertainty.sampling import DEFAULT_CHUNK_SIZE
+from security_equation.io.errors import InputError
+from security_equation.schema.scenario import Scenario
 
 
 class Method(StrEnum):
@@ -75,10 +75,10 @@ def run_samples(
 ) -> dict:
     """Monte Carlo over the scenario's distributions: every metric with its nominal
     value, median and 5–95 % interval (for ``seceq run --samples N --seed S``)."""
-    from security_equation.compile import compile_scenario
-    from security_equation.sweep.executors import LocalExecutor
-    from security_equation.uncertainty.metrics import describe_metric, metrics
-    from security_equation.uncertainty.sampling import describe, monte_carlo, summarize
+    from security_equation.analysis.executors import LocalExecutor
+    from security_equation.analysis.metrics import describe_metric, metrics
+    from security_equation.analysis.montecarlo import describe, monte_carlo, summarize
+    from security_equation.model.compile import compile_scenario
 
     if isinstance(scenario, str):
         scenario = load(scenario, None, None)
@@ -160,15 +160,15 @@ def sensitivity(
     output_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Rank the uncertain parameters by their influence on FSI and each side's r (SALib)."""
-    from security_equation.sweep.store import check_writable
-    from security_equation.uncertainty.sensitivity import sensitivity as analyse
+    from security_equation.analysis.sensitivity import sensitivity as analyse
+    from security_equation.analysis.store import check_writable
 
     loaded = load(scenario, override, set_)
     if plot is not None:
         check_writable(plot, force, "--plot")
     table = analyse(loaded, method.value, samples, seed)
     if plot is not None:
-        from security_equation.report.sensitivity_plots import save_figure, sensitivity_bar_figure
+        from security_equation.present.sensitivity_plots import save_figure, sensitivity_bar_figure
 
         save_figure(sensitivity_bar_figure(table), plot)
     attrs = table.attrs
@@ -292,10 +292,10 @@ def sweep(
     output_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Evaluate the scenario over a grid of any numeric fields (× Monte Carlo samples)."""
-    from security_equation.sweep.executors import make_executor
-    from security_equation.sweep.grid import parse_axes
-    from security_equation.sweep.runner import run_sweep
-    from security_equation.sweep.store import check_writable
+    from security_equation.analysis.executors import make_executor
+    from security_equation.analysis.plans import parse_axes
+    from security_equation.analysis.store import check_writable
+    from security_equation.analysis.sweep import run_sweep
 
     if not axis:
         raise InputError.single("give at least one --axis PATH=START:STOP:NUM", path="--axis")
@@ -336,7 +336,7 @@ def sweep(
         executor.close()
     elapsed = time.perf_counter() - started
     if plot_path is not None:
-        from security_equation.report.sweep_plots import fsi_heatmap_figure, save_figure
+        from security_equation.present.sweep_plots import fsi_heatmap_figure, save_figure
 
         save_figure(fsi_heatmap_figure(ds), plot_path)
     points = int(ds["fsi"].size)

@@ -12,8 +12,8 @@ import numpy as np
 import typer
 from rich.console import Console
 
-from security_equation.scenario import load_scenario
-from security_equation.scenario.schema import Scenario
+from security_equation.io import load_scenario
+from security_equation.schema.scenario import Scenario
 
 # Piped or redirected output has no terminal width: use one wide enough that tables are
 # not truncated (a terminal's own width is kept; COLUMNS still wins when set).

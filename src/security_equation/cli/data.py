@@ -17,7 +17,7 @@ NameArg = Annotated[str, typer.Argument(help="Dataset name (see `seceq data list
 @app.command("list")
 def list_(output_format: FormatOpt = OutputFormat.table) -> None:
     """List the bundled datasets."""
-    from security_equation import datasets
+    from security_equation.data import datasets
 
     rows = []
     for name in datasets.names():
@@ -57,7 +57,7 @@ def _cell(value: object) -> str:
 @app.command()
 def show(name: NameArg, output_format: FormatOpt = OutputFormat.table) -> None:
     """Print a bundled dataset with the sources its rows cite."""
-    from security_equation import datasets
+    from security_equation.data import datasets
 
     ds = datasets.get(name)
     frame = datasets.load(ds.name)

@@ -25,7 +25,7 @@ from security_equation.cli.common import (
     err_console,
     load,
 )
-from security_equation.errors import InputError
+from security_equation.io.errors import InputError
 
 #: --override without the -o short flag (-o names the output file here).
 LongOverrideOpt = Annotated[
@@ -143,7 +143,7 @@ def plot(
     set_: SetOpt = None,
 ) -> None:
     """Draw a figure of a scenario to a PNG or SVG file (greyscale-safe, with units)."""
-    from security_equation.report import plots
+    from security_equation.present import plots
 
     sc = load(scenario, override, set_)
     path = output if output is not None else Path(f"{sc.name}-{kind.value}.png")
@@ -216,7 +216,7 @@ def report(
 ) -> None:
     """Write one self-contained HTML report (opens offline): summary, treaty, exchange,
     stability, arms race, uncertainty, comparison and provenance."""
-    from security_equation.report.html import build_report, write_report
+    from security_equation.present.html import build_report, write_report
 
     sc = load(scenario, override, set_)
     path = output if output is not None else Path(f"{sc.name}-report.html")

@@ -28,7 +28,7 @@ from security_equation.cli.common import (
     load,
     print_json,
 )
-from security_equation.errors import InputError
+from security_equation.io.errors import InputError
 
 FrameworksOpt = Annotated[
     list[str] | None,
@@ -224,7 +224,7 @@ def arms_race(
     output_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Action–reaction: each side adds the least force that meets its requirement."""
-    from security_equation.race import arms_race_section
+    from security_equation.model.race import arms_race_section
 
     sc = load(scenario, override, set_)
     fw = framework if framework is not None else sc.framework
@@ -304,7 +304,7 @@ def drivers(
     output_format: FormatOpt = OutputFormat.table,
 ) -> None:
     """Main drivers: change in r and FSI per launcher, warhead of upload or interceptor."""
-    from security_equation.race import drivers_section
+    from security_equation.model.race import drivers_section
 
     if not step > 0:
         raise InputError.single(f"must be > 0, got {step:g}", path="--step")

@@ -329,7 +329,7 @@ def history(
         from security_equation.cli.output import check_output
 
         check_output(output, force, (".png", ".svg"))
-        from security_equation.report.history_plot import plot_history
+        from security_equation.present.history_plot import plot_history
 
         plot_history(output)
     if output_format is OutputFormat.json:
@@ -387,6 +387,6 @@ def schema() -> None:
     import json
     import sys
 
-    from security_equation.treaty.schema import Framework
+    from security_equation.schema.framework import Framework
 
     sys.stdout.write(json.dumps(Framework.model_json_schema(), indent=2) + "\n")

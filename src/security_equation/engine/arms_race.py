@@ -671,7 +671,7 @@ def action_reaction(
     if isinstance(arrays_or_scenario, ScenarioArrays):
         arrays = arrays_or_scenario
     else:
-        from security_equation.compile import compile_scenario
+        from security_equation.model.compile import compile_scenario
 
         arrays = compile_scenario(arrays_or_scenario)
     names = arrays.side_names

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from security_equation import constants
+from security_equation.engine import constants
 
 LN5 = float(np.log(1.0 / (1.0 - constants.W80_DAMAGE)))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from security_equation import constants
+from security_equation.engine import constants
 
 
 def lethal_radius_m(

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from security_equation import constants
+from security_equation.engine import constants
 from security_equation.engine import damage as dmg
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
 from security_equation.engine.defence import _leak_nonnegative, leak_through_layers
-from security_equation.scenario.schema import CATEGORIES
+from security_equation.schema.scenario import CATEGORIES
 
 #: Grid steps per piece of the draw-down curve searched before refinement.
 GRID_STEPS = 3

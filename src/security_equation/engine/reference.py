@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from security_equation import constants
+from security_equation.engine import constants
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
 from security_equation.engine.exchange import (
     _CONVENTIONAL_OPPORTUNITY,
@@ -18,7 +18,7 @@ from security_equation.engine.exchange import (
     GRID_STEPS,
     REFINE_ITERATIONS,
 )
-from security_equation.scenario.schema import CATEGORIES
+from security_equation.schema.scenario import CATEGORIES
 
 LN5 = math.log(1.0 / (1.0 - constants.W80_DAMAGE))
 

@@ -1,12 +1,13 @@
 """Treaty accounting: frameworks as data, counting rules, compliance and upload potential.
 
->>> from security_equation.scenario import load_scenario
+>>> from security_equation.io import load_scenario
 >>> from security_equation.treaty import assess
 >>> result = assess(load_scenario("us-russia-2023"), "new-start")
 >>> result.to_dict()["sides"]["us"]["limits"][0]["name"]
 'deployed_launchers'
 """
 
+from security_equation.schema.framework import Framework, Limit, Rule
 from security_equation.treaty.assessment import SideAssessment, TreatyAssessment, assess
 from security_equation.treaty.frameworks import (
     DEFAULT_FRAMEWORK,
@@ -14,7 +15,6 @@ from security_equation.treaty.frameworks import (
     framework_from_text,
     load_framework,
 )
-from security_equation.treaty.schema import Framework, Limit, Rule
 
 __all__ = [
     "DEFAULT_FRAMEWORK",

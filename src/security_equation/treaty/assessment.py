@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from security_equation.errors import InputError, Problem
-from security_equation.provenance import is_assumption
-from security_equation.scenario.schema import Scenario
+from security_equation.io.errors import InputError, Problem
+from security_equation.model.provenance import is_assumption
+from security_equation.schema.framework import Framework
+from security_equation.schema.scenario import Scenario
 from security_equation.treaty import counting
 from security_equation.treaty.counting import LimitCount, UploadRow
 from security_equation.treaty.frameworks import load_framework, with_limits
-from security_equation.treaty.schema import Framework
 
 
 @dataclass(frozen=True)

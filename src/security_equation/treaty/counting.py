@@ -19,8 +19,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from security_equation.scenario.schema import MissileDefence, Side, System
-from security_equation.treaty.schema import LOADED, Framework, Limit, Rule
+from security_equation.schema.framework import LOADED, Framework, Limit, Rule
+from security_equation.schema.scenario import MissileDefence, Side, System
 
 
 def round_half_up(value: float) -> int:

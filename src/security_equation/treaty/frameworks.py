@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from security_equation.errors import InputError, Problem
-from security_equation.scenario.loading import (
+from security_equation.io.errors import InputError, Problem
+from security_equation.io.loading import (
     LineMap,
     bundled_dir,
     describe_error,
@@ -31,7 +31,7 @@ from security_equation.scenario.loading import (
     parse_assignments,
     resolve,
 )
-from security_equation.treaty.schema import Framework
+from security_equation.schema.framework import Framework
 
 KIND = "frameworks"
 DEFAULT_FRAMEWORK = "new-start"
@@ -83,7 +83,7 @@ def _clean(loc: tuple) -> tuple[str, ...]:
 
 def _model_for_keys(loc: tuple[str, ...]) -> type[BaseModel] | None:
     """Walk a location, skipping the user's own keys (limit, side and allowance names)."""
-    from security_equation.treaty import schema
+    from security_equation.schema import framework as schema
 
     steps = list(loc)
     if not steps:
@@ -175,7 +175,7 @@ def load_framework(name_or_path: str | Path, relative_to: Path | None = None) ->
 
 def framework_from_text(text: str, shown: str = "<upload>") -> Framework:
     """Validate framework text (e.g. an upload); ``extends`` may name a bundled framework only."""
-    from security_equation.scenario.loading import parse_text
+    from security_equation.io.loading import parse_text
 
     data, lines = parse_text(text, shown)
     data, lines = merge_upload_base(data, lines, shown, KIND)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
+from security_equation.data import DATA_DIR
+from security_equation.schema.framework import Framework
 from security_equation.treaty.frameworks import load_framework
-from security_equation.treaty.schema import Framework
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "newstart_aggregates.csv"
+DATA_FILE = DATA_DIR / "newstart_aggregates.csv"
 FRAMEWORK = "new-start"
 #: The CSV columns that are New START limits, in the treaty's order (a), (b), (c).
 LIMIT_COLUMNS = ("deployed_launchers", "deployed_warheads", "total_launchers")

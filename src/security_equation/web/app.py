@@ -28,8 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from security_equation.errors import InputError
-from security_equation.report.tables import comparison, json_safe
+from security_equation.io.errors import InputError
+from security_equation.present.tables import comparison, json_safe
 from security_equation.web import inputs
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -234,7 +234,7 @@ def _evaluation_dict(scenario, framework, sections=()) -> dict:
     evaluation = _evaluate(scenario, framework, sections)
     data = evaluation.to_dict()
     if "treaty" in sections and "treaty" not in data:
-        from security_equation.report.plots import treaty_data
+        from security_equation.present.plots import treaty_data
 
         data["treaty"] = treaty_data(scenario, framework, evaluation)
     data["framework"] = framework
@@ -246,7 +246,7 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
 
 
 def _scenario_payload(scenario, name: str | None = None) -> dict:
-    from security_equation.scenario import dump_scenario
+    from security_equation.io import dump_scenario
 
     return {
         "name": name or scenario.name,
@@ -261,7 +261,7 @@ def _attachment(filename: str) -> dict[str, str]:
 
 
 def _plot(kind: str, scenario, framework, fmt: str, attacker: str | None = None) -> Response:
-    from security_equation.report import plots
+    from security_equation.present import plots
 
     fig = plots.make_figure(kind, scenario, framework=framework, attacker=attacker)
     return Response(
@@ -331,7 +331,7 @@ def create_app() -> FastAPI:
     @app.get("/api/scenarios", tags=["scenarios"])
     def scenarios() -> list[dict]:
         """The bundled scenarios: name, description, named overrides."""
-        from security_equation.scenario.loading import bundled_catalogue
+        from security_equation.io.loading import bundled_catalogue
 
         return bundled_catalogue()
 
@@ -394,7 +394,7 @@ def create_app() -> FastAPI:
     @app.post("/api/treaty", tags=["treaty"])
     def treaty(spec: ScenarioSpec) -> Any:
         """Treaty accounting: counted totals, limits, headroom, upload potential."""
-        from security_equation.report.plots import treaty_data
+        from security_equation.present.plots import treaty_data
 
         scenario, framework = _load(spec)
         return _json(treaty_data(scenario, framework))
@@ -432,9 +432,9 @@ def create_app() -> FastAPI:
         request: SweepRequest, format: Annotated[Literal["json", "png", "svg"], Query()] = "json"
     ) -> Any:
         """FSI and every metric over a grid of one or two fields (capped in size)."""
-        from security_equation.sweep.executors import LocalExecutor
-        from security_equation.sweep.grid import Axis as GridAxis
-        from security_equation.sweep.runner import run_sweep
+        from security_equation.analysis.executors import LocalExecutor
+        from security_equation.analysis.plans import Axis as GridAxis
+        from security_equation.analysis.sweep import run_sweep
 
         if len(request.axes) > MAX_SWEEP_AXES:
             raise InputError.single(f"at most {MAX_SWEEP_AXES} axes, got {len(request.axes)}", path="axes")
@@ -448,8 +448,8 @@ def create_app() -> FastAPI:
         axes = [GridAxis(a.path, a.start, a.stop, a.num) for a in request.axes]
         ds = run_sweep(scenario, axes, samples=request.samples, seed=request.seed, executor=LocalExecutor(1))
         if format != "json":
-            from security_equation.report.plots import figure_bytes
-            from security_equation.report.sweep_plots import fsi_heatmap_figure
+            from security_equation.present.plots import figure_bytes
+            from security_equation.present.sweep_plots import fsi_heatmap_figure
 
             return Response(figure_bytes(fsi_heatmap_figure(ds), format), media_type=MEDIA[format])
         metrics = {}
@@ -503,7 +503,7 @@ def create_app() -> FastAPI:
     @app.post("/api/report", tags=["figures"], responses={200: {"content": {"text/html": {}}}})
     def report(request: ReportRequest) -> Response:
         """The self-contained HTML report of the (edited) scenario, as a download."""
-        from security_equation.report.html import build_report
+        from security_equation.present.html import build_report
 
         scenario, framework = _load(request)
         others = []

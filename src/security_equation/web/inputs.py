@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from security_equation.errors import InputError
-from security_equation.scenario import loading
-from security_equation.scenario.schema import Scenario
+from security_equation.io import loading
+from security_equation.io.errors import InputError
+from security_equation.schema.scenario import Scenario
 
 #: How uploaded text is named in error messages.
 UPLOAD = "<upload>"

@@ -24,17 +24,17 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from security_equation.compile import compile_scenario
-from security_equation.engine.arrays import ScenarioArrays
-from security_equation.errors import InputError
-from security_equation.scenario.schema import Scenario
-from security_equation.uncertainty.metrics import metrics
-from security_equation.uncertainty.sampling import (
+from security_equation.analysis.metrics import metrics
+from security_equation.analysis.montecarlo import (
     describe,
     inverse_cdf,
     quantile_bounds,
     require_uncertainty,
 )
+from security_equation.engine.arrays import ScenarioArrays
+from security_equation.io.errors import InputError
+from security_equation.model.compile import compile_scenario
+from security_equation.schema.scenario import Scenario
 
 Method = Literal["sobol", "morris"]
 METHODS: tuple[str, ...] = ("sobol", "morris")
@@ -53,7 +53,7 @@ def evaluate_values(
     base: ScenarioArrays, paths: Sequence[str], values: np.ndarray, outputs: Sequence[str] | None = None
 ) -> dict[str, np.ndarray]:
     """Metrics for each row of ``values`` (rows × len(paths)), in engine blocks."""
-    from security_equation.sweep.grid import EVAL_BLOCK
+    from security_equation.analysis.plans import EVAL_BLOCK
 
     n = values.shape[0]
     parts = []

@@ -29,7 +29,7 @@ from security_equation.engine.arrays import ScenarioArrays
 def _arrays(scenario_or_arrays) -> ScenarioArrays:
     if isinstance(scenario_or_arrays, ScenarioArrays):
         return scenario_or_arrays
-    from security_equation.compile import compile_scenario
+    from security_equation.model.compile import compile_scenario
 
     return compile_scenario(scenario_or_arrays)
 

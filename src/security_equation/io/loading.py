@@ -16,9 +16,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from security_equation.errors import InputError, Problem
-from security_equation.scenario import paths
-from security_equation.scenario.schema import Distribution, Scenario
+from security_equation.data import DATA_DIR
+from security_equation.io import paths
+from security_equation.io.errors import InputError, Problem
+from security_equation.schema.scenario import Distribution, Scenario
 
 #: Scenario files larger than this are refused (a scenario is a few kB).
 MAX_FILE_BYTES = 2_000_000
@@ -28,11 +29,11 @@ LineMap = dict[tuple[str, ...], tuple[str, int | None]]
 
 
 # --------------------------------------------------------------------------- reading files
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = DATA_DIR.parent
 
 
 def bundled_dir(kind: str) -> Path:
-    return PACKAGE_DIR / "data" / kind
+    return DATA_DIR / kind
 
 
 def bundled_names(kind: str = "scenarios") -> list[str]:
@@ -397,7 +398,7 @@ def _unwrap(annotation: Any, node: Any, schema: Any) -> Any:
 
 
 def _model_at_loc(loc: tuple, data: Mapping) -> type[BaseModel] | None:
-    from security_equation.scenario import schema
+    from security_equation.schema import scenario as schema
 
     model: Any = Scenario
     node: Any = data
@@ -473,7 +474,7 @@ def describe_error(err: dict, data: Mapping) -> str:
 
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union-member tags ('missile_defence', 'function-after[...]')."""
-    from security_equation.scenario.schema import Defence  # noqa: F401  (documents the union)
+    from security_equation.schema.scenario import Defence  # noqa: F401  (documents the union)
 
     out = []
     for i, part in enumerate(loc):

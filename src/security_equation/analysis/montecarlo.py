@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import stats
 
-from security_equation.scenario.schema import Distribution, Scenario
+from security_equation.schema.scenario import Distribution, Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -138,7 +138,7 @@ def parameters(scenario: Scenario) -> Parameters:
 def require_uncertainty(scenario: Scenario, option: str = "--samples") -> Parameters:
     params = parameters(scenario)
     if not params:
-        from security_equation.errors import InputError
+        from security_equation.io.errors import InputError
 
         raise InputError.single(
             "the scenario has no uncertain parameters: give a distribution for a numeric field,"
@@ -167,8 +167,8 @@ def monte_carlo(
     on it nor on ``chunk_size``.
     """
     # Imported here: the sweep machinery builds on this module.
-    from security_equation.sweep.grid import build_plan
-    from security_equation.sweep.runner import execute, to_dataset
+    from security_equation.analysis.plans import build_plan
+    from security_equation.analysis.sweep import execute, to_dataset
 
     require_uncertainty(scenario)
     plan = build_plan(scenario, axes=(), samples=samples, seed=seed)

@@ -4,7 +4,7 @@ Every row of every dataset carries a ``source_id`` naming one or more entries of
 source register (``data/sources.csv``, separated by ``;``). Empty cells mean "no figure
 found", never zero: they load as missing values.
 
->>> from security_equation import datasets
+>>> from security_equation.data import datasets
 >>> datasets.load("newstart-limits")["value"].tolist()
 [700, 1550, 800]
 """
@@ -17,12 +17,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from security_equation.errors import InputError
+from security_equation.io.errors import InputError
 
 if TYPE_CHECKING:  # pandas is imported lazily: the CLI starts faster without it
     import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from security_equation.data import DATA_DIR
+
 SOURCE_COLUMN = "source_id"
 SOURCE_SEPARATOR = ";"
 

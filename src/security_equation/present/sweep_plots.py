@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from security_equation.report.sensitivity_plots import save_figure
+from security_equation.present.sensitivity_plots import save_figure
 
 __all__ = ["fsi_heatmap_figure", "save_figure"]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from security_equation.scenario.schema import Scenario
-from security_equation.sweep.grid import Axis, Plan, build_plan, chunk_ranges, parse_axes, run_chunk
-from security_equation.sweep.store import PartialStore, check_writable, write_dataset
-from security_equation.uncertainty.metrics import describe_metric
-from security_equation.uncertainty.sampling import DEFAULT_CHUNK_SIZE, describe, draw
+from security_equation.analysis.metrics import describe_metric
+from security_equation.analysis.montecarlo import DEFAULT_CHUNK_SIZE, describe, draw
+from security_equation.analysis.plans import Axis, Plan, build_plan, chunk_ranges, parse_axes, run_chunk
+from security_equation.analysis.store import PartialStore, check_writable, write_dataset
+from security_equation.schema.scenario import Scenario
 
 Progress = Callable[[int, int], None]
 
@@ -51,7 +51,7 @@ def execute(
     as they finish. ``progress(done_points, total_points)`` is called at the start and
     after every chunk.
     """
-    from security_equation.sweep.executors import LocalExecutor
+    from security_equation.analysis.executors import LocalExecutor
 
     names = plan.metric_names
     total = plan.size
@@ -93,7 +93,7 @@ def execute(
 
 def spec(scenario: Scenario, plan: Plan) -> dict:
     """What determines the numbers of a sweep (hashed to match partial results)."""
-    from security_equation.scenario.loading import dump_scenario
+    from security_equation.io.loading import dump_scenario
 
     return {
         "scenario": dump_scenario(scenario),
@@ -181,7 +181,7 @@ def run_sweep(
     interrupted sweep resumes, and the NetCDF file is written atomically at the end
     (an existing file only with ``force``). Returns the labelled Dataset.
     """
-    from security_equation.uncertainty.sampling import require_uncertainty
+    from security_equation.analysis.montecarlo import require_uncertainty
 
     if samples:
         require_uncertainty(scenario)

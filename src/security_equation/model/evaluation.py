@@ -13,14 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from security_equation import posture
-from security_equation.compile import compile_scenario
-from security_equation.constants import LAUNCH_UNDER_ATTACK_KT
 from security_equation.engine.arrays import ScenarioArrays
+from security_equation.engine.constants import LAUNCH_UNDER_ATTACK_KT
 from security_equation.engine.exchange import Exchange, StrikeResult, curve_costs, exchange
 from security_equation.engine.stability import Stability, stability
-from security_equation.provenance import assumptions, unsourced
-from security_equation.scenario.schema import Scenario
+from security_equation.model import posture
+from security_equation.model.compile import compile_scenario
+from security_equation.model.provenance import assumptions, unsourced
+from security_equation.schema.scenario import Scenario
 
 #: Posture variants evaluated beside the scenario as given (batch members 1…).
 VARIANTS: dict[str, dict[str, float]] = {
@@ -241,12 +241,12 @@ def evaluate(
 
         result.sections["treaty"] = assess(scenario, framework)
     if "drivers" in sections:
-        from security_equation.race import drivers_section
+        from security_equation.model.race import drivers_section
 
         # Row 0 of the exchange batch is the scenario as given: no need to compile again.
         result.sections["drivers"] = drivers_section(result.exchange.arrays.take([0]), step=10.0, top=10)
     if "arms_race" in sections:
-        from security_equation.race import arms_race_section
+        from security_equation.model.race import arms_race_section
 
         result.sections["arms_race"] = arms_race_section(scenario, framework=framework, rounds=20)
     return result

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from security_equation.errors import InputError
+from security_equation.io.errors import InputError
 
 PARTIAL_SUFFIX = ".partial"
 SPEC_FILE = "spec.json"

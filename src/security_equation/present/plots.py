@@ -36,9 +36,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from security_equation.errors import InputError
+from security_equation.io.errors import InputError
 from security_equation.model import Evaluation
-from security_equation.report.sensitivity_plots import save_figure
+from security_equation.present.sensitivity_plots import save_figure
 
 __all__ = [
     "KINDS",
@@ -674,7 +674,7 @@ def race_figure(race: Mapping, title: str = "") -> Figure:
 # --------------------------------------------------------------------------- history
 def history_figure() -> Figure:
     """New START aggregate data over time against the limits (``report.history_plot``)."""
-    from security_equation.report.history_plot import history_figure as draw
+    from security_equation.present.history_plot import history_figure as draw
 
     return draw()
 
@@ -743,14 +743,14 @@ def make_figure(
     if kind == "history":
         return history_figure()
     if kind == "sensitivity":
-        from security_equation.report.sensitivity_plots import sensitivity_bar_figure
-        from security_equation.uncertainty.sensitivity import sensitivity
+        from security_equation.analysis.sensitivity import sensitivity
+        from security_equation.present.sensitivity_plots import sensitivity_bar_figure
 
         return sensitivity_bar_figure(sensitivity(scenario, method, samples, seed))
     if kind == "uncertainty":
-        from security_equation.compile import compile_scenario
-        from security_equation.uncertainty.metrics import metrics
-        from security_equation.uncertainty.sampling import monte_carlo
+        from security_equation.analysis.metrics import metrics
+        from security_equation.analysis.montecarlo import monte_carlo
+        from security_equation.model.compile import compile_scenario
 
         n = 1000 if samples is None else int(samples)
         if n < 1:
@@ -759,14 +759,14 @@ def make_figure(
         nominal = {k: float(v[0]) for k, v in metrics(compile_scenario(scenario)).items()}
         return samples_figure(ds, nominal)
     if kind == "sweep":
-        from security_equation.report.sweep_plots import fsi_heatmap_figure
-        from security_equation.sweep.runner import run_sweep
+        from security_equation.analysis.sweep import run_sweep
+        from security_equation.present.sweep_plots import fsi_heatmap_figure
 
         if not axes:
             raise InputError.single("give one or two --axis PATH=START:STOP:NUM", path="--axis")
         return fsi_heatmap_figure(run_sweep(scenario, list(axes), samples=samples or 0, seed=seed))
     if kind == "race":
-        from security_equation.race import arms_race_section
+        from security_equation.model.race import arms_race_section
 
         if evaluation is not None and "arms_race" in evaluation.sections:
             section = evaluation.sections["arms_race"]

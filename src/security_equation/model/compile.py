@@ -11,7 +11,7 @@ from security_equation.engine.arrays import (
     SideArrays,
     SideStructure,
 )
-from security_equation.scenario.schema import (
+from security_equation.schema.scenario import (
     CATEGORIES,
     AirDefence,
     MissileDefence,

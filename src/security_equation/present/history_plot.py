@@ -21,7 +21,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from security_equation.errors import InputError  # noqa: E402
+from security_equation.io.errors import InputError  # noqa: E402
 from security_equation.treaty import history  # noqa: E402
 
 FORMATS = (".png", ".svg")

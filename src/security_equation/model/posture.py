@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from security_equation.scenario.schema import Scenario
+from security_equation.schema.scenario import Scenario
 
 
 def summarize(scenario: Scenario) -> dict:

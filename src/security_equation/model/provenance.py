@@ -6,13 +6,12 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from pydantic import BaseModel
 
-from security_equation.scenario import paths
+from security_equation.data import DATA_DIR
+from security_equation.io import paths
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 ASSUMPTION = "assumption"
 _ID_PATTERN = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
 
@@ -73,7 +72,7 @@ def _walk_sourced(model: BaseModel, prefix: tuple[str, ...]):
 
 def provenance(scenario) -> list[Provenance]:
     """Every sourced or assumed figure in a scenario, in file order."""
-    from security_equation.uncertainty.sampling import describe
+    from security_equation.analysis.montecarlo import describe
 
     uncertain = {path: describe(dist) for path, dist in getattr(scenario, "uncertainty", {}).items()}
     out = []

@@ -26,13 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import ValidationError
 
-from security_equation.compile import compile_scenario
+from security_equation.analysis.metrics import metric_names, metrics
+from security_equation.analysis.montecarlo import draw_at
 from security_equation.engine.arrays import ScenarioArrays
-from security_equation.errors import InputError, Problem
-from security_equation.scenario import paths
-from security_equation.scenario.schema import Distribution, Scenario
-from security_equation.uncertainty.metrics import metric_names, metrics
-from security_equation.uncertainty.sampling import draw_at
+from security_equation.io import paths
+from security_equation.io.errors import InputError, Problem
+from security_equation.model.compile import compile_scenario
+from security_equation.schema.scenario import Distribution, Scenario
 
 #: Points per engine call. The engine's optimiser may differ in the last digits depending
 #: on which other scenarios share its batch, so every point is always evaluated in the
@@ -108,7 +108,7 @@ def _probe(data: dict, parts: tuple[str, ...], value: float) -> list[str]:
     try:
         Scenario.model_validate(probe)
     except ValidationError as exc:
-        from security_equation.scenario.loading import describe_error
+        from security_equation.io.loading import describe_error
 
         return [describe_error(err, probe) for err in exc.errors(include_url=False)]
     return []

@@ -3,7 +3,7 @@
 An executor maps a chunk function ``fn(plan, (start, stop)) -> {metric: array}`` over
 chunk ranges and yields ``((start, stop), result)`` as chunks finish (in any order).
 The function must be a top-level (picklable) function such as
-``security_equation.sweep.grid.run_chunk``. Chunks are submitted a few at a time so that
+``security_equation.analysis.plans.run_chunk``. Chunks are submitted a few at a time so that
 finished results never pile up in memory.
 
 Results do not depend on the executor: every chunk computes its own values from the
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Protocol
 
-from security_equation.errors import InputError
+from security_equation.io.errors import InputError
 
 Chunk = tuple[int, int]
 ChunkFn = Callable[[Any, Chunk], dict]

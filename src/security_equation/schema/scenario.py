@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from security_equation import constants
+from security_equation.engine import constants
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Count = Annotated[int, Field(ge=0)]
@@ -192,7 +192,7 @@ class Side(Strict):
 
 
 class Settings(Strict):
-    """Model constants (defaults from the literature, see security_equation.constants)."""
+    """Model constants (defaults from the literature, see security_equation.engine.constants)."""
 
     lethal_radius_nmi: Positive = constants.LETHAL_RADIUS_NMI
     lethal_radius_exponent: Positive = constants.LETHAL_RADIUS_EXPONENT

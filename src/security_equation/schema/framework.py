@@ -25,7 +25,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from security_equation.scenario.schema import Category
+from security_equation.schema.scenario import Category
 
 NonNegative = Annotated[float, Field(ge=0.0)]
 

@@ -20,10 +20,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from security_equation.errors import InputError
-from security_equation.report import plots
-from security_equation.report.tables import STRIKE_ROWS, comparison, flatten, headline, json_safe
-from security_equation.scenario.schema import Scenario
+from security_equation.io.errors import InputError
+from security_equation.present import plots
+from security_equation.present.tables import STRIKE_ROWS, comparison, flatten, headline, json_safe
+from security_equation.schema.scenario import Scenario
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Most scenarios a report compares against the main one.
@@ -113,7 +113,7 @@ def _treaty(scenario: Scenario, framework: str | None, evaluation) -> Section:
 def _drivers(evaluation) -> Section:
     if "drivers" in evaluation.sections:
         return Section(json_safe(evaluation.sections["drivers"]))
-    from security_equation.race import drivers_section
+    from security_equation.model.race import drivers_section
 
     try:
         return Section(json_safe(drivers_section(evaluation.exchange.arrays.take([0]), step=10.0, top=10)))
@@ -124,7 +124,7 @@ def _drivers(evaluation) -> Section:
 def _race(scenario: Scenario, framework: str | None, evaluation) -> Section:
     if "arms_race" in evaluation.sections:
         return Section(json_safe(evaluation.sections["arms_race"]))
-    from security_equation.race import arms_race_section
+    from security_equation.model.race import arms_race_section
 
     try:
         return Section(json_safe(arms_race_section(scenario, framework=framework, rounds=20)))
@@ -133,9 +133,9 @@ def _race(scenario: Scenario, framework: str | None, evaluation) -> Section:
 
 
 def _uncertainty(scenario: Scenario, samples: int, seed: int) -> tuple[Section, Any]:
-    from security_equation.compile import compile_scenario
-    from security_equation.uncertainty.metrics import describe_metric, metrics
-    from security_equation.uncertainty.sampling import describe, monte_carlo, summarize
+    from security_equation.analysis.metrics import describe_metric, metrics
+    from security_equation.analysis.montecarlo import describe, monte_carlo, summarize
+    from security_equation.model.compile import compile_scenario
 
     ds = monte_carlo(scenario, samples, seed)
     summary = summarize(ds)
@@ -180,7 +180,7 @@ def _compare_data(evaluation, treaty: Section) -> dict:
 
 # --------------------------------------------------------------------------- provenance
 def _provenance(scenario: Scenario, treaty: Section, assumptions: Sequence) -> dict:
-    from security_equation.provenance import cited_ids, provenance, source_register
+    from security_equation.model.provenance import cited_ids, provenance, source_register
 
     register = source_register()
     rows = []
@@ -222,7 +222,7 @@ def _provenance(scenario: Scenario, treaty: Section, assumptions: Sequence) -> d
 
 
 def _settings(scenario: Scenario) -> list[dict]:
-    from security_equation import constants
+    from security_equation.engine import constants
 
     defaults = {
         "lethal_radius_nmi": ("LETHAL_RADIUS_NMI", "open-literature lethal radius constant"),
@@ -277,7 +277,7 @@ def build_report(
             f"at most {MAX_COMPARE} scenarios to compare, got {len(compare)}", path="--compare"
         )
     if samples:
-        from security_equation.uncertainty.sampling import require_uncertainty
+        from security_equation.analysis.montecarlo import require_uncertainty
 
         require_uncertainty(scenario)
     framework = framework or scenario.framework
