@@ -67,7 +67,7 @@ def chunks(batch: int, chunk: int, seed: int = 20261124):
 
 def evaluate_chunk(spec) -> np.ndarray:
     size, seed = spec
-    return stability(exchange(perturbed_batch(size, seed))).fsi
+    return stability(exchange(perturbed_batch(size, seed))).fsi[0, 1]
 
 
 def main() -> None:

@@ -159,12 +159,12 @@ def test_marginal_effects_use_one_exchange_call_and_match_direct_evaluation(monk
     more.set("russia.systems.slbm.launchers", more.get("russia.systems.slbm.launchers") + 10)
     ex = real(more)
     st = stability(ex)
-    assert row["d_fsi"] == pytest.approx((st.fsi[0] - base.fsi[0]) / 10, abs=1e-12)
-    assert row["d_r_us"] == pytest.approx((st.r[0][0] - base.r[0][0]) / 10, abs=1e-12)
+    assert row["d_fsi"] == pytest.approx((st.fsi[0, 1][0] - base.fsi[0, 1][0]) / 10, abs=1e-12)
+    assert row["d_r_us"] == pytest.approx((st.r[0, 1][0] - base.r[0, 1][0]) / 10, abs=1e-12)
     assert row["d_arriving_russia"] == pytest.approx(
         (ex.strikes[0].arriving_retaliation[0] - real(arrays).strikes[0].arriving_retaliation[0]) / 10
     )
-    assert df.attrs["base"]["fsi"][0] == pytest.approx(base.fsi[0])
+    assert df.attrs["base"]["fsi"][0] == pytest.approx(base.fsi[0, 1][0])
 
 
 def test_upload_is_spread_over_launchers_and_capped():

@@ -193,11 +193,11 @@ def test_swapping_the_sides_swaps_every_index_and_keeps_fsi(a, b):
     arrays = compile_pair(a, b)
     ex, s = metrics(arrays)
     ex_sw, s_sw = metrics(arrays.swapped())
-    np.testing.assert_allclose(s_sw.fsi, s.fsi, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(s_sw.fsi[0, 1], s.fsi[0, 1], rtol=0, atol=1e-12)
     for k in range(2):
-        np.testing.assert_allclose(s_sw.r[k], s.r[1 - k], rtol=0, atol=1e-12)
-        np.testing.assert_allclose(s_sw.c1[k], s.c1[1 - k], rtol=0, atol=1e-12)
-        np.testing.assert_allclose(s_sw.c2[k], s.c2[1 - k], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(s_sw.r[k, 1 - k], s.r[1 - k, k], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(s_sw.c1[k, 1 - k], s.c1[1 - k, k], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(s_sw.c2[k, 1 - k], s.c2[1 - k, k], rtol=0, atol=1e-12)
         np.testing.assert_allclose(
             ex_sw.strikes[k].arriving_retaliation, ex.strikes[1 - k].arriving_retaliation, rtol=0, atol=1e-9
         )
@@ -229,7 +229,7 @@ def test_mirved_silos_on_both_sides_are_less_stable_than_the_same_warheads_at_se
     sea = side({"ssbn": system("slbm", launchers, mirv, alert=alert, **kwargs)}, **posture)
     _, s_silo = metrics(compile_pair(silo, silo))
     _, s_sea = metrics(compile_pair(sea, sea))
-    assert s_silo.fsi[0] <= s_sea.fsi[0] + TOL
+    assert s_silo.fsi[0, 1][0] <= s_sea.fsi[0, 1][0] + TOL
 
 
 # ----------------------------------------------------------------- (c), (d) posture
@@ -258,9 +258,9 @@ def test_a_more_survivable_posture_never_tempts_the_other_side(change, data):
     else:
         arrays.sides[0].scalars["launch_under_attack"][1] = 0.9
     ex, s = metrics(arrays)
-    assert s.c2[1][1] == pytest.approx(s.c2[1][0], abs=1e-12)
-    assert s.c1[1][1] >= s.c1[1][0] - TOL
-    assert s.r[1][1] >= s.r[1][0] - TOL
+    assert s.c2[1, 0][1] == pytest.approx(s.c2[1, 0][0], abs=1e-12)
+    assert s.c1[1, 0][1] >= s.c1[1, 0][0] - TOL
+    assert s.r[1, 0][1] >= s.r[1, 0][0] - TOL
 
 
 def test_generating_forces_and_launch_under_attack_raise_the_index_in_the_default_scenario():
@@ -270,7 +270,7 @@ def test_generating_forces_and_launch_under_attack_raise_the_index_in_the_defaul
     for spec in names:
         name, _, override = spec.partition(":")
         sc = load_scenario(name, [override] if override else [])
-        fsi[spec] = stability(exchange(compile_scenario(sc))).fsi[0]
+        fsi[spec] = stability(exchange(compile_scenario(sc))).fsi[0, 1][0]
     assert fsi[names[1]] > fsi[names[0]] + 0.05
     assert fsi[names[2]] > fsi[names[0]] + 0.02
 
@@ -317,11 +317,11 @@ def test_survivable_posture_can_lower_fsi_through_the_stop_rule():
     arrays = compile_pair(a, b, batch=2)
     arrays.sides[1].scalars["generated"][1] = 1.0
     ex, s = metrics(arrays)
-    assert s.fsi[1] < s.fsi[0] - 0.05
-    assert s.c2[1][1] > s.c2[1][0]  # b worse off when struck …
+    assert s.fsi[0, 1][1] < s.fsi[0, 1][0] - 0.05
+    assert s.c2[1, 0][1] > s.c2[1, 0][0]  # b worse off when struck …
     assert ex.strikes[0].counterforce_spent[1] < ex.strikes[0].counterforce_spent[0]  # … as a
     assert ex.strikes[0].arriving_first_strike[1] > ex.strikes[0].arriving_first_strike[0]
-    assert s.r[0][1] >= s.r[0][0] - TOL
+    assert s.r[0, 1][1] >= s.r[0, 1][0] - TOL
 
 
 # ----------------------------------------------------------------- (e) missile defence
@@ -339,8 +339,8 @@ def test_value_interceptors_favour_their_owner_striking_first_and_deter_the_othe
     arrays = compile_pair(a, b, batch=2)
     arrays.sides[0].layers["interceptors"][1, 0] += extra
     ex, s = metrics(arrays)
-    assert s.c1[0][1] <= s.c1[0][0] + TOL
-    assert s.c1[1][1] >= s.c1[1][0] - TOL
+    assert s.c1[0, 1][1] <= s.c1[0, 1][0] + TOL
+    assert s.c1[1, 0][1] >= s.c1[1, 0][0] - TOL
     curve = ex.strikes[1].curve  # B's curve: identical in both rows
     np.testing.assert_allclose(curve.spend[1], curve.spend[0], atol=1e-9)
     costs_b, _ = curve_costs(arrays.sides[1], arrays.sides[0], arrays.settings, curve)
@@ -364,7 +364,7 @@ def test_forces_interceptors_never_help_the_other_side_strike_first(data, extra)
     arrays = compile_pair(a, b, batch=2)
     arrays.sides[0].layers["interceptors"][1, 0] += extra
     _, s = metrics(arrays)
-    assert s.c1[1][1] >= s.c1[1][0] - TOL
+    assert s.c1[1, 0][1] >= s.c1[1, 0][0] - TOL
 
 
 # ----------------------------------------------------------------- (f) defence + counterforce
@@ -402,8 +402,8 @@ def test_defences_with_counterforce_shift_the_first_strike_advantage(data, cep, 
     silo.systems["yield_kt"][1, 0] = yield_kt
     silo.layers["interceptors"][1, 0] = interceptors
     _, s = metrics(arrays)
-    assert s.c1[0][1] <= s.c1[0][0] + TOL
-    assert s.c1[1][1] >= s.c1[1][0] - TOL
+    assert s.c1[0, 1][1] <= s.c1[0, 1][0] + TOL
+    assert s.c1[1, 0][1] >= s.c1[1, 0][0] - TOL
 
 
 def test_defences_with_counterforce_lower_the_index_on_most_symmetric_cases():
@@ -457,9 +457,9 @@ def test_defences_with_counterforce_lower_the_index_on_most_symmetric_cases():
     combined.sides[0].layers["interceptors"][:, 0] = rng.integers(50, 500, n)
     _, s0 = metrics(neither)
     _, s1 = metrics(combined)
-    lower = s1.fsi < s0.fsi - TOL
+    lower = s1.fsi[0, 1] < s0.fsi[0, 1] - TOL
     assert lower.mean() >= 0.9
-    assert s1.fsi.mean() < s0.fsi.mean() - 0.02
+    assert s1.fsi[0, 1].mean() < s0.fsi[0, 1].mean() - 0.02
 
 
 # ----------------------------------------------------------------- (g) survivable forces
@@ -492,7 +492,7 @@ def test_more_survivable_forces_for_b_never_make_as_first_strike_cheaper(change,
         for key in ("alert_day_to_day", "alert_generated"):
             s_b[key][1] = np.where(survivable, np.minimum(1.0, s_b[key][1] + raise_by), s_b[key][1])
     _, s = metrics(arrays)
-    assert s.c1[0][1] >= s.c1[0][0] - TOL
+    assert s.c1[0, 1][1] >= s.c1[0, 1][0] - TOL
 
 
 # ----------------------------------------------------------------- finding 3
@@ -503,7 +503,7 @@ def _symmetric(silos, slbms):
             "ssbn": system("slbm", slbms, 4, cep=150, yield_kt=100, reliability=0.8, alert=(0.6, 0.8)),
         }
     )
-    return stability(exchange(compile_pair(one, one))).fsi[0]
+    return stability(exchange(compile_pair(one, one))).fsi[0, 1][0]
 
 
 def test_enlarging_inventories_does_not_necessarily_erode_stability():

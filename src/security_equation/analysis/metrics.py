@@ -23,7 +23,7 @@ import numpy as np
 
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.exchange import exchange
-from security_equation.engine.stability import stability
+from security_equation.engine.stability import headline_metrics, stability
 
 #: Per-side metrics, in output order.
 SIDE_METRICS = ("r", "c1", "c2", "surviving_warheads", "arriving_warheads", "share_destroyed")
@@ -57,14 +57,5 @@ def metric_names(side_names: tuple[str, str]) -> tuple[str, ...]:
 def metrics(arrays: ScenarioArrays) -> dict[str, np.ndarray]:
     """Evaluate a batch (exchange both ways, stability) and return the metric set."""
     ex = exchange(arrays)
-    st = stability(ex)
-    out: dict[str, np.ndarray] = {"fsi": st.fsi, "schelling": st.schelling}
-    for k, side in enumerate(arrays.side_names):
-        hit = ex.strikes[1 - k]  # this side struck first by the other
-        out[f"{side}.r"] = st.r[k]
-        out[f"{side}.c1"] = st.c1[k]
-        out[f"{side}.c2"] = st.c2[k]
-        out[f"{side}.surviving_warheads"] = hit.victim_survivors
-        out[f"{side}.arriving_warheads"] = hit.arriving_retaliation
-        out[f"{side}.share_destroyed"] = hit.share_destroyed
-    return {name: np.asarray(out[name], dtype=float) for name in metric_names(arrays.side_names)}
+    out = headline_metrics(ex, stability(ex))
+    return {name: out[name] for name in metric_names(arrays.side_names)}

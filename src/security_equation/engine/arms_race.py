@@ -174,12 +174,13 @@ def _metrics(arrays: ScenarioArrays) -> dict[str, np.ndarray]:
     """Per-row headline numbers of one exchange call: r, c1, c2, arriving for both sides, fsi."""
     ex = exchange(arrays)
     st = stability(ex)
-    out = {"fsi": st.fsi}
-    for k in range(2):
-        hit = ex.strikes[1 - k]  # side k absorbing the other's first strike
-        out[f"r{k}"] = st.r[k]
-        out[f"c1{k}"] = st.c1[k]
-        out[f"c2{k}"] = st.c2[k]
+    ((i, j),) = st.pairs
+    out = {"fsi": st.fsi[i, j]}
+    for k, other in ((i, j), (j, i)):
+        hit = ex.strike(other, k)  # side k absorbing the other's first strike
+        out[f"r{k}"] = st.r[k, other]
+        out[f"c1{k}"] = st.c1[k, other]
+        out[f"c2{k}"] = st.c2[k, other]
         out[f"arriving{k}"] = hit.arriving_retaliation
         out[f"surviving{k}"] = hit.victim_survivors
     return out
@@ -568,7 +569,7 @@ def least_additions(
 
 def _arriving(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray]:
     ex = exchange(arrays)
-    return ex.strikes[1].arriving_retaliation, ex.strikes[0].arriving_retaliation
+    return ex.strike(1, 0).arriving_retaliation, ex.strike(0, 1).arriving_retaliation
 
 
 # ============================================================================ action–reaction

@@ -603,25 +603,35 @@ def _refine(strike: _Strike, points: np.ndarray, u0, best_cost):
     return np.where(f_ref < best_cost - COST_TIE, u_ref, u0)
 
 
+def ordered_pairs(n_sides: int) -> tuple[tuple[int, int], ...]:
+    """Every (attacker, victim) pair of ``n_sides`` sides; for two sides ((0, 1), (1, 0))."""
+    return tuple((a, v) for a in range(n_sides) for v in range(n_sides) if a != v)
+
+
 @dataclass
 class Exchange:
-    """Both directions of a scenario batch: ``strikes[0]`` is side 0 striking side 1."""
+    """First strikes of a scenario batch, one per ordered pair of sides:
+    ``strikes[i]`` is ``pairs[i][0]`` striking ``pairs[i][1]``."""
 
-    side_names: tuple[str, str]
-    strikes: tuple[StrikeResult, StrikeResult]
+    side_names: tuple[str, ...]
+    pairs: tuple[tuple[int, int], ...]
+    strikes: tuple[StrikeResult, ...]
 
-    def c1(self, side: int) -> np.ndarray:
-        """Side's cost when it strikes first."""
-        return self.strikes[side].cost_attacker
+    def strike(self, attacker: int, victim: int) -> StrikeResult:
+        return self.strikes[self.pairs.index((attacker, victim))]
 
-    def c2(self, side: int) -> np.ndarray:
-        """Side's cost when it is struck first."""
-        return self.strikes[1 - side].cost_victim
+    def c1(self, side: int, adversary: int) -> np.ndarray:
+        """Side's cost when it strikes the adversary first."""
+        return self.strike(side, adversary).cost_attacker
+
+    def c2(self, side: int, adversary: int) -> np.ndarray:
+        """Side's cost when the adversary strikes it first."""
+        return self.strike(adversary, side).cost_victim
 
 
-def exchange(arrays: ScenarioArrays) -> Exchange:
-    """Both first strikes of every scenario in the batch."""
-    a, b = arrays.sides
-    return Exchange(
-        arrays.side_names, (first_strike(a, b, arrays.settings), first_strike(b, a, arrays.settings))
-    )
+def exchange(arrays: ScenarioArrays, pairs: tuple[tuple[int, int], ...] | None = None) -> Exchange:
+    """First strikes of every scenario in the batch, for each ordered pair of sides
+    (all of them unless ``pairs`` names some)."""
+    pairs = ordered_pairs(len(arrays.sides)) if pairs is None else tuple(pairs)
+    strikes = tuple(first_strike(arrays.sides[a], arrays.sides[v], arrays.settings) for a, v in pairs)
+    return Exchange(tuple(arrays.side_names), pairs, strikes)

@@ -80,25 +80,32 @@ class ExchangeSection:
 
     def curve_costs(self, attacker: str) -> tuple[np.ndarray, np.ndarray]:
         """(attacker's, victim's) cost at each breakpoint of the draw-down curve."""
-        k = self.side_names.index(attacker)
+        a, v = self._pair(attacker)
         return curve_costs(
-            self.arrays.sides[k], self.arrays.sides[1 - k], self.arrays.settings, self.result.strikes[k].curve
+            self.arrays.sides[a], self.arrays.sides[v], self.arrays.settings, self.result.strike(a, v).curve
         )
 
+    def _pair(self, attacker: str) -> tuple[int, int]:
+        """(attacker, victim) indices of the one adversary a two-side scenario has."""
+        a = self.side_names.index(attacker)
+        (victim,) = (v for (s, v) in self.result.pairs if s == a)
+        return a, victim
+
     def strike(self, attacker: str) -> StrikeResult:
-        return self.result.strikes[self.side_names.index(attacker)]
+        return self.result.strike(*self._pair(attacker))
 
     def fsi(self, variant: str | None = None) -> float:
         index = 0 if variant is None else 1 + self.variant_names.index(variant)
-        return float(self.stability.fsi[index])
+        (pair,) = self.stability.pairs
+        return float(self.stability.fsi[pair][index])
 
     def side(self, name: str) -> dict:
-        k = self.side_names.index(name)
-        hit = self.result.strikes[1 - k]  # this side struck first by the other
+        k, other = self._pair(name)
+        hit = self.result.strike(other, k)  # this side struck first by the other
         return {
-            "c1": float(self.stability.c1[k][0]),
-            "c2": float(self.stability.c2[k][0]),
-            "r": float(self.stability.r[k][0]),
+            "c1": float(self.stability.c1[k, other][0]),
+            "c2": float(self.stability.c2[k, other][0]),
+            "r": float(self.stability.r[k, other][0]),
             "surviving_warheads": float(hit.victim_survivors[0]),
             "retaliating_warheads": float(hit.victim_retaliating[0]),
             "arriving_warheads": float(hit.arriving_retaliation[0]),
@@ -106,19 +113,18 @@ class ExchangeSection:
         }
 
     def to_dict(self) -> dict:
-        a, b = self.side_names
-        return {
-            f"{a}_strikes_{b}": {
-                "attacker": a,
-                "victim": b,
-                **strike_dict(self.result.strikes[0], self.curve_costs(a)),
-            },
-            f"{b}_strikes_{a}": {
-                "attacker": b,
-                "victim": a,
-                **strike_dict(self.result.strikes[1], self.curve_costs(b)),
-            },
-        }
+        out = {}
+        for (a, v), strike in zip(self.result.pairs, self.result.strikes, strict=True):
+            attacker, victim = self.side_names[a], self.side_names[v]
+            costs = curve_costs(
+                self.arrays.sides[a], self.arrays.sides[v], self.arrays.settings, strike.curve
+            )
+            out[f"{attacker}_strikes_{victim}"] = {
+                "attacker": attacker,
+                "victim": victim,
+                **strike_dict(strike, costs),
+            }
+        return out
 
 
 @dataclass
@@ -184,7 +190,8 @@ class Evaluation:
             ex = self.exchange
             out["fsi"] = ex.fsi()
             out["fsi_variants"] = {v: ex.fsi(v) for v in ex.variant_names}
-            out["schelling"] = float(ex.stability.schelling[0])
+            (pair,) = ex.stability.pairs
+            out["schelling"] = float(ex.stability.schelling[pair][0])
         out["sides"] = {}
         for name in s.side_names:
             side = {"label": self.posture[name]["label"]}

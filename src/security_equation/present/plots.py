@@ -477,8 +477,8 @@ def square_figure(
             )
         )
     for k, variant in enumerate(v for v in variants if v in ex.variant_names):
-        ra = float(ex.stability.r[0][1 + ex.variant_names.index(variant)])
-        rb = float(ex.stability.r[1][1 + ex.variant_names.index(variant)])
+        ra = float(ex.stability.r[0, 1][1 + ex.variant_names.index(variant)])
+        rb = float(ex.stability.r[1, 0][1 + ex.variant_names.index(variant)])
         ls = ("--", "-.", ":")[k % 3]
         ax.add_patch(
             Rectangle(
