@@ -1,0 +1,36 @@
+"""Plain JSON values from results: one place that turns NumPy values into Python ones and
+non-finite numbers into ``None`` (JSON has no NaN or infinity)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+
+def finite_or_none(value) -> float | None:
+    """``value`` as a Python float, or ``None`` when it is NaN, infinite or missing.
+    A one-element array gives its element."""
+    if value is None:
+        return None
+    number = float(np.asarray(value, dtype=float).reshape(-1)[0])
+    return number if math.isfinite(number) else None
+
+
+def json_safe(obj: Any) -> Any:
+    """``obj`` with NumPy scalars and arrays as Python values, tuples and sets as lists,
+    mapping keys as strings, and NaN/inf as ``None``. Objects with a ``to_dict`` method
+    are not expanded here: results build their own dicts (see :mod:`model.sections`)."""
+    if isinstance(obj, Mapping):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return json_safe(obj.tolist())
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
