@@ -202,14 +202,5 @@ def summarize(ds: xr.Dataset, dim: str = "sample") -> pd.DataFrame:
 
 
 def describe(dist: Distribution) -> str:
-    """One-line description: ``normal(mean=0.5, sd=0.1) in [0, 1]``."""
-    fields: Iterable[str] = {
-        "uniform": ("low", "high"),
-        "triangular": ("low", "mode", "high"),
-        "normal": ("mean", "sd"),
-        "lognormal": ("median", "sigma"),
-    }[dist.dist]
-    text = f"{dist.dist}(" + ", ".join(f"{f}={getattr(dist, f):g}" for f in fields) + ")"
-    if dist.bounds is not None:
-        text += f" in [{dist.bounds[0]:g}, {dist.bounds[1]:g}]"
-    return text
+    """One-line description: ``normal(mean=0.5, sd=0.1) in [0, 1]`` (see ``Distribution.describe``)."""
+    return dist.describe()

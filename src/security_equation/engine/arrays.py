@@ -95,10 +95,10 @@ class SideArrays:
 
 @dataclass
 class ScenarioArrays:
-    """Both sides and the settings of a batch of scenarios sharing one structure."""
+    """Every side and the settings of a batch of scenarios sharing one structure."""
 
-    side_names: tuple[str, str]
-    sides: tuple[SideArrays, SideArrays]
+    side_names: tuple[str, ...]
+    sides: tuple[SideArrays, ...]
     settings: dict[str, np.ndarray]
     #: Dotted path -> (where, side index, array name, column) for sweeps and sampling.
     slots: dict[str, tuple] = field(default_factory=dict)
@@ -110,14 +110,14 @@ class ScenarioArrays:
     def take(self, index) -> ScenarioArrays:
         return replace(
             self,
-            sides=(self.sides[0].take(index), self.sides[1].take(index)),
+            sides=tuple(side.take(index) for side in self.sides),
             settings={k: v[index] for k, v in self.settings.items()},
         )
 
     def copy(self) -> ScenarioArrays:
         return replace(
             self,
-            sides=(self.sides[0].copy(), self.sides[1].copy()),
+            sides=tuple(side.copy() for side in self.sides),
             settings={k: v.copy() for k, v in self.settings.items()},
         )
 
@@ -126,7 +126,7 @@ class ScenarioArrays:
         return self.take(np.zeros(batch, dtype=int)).copy()
 
     def swapped(self) -> ScenarioArrays:
-        """The same batch with the two sides exchanged."""
+        """The same batch with the order of the sides reversed (for two sides: exchanged)."""
         return replace(self, side_names=self.side_names[::-1], sides=self.sides[::-1], slots={})
 
     def set(self, path: str, values) -> None:

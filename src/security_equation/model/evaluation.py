@@ -17,6 +17,7 @@ from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.constants import LAUNCH_UNDER_ATTACK_KT
 from security_equation.engine.exchange import Exchange, StrikeResult, curve_costs, exchange
 from security_equation.engine.stability import Stability, stability
+from security_equation.io.jsonable import finite_or_none
 from security_equation.model import posture
 from security_equation.model.compile import compile_scenario
 from security_equation.model.provenance import assumptions, unsourced
@@ -49,13 +50,8 @@ STRIKE_FIELDS = (
 )
 
 
-def _scalar(x) -> float | None:
-    value = float(np.asarray(x).reshape(-1)[0])
-    return value if np.isfinite(value) else None
-
-
 def strike_dict(strike: StrikeResult, costs: tuple, index: int = 0) -> dict:
-    out = {name: _scalar(getattr(strike, name)[index]) for name in STRIKE_FIELDS}
+    out = {name: finite_or_none(getattr(strike, name)[index]) for name in STRIKE_FIELDS}
     c = strike.curve
     out["curve"] = {
         "spend": np.round(c.spend[index], 6).tolist(),
@@ -70,9 +66,10 @@ def strike_dict(strike: StrikeResult, costs: tuple, index: int = 0) -> dict:
 
 @dataclass
 class ExchangeSection:
-    """Both first strikes of the scenario as given, and the posture variants' indices."""
+    """The first strikes of every ordered pair of sides in the scenario as given, and the
+    posture variants' indices."""
 
-    side_names: tuple[str, str]
+    side_names: tuple[str, ...]
     arrays: ScenarioArrays
     result: Exchange
     stability: Stability
@@ -80,7 +77,9 @@ class ExchangeSection:
 
     def curve_costs(self, attacker: str) -> tuple[np.ndarray, np.ndarray]:
         """(attacker's, victim's) cost at each breakpoint of the draw-down curve."""
-        a, v = self._pair(attacker)
+        return self._curve_costs(*self._pair(attacker))
+
+    def _curve_costs(self, a: int, v: int) -> tuple[np.ndarray, np.ndarray]:
         return curve_costs(
             self.arrays.sides[a], self.arrays.sides[v], self.arrays.settings, self.result.strike(a, v).curve
         )
@@ -116,13 +115,10 @@ class ExchangeSection:
         out = {}
         for (a, v), strike in zip(self.result.pairs, self.result.strikes, strict=True):
             attacker, victim = self.side_names[a], self.side_names[v]
-            costs = curve_costs(
-                self.arrays.sides[a], self.arrays.sides[v], self.arrays.settings, strike.curve
-            )
             out[f"{attacker}_strikes_{victim}"] = {
                 "attacker": attacker,
                 "victim": victim,
-                **strike_dict(strike, costs),
+                **strike_dict(strike, self._curve_costs(a, v)),
             }
         return out
 

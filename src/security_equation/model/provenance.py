@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pydantic import BaseModel
 
-from security_equation.data import DATA_DIR
+from security_equation.data.sources import cited_ids, is_assumption, source_register
 from security_equation.io import paths
 
-ASSUMPTION = "assumption"
-_ID_PATTERN = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
-
-
-@lru_cache(maxsize=1)
-def source_register() -> dict[str, dict[str, str]]:
-    """The source register (data/sources.csv, copied from shared/reference): id -> row."""
-    with open(DATA_DIR / "sources.csv", newline="", encoding="utf-8") as fh:
-        return {row["source_id"]: row for row in csv.DictReader(fh)}
-
-
-def is_assumption(note: str) -> bool:
-    return note.strip().lower().startswith(ASSUMPTION)
-
-
-def cited_ids(note: str) -> list[str]:
-    """Source ids named in a note such as ``"SD3; NN-US23 (inferred: …)"``."""
-    register = source_register()
-    head = note.split("(")[0]
-    ids = [tok for tok in _ID_PATTERN.findall(head) if tok in register]
-    return ids
+__all__ = ["Provenance", "assumptions", "cited_ids", "is_assumption", "provenance", "source_register", "unsourced"]
 
 
 @dataclass(frozen=True)
@@ -72,9 +49,7 @@ def _walk_sourced(model: BaseModel, prefix: tuple[str, ...]):
 
 def provenance(scenario) -> list[Provenance]:
     """Every sourced or assumed figure in a scenario, in file order."""
-    from security_equation.analysis.montecarlo import describe
-
-    uncertain = {path: describe(dist) for path, dist in getattr(scenario, "uncertainty", {}).items()}
+    uncertain = {path: dist.describe() for path, dist in getattr(scenario, "uncertainty", {}).items()}
     out = []
     for prefix, model in _walk_sourced(scenario, ()):
         for field, note in model.sources.items():

@@ -201,6 +201,15 @@ class Settings(Strict):
     attacker_survivable_available: Probability = constants.ATTACKER_SURVIVABLE_AVAILABLE
 
 
+#: The parameters each distribution takes, in the order they are shown.
+_DISTRIBUTION_PARAMETERS = {
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "normal": ("mean", "sd"),
+    "lognormal": ("median", "sigma"),
+}
+
+
 class Distribution(Strict):
     """An uncertain value: ``{dist: uniform, low: 1, high: 2}`` and so on."""
 
@@ -220,14 +229,17 @@ class Distribution(Strict):
         # YAML has no tuples: accept a two-element list, as strict mode otherwise refuses it.
         return tuple(value) if isinstance(value, list) else value
 
+    def describe(self) -> str:
+        """One line: ``normal(mean=0.5, sd=0.1) in [0, 1]``."""
+        names = _DISTRIBUTION_PARAMETERS[self.dist]
+        text = f"{self.dist}(" + ", ".join(f"{n}={getattr(self, n):g}" for n in names) + ")"
+        if self.bounds is not None:
+            text += f" in [{self.bounds[0]:g}, {self.bounds[1]:g}]"
+        return text
+
     @model_validator(mode="after")
     def _parameters(self) -> Distribution:
-        need = {
-            "uniform": ("low", "high"),
-            "triangular": ("low", "mode", "high"),
-            "normal": ("mean", "sd"),
-            "lognormal": ("median", "sigma"),
-        }[self.dist]
+        need = _DISTRIBUTION_PARAMETERS[self.dist]
         given = {
             k
             for k in ("low", "high", "mode", "mean", "sd", "median", "sigma")
