@@ -3,6 +3,7 @@ implementations (vectorized and plain-Python reference) agreeing."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -13,45 +14,14 @@ from security_equation import load_scenario
 from security_equation.engine.exchange import exchange, first_strike
 from security_equation.engine.reference import exchange_one
 from security_equation.engine.stability import stability
-from security_equation.io.loading import validate
 from security_equation.model.compile import compile_scenario
+from tests.factories import missile_defence, scenario, side, system
 
 LN5 = np.log(5.0)
 
-
-def silo(launchers, warheads, kill, reliability=1.0, **extra):
-    return {
-        "category": "icbm_silo",
-        "nuclear": True,
-        "ballistic": True,
-        "launchers": launchers,
-        "warheads_per_launcher": warheads,
-        "max_warheads_per_launcher": warheads,
-        "yield_kt": 300,
-        "cep_m": 150,
-        "reliability": reliability,
-        "hardness_psi": 2000,
-        "kill_probability": kill,
-        **extra,
-    }
-
-
-def side(systems, w80, *, per_target=2, defences=None, lua=0.0, holdback=0.0, alert="day_to_day"):
-    return {
-        "systems": systems,
-        "defences": defences or {},
-        "value": {"w80": w80},
-        "posture": {
-            "alert": alert,
-            "launch_under_attack": lua,
-            "holdback_fraction": holdback,
-            "max_warheads_per_target": per_target,
-        },
-    }
-
-
-def scenario(a, b):
-    return validate({"name": "test", "sides": {"a": a, "b": b}}, {})
+#: A silo ICBM that always works (yield 300 kt, CEP 150 m, 2,000 psi): ``silo(launchers,
+#: warheads, kill={category: p})``, where ``kill`` gives the terminal kill probabilities.
+silo = functools.partial(system, "icbm_silo", reliability=1.0)
 
 
 def cost(own, enemy):
@@ -69,8 +39,8 @@ def damage(w, w80):
 def test_single_weapon_type_matches_analytic_optimum(weapons, w80_a, w80_b):
     p, targets, mirv = 0.7, 100, 3
     sc = scenario(
-        side({"icbm": silo(weapons, 1, {"icbm_silo": p})}, w80_a),
-        side({"icbm": silo(targets, mirv, {"icbm_silo": p})}, w80_b),
+        side({"icbm": silo(weapons, 1, kill={"icbm_silo": p})}, w80_a),
+        side({"icbm": silo(targets, mirv, kill={"icbm_silo": p})}, w80_b),
     )
     arrays = compile_scenario(sc)
     result = first_strike(arrays.sides[0], arrays.sides[1], arrays.settings)
@@ -97,8 +67,8 @@ def test_single_weapon_type_matches_analytic_optimum(weapons, w80_a, w80_b):
 
 def test_interior_optimum_is_found_inside_a_piece():
     sc = scenario(
-        side({"icbm": silo(180, 1, {"icbm_silo": 0.7})}, 60),
-        side({"icbm": silo(100, 3, {"icbm_silo": 0.7})}, 60),
+        side({"icbm": silo(180, 1, kill={"icbm_silo": 0.7})}, 60),
+        side({"icbm": silo(100, 3, kill={"icbm_silo": 0.7})}, 60),
     )
     arrays = compile_scenario(sc)
     spent = first_strike(arrays.sides[0], arrays.sides[1], arrays.settings).counterforce_spent[0]
@@ -116,27 +86,13 @@ MIXED_CASES = [
 
 @pytest.mark.parametrize(("kill_1", "kill_2", "weapons_1", "weapons_2"), MIXED_CASES)
 def test_mixed_weapon_allocation_within_one_percent_of_brute_force(kill_1, kill_2, weapons_1, weapons_2):
-    mobile = {
-        "category": "icbm_mobile",
-        "nuclear": True,
-        "ballistic": True,
-        "launchers": 80,
-        "warheads_per_launcher": 1,
-        "max_warheads_per_launcher": 1,
-        "yield_kt": 300,
-        "cep_m": 150,
-        "reliability": 0.9,
-        "alert_fraction": {"day_to_day": 0.0, "generated": 0.0},
-        "hardness_psi": 5,
-    }
-    slbm = dict(
-        silo(weapons_2, 1, kill_2, reliability=0.8),
-        category="slbm",
-        alert_fraction={"day_to_day": 0.0, "generated": 0.0},
-    )
-    attacker = side({"w1": silo(weapons_1, 1, kill_1, reliability=0.9), "w2": slbm}, 80, per_target=1)
+    mobile = system("icbm_mobile", 80, 1, reliability=0.9, alert=(0.0, 0.0), hardness=5)
+    # The attacker's bases are not targets in its own first strike: the SLBM keeps the
+    # silo's 2,000 psi.
+    slbm = system("slbm", weapons_2, 1, kill=kill_2, reliability=0.8, alert=(0.0, 0.0), hardness=2000)
+    attacker = side({"w1": silo(weapons_1, 1, kill=kill_1, reliability=0.9), "w2": slbm}, 80, per_target=1)
     victim = side(
-        {"silo": silo(60, 3, {"icbm_silo": 0.5}, reliability=0.9), "mobile": mobile}, 120, per_target=1
+        {"silo": silo(60, 3, kill={"icbm_silo": 0.5}, reliability=0.9), "mobile": mobile}, 120, per_target=1
     )
     sc = scenario(attacker, victim)
     arrays = compile_scenario(sc)
@@ -231,21 +187,20 @@ def test_holdback_reduces_weapons_available():
 
 
 def test_conventional_weapons_kill_forces_but_do_no_value_damage():
-    conventional = {
-        "category": "conventional_strike",
-        "nuclear": False,
-        "ballistic": True,
-        "launchers": 200,
-        "warheads_per_launcher": 1,
-        "max_warheads_per_launcher": 1,
-        "cep_m": 5,
-        "reliability": 0.9,
-        "hardness_psi": 50,
-        "alert_fraction": {"day_to_day": 0.5, "generated": 0.9},
-        "kill_probability": {"icbm_silo": 0.6},
-    }
-    weak = silo(10, 1, {"icbm_silo": 0.1})
-    victim = side({"icbm": silo(100, 3, {"icbm_silo": 0.5})}, 100)
+    conventional = system(
+        "conventional_strike",
+        200,
+        1,
+        nuclear=False,
+        yield_kt=0,
+        cep=5,
+        reliability=0.9,
+        hardness=50,
+        alert=(0.5, 0.9),
+        kill={"icbm_silo": 0.6},
+    )
+    weak = silo(10, 1, kill={"icbm_silo": 0.1})
+    victim = side({"icbm": silo(100, 3, kill={"icbm_silo": 0.5})}, 100)
     with_conv = compile_scenario(scenario(side({"nuke": weak, "cps": conventional}, 100), victim))
     without = compile_scenario(scenario(side({"nuke": weak}, 100), victim))
     a = first_strike(with_conv.sides[0], with_conv.sides[1], with_conv.settings)
@@ -259,21 +214,20 @@ def test_conventional_shots_do_not_use_up_the_nuclear_warheads_per_target_cap():
     """The cap models nuclear fratricide: with one nuclear shot allowed per silo, a
     conventional salvo on the silos still leaves room for the nuclear one, so the two kill
     as independent shots: 1 − (1 − 0.5)(1 − 0.6) = 0.8 of 100 silos × 3 warheads."""
-    conventional = {
-        "category": "conventional_strike",
-        "nuclear": False,
-        "ballistic": True,
-        "launchers": 500,
-        "warheads_per_launcher": 1,
-        "max_warheads_per_launcher": 1,
-        "cep_m": 5,
-        "reliability": 1.0,
-        "hardness_psi": 50,
-        "alert_fraction": {"day_to_day": 0.5, "generated": 0.9},
-        "kill_probability": {"icbm_silo": 0.6},
-    }
-    nuke = silo(500, 1, {"icbm_silo": 0.5})
-    victim = side({"icbm": silo(100, 3, {"icbm_silo": 0.5})}, 1e6)  # value hard to hurt
+    conventional = system(
+        "conventional_strike",
+        500,
+        1,
+        nuclear=False,
+        yield_kt=0,
+        cep=5,
+        reliability=1.0,
+        hardness=50,
+        alert=(0.5, 0.9),
+        kill={"icbm_silo": 0.6},
+    )
+    nuke = silo(500, 1, kill={"icbm_silo": 0.5})
+    victim = side({"icbm": silo(100, 3, kill={"icbm_silo": 0.5})}, 1e6)  # value hard to hurt
     attacker = side({"nuke": nuke, "cps": conventional}, 1.0, per_target=1)
     arrays = compile_scenario(scenario(attacker, victim))
     curve = first_strike(arrays.sides[0], arrays.sides[1], arrays.settings).curve
@@ -285,9 +239,9 @@ def test_a_second_weapon_completes_the_layer_the_first_could_not():
     warhead per silo allowed, the second type (kill 0.5) goes to the 50 silos not yet
     shot at: 50·0.8 + 50·0.5 = 65 destroyed. (Spread at random over all silos, the same
     50 shots would destroy only 50·0.6·0.5 = 15 more, 55 in all.)"""
-    accurate = silo(50, 1, {"icbm_silo": 0.8})
-    plenty = silo(500, 1, {"icbm_silo": 0.5})
-    victim = side({"icbm": silo(100, 1, {"icbm_silo": 0.5})}, 1e6)
+    accurate = silo(50, 1, kill={"icbm_silo": 0.8})
+    plenty = silo(500, 1, kill={"icbm_silo": 0.5})
+    victim = side({"icbm": silo(100, 1, kill={"icbm_silo": 0.5})}, 1e6)
     arrays = compile_scenario(scenario(side({"a": accurate, "b": plenty}, 1.0, per_target=1), victim))
     curve = first_strike(arrays.sides[0], arrays.sides[1], arrays.settings).curve
     assert curve.spend[0, -1] == pytest.approx(100)
@@ -299,17 +253,9 @@ def test_a_second_weapon_completes_the_layer_the_first_could_not():
 
 
 def test_defences_stop_a_ragged_retaliation_better_than_a_first_strike():
-    gmd = {
-        "gmd": {
-            "kind": "missile_defence",
-            "interceptors": 200,
-            "kill_probability": 0.7,
-            "shots_per_warhead": 2,
-            "system_reliability": 0.95,
-        }
-    }
-    a = side({"icbm": silo(400, 3, {"icbm_silo": 0.9})}, 200, defences=gmd)
-    b = side({"icbm": silo(200, 3, {"icbm_silo": 0.9})}, 200, defences=gmd)
+    gmd = {"gmd": missile_defence(200, kill=0.7, shots=2, reliability=0.95)}
+    a = side({"icbm": silo(400, 3, kill={"icbm_silo": 0.9})}, 200, defences=gmd)
+    b = side({"icbm": silo(200, 3, kill={"icbm_silo": 0.9})}, 200, defences=gmd)
     arrays = compile_scenario(scenario(a, b))
     strike = first_strike(arrays.sides[0], arrays.sides[1], arrays.settings)
     ret_stopped = 1 - strike.arriving_retaliation[0] / (strike.victim_retaliating[0])

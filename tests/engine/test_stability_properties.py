@@ -1,5 +1,6 @@
-"""Properties of first-strike stability (DESIGN §1.6–1.7; validation.md, Kent & Thaler
-R-3765 findings; Wilkening & Watman R-3412), tested on random scenarios.
+"""Properties of first-strike stability (docs/model.md, "First strike and retaliation" and
+"Stability"; Kent & Thaler, RAND R-3765 findings; Wilkening & Watman, RAND R-3412), tested
+on random scenarios.
 
 Each property is stated as precisely as the model guarantees it. Several of the
 published findings are tendencies in Kent & Thaler's cases, not theorems of their
@@ -15,14 +16,15 @@ mechanisms recur:
   part when X attacks), and the other side's ``C1`` cannot fall, so the *other*
   side's ``r`` never falls.
 * **Greedy allocation.** The draw-down curve takes counterforce options greedily
-  (DESIGN §1.6 step 3). With one counterforce weapon type this is optimal (separable
-  concave kill functions, one budget), so "fewer or harder targets ⇒ fewer warheads
-  destroyed at every spend" holds and the attacker's best cost ``C1`` is monotone.
-  With several weapon types the greedy order is not optimal and ``C1`` can move the
-  wrong way, rarely but sometimes by a few per cent (``benchmarks/allocation_monotonicity.py``
-  measures how often over random scenarios). Monotonicity tests therefore give the attacker one
-  counterforce system, and make the cost depend only on how many of the victim's
-  warheads survive (one reliability per side, no defences on the attacker's side).
+  (docs/model.md, "First strike and retaliation", step 3). With one counterforce weapon
+  type this is optimal (separable concave kill functions, one budget), so "fewer or
+  harder targets ⇒ fewer warheads destroyed at every spend" holds and the attacker's
+  best cost ``C1`` is monotone. With several weapon types the greedy order is not optimal
+  and ``C1`` can move the wrong way, rarely but sometimes by a few per cent
+  (``benchmarks/allocation_monotonicity.py`` measures how often over random scenarios).
+  Monotonicity tests therefore give the attacker one counterforce system, and make the
+  cost depend only on how many of the victim's warheads survive (one reliability per
+  side, no defences on the attacker's side).
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ from hypothesis import strategies as st
 from security_equation.engine.exchange import curve_costs, exchange
 from security_equation.engine.stability import stability
 from security_equation.io import load_scenario
-from security_equation.io.loading import validate
 from security_equation.model.compile import compile_scenario
+from tests.factories import air_defence, compile_pair, missile_defence, side, system
 
 PROPERTY = settings(
     max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
@@ -45,44 +47,6 @@ TOL = 1e-9
 
 
 # ----------------------------------------------------------------- scenario generator
-def system(category, launchers, wpl, *, cep, yield_kt, reliability, alert=None, hardness=None):
-    out = {
-        "category": category,
-        "nuclear": True,
-        "ballistic": category != "bomber",
-        "launchers": int(launchers),
-        "warheads_per_launcher": float(wpl),
-        "max_warheads_per_launcher": float(max(wpl, 1)),
-        "yield_kt": float(yield_kt),
-        "cep_m": float(cep),
-        "reliability": float(reliability),
-        "hardness_psi": float(
-            hardness if hardness is not None else (2000 if category == "icbm_silo" else 10)
-        ),
-    }
-    if category != "icbm_silo":
-        out["alert_fraction"] = {"day_to_day": float(alert[0]), "generated": float(alert[1])}
-    return out
-
-
-def side(systems, *, w80=300.0, defences=None, alert="day_to_day", lua=0.0, holdback=0.0, per_target=2):
-    return {
-        "systems": systems,
-        "defences": defences or {},
-        "value": {"w80": float(w80)},
-        "posture": {
-            "alert": alert,
-            "launch_under_attack": float(lua),
-            "holdback_fraction": float(holdback),
-            "max_warheads_per_target": per_target,
-        },
-    }
-
-
-def compile_pair(a, b, batch=1):
-    return compile_scenario(validate({"name": "property", "sides": {"a": a, "b": b}}, {}), batch=batch)
-
-
 def unit(lo, hi):
     return st.floats(min_value=lo, max_value=hi, allow_nan=False, allow_infinity=False)
 
@@ -144,16 +108,15 @@ def forces(draw, *, silo=True, slbm=True, mobile=None, bomber=None, reliability=
 def defences(draw, protects=None, missile=None, air=None):
     out = {}
     if missile if missile is not None else draw(st.booleans()):
-        out["bmd"] = {
-            "kind": "missile_defence",
-            "interceptors": draw(st.integers(0, 400)),
-            "kill_probability": draw(unit(0.2, 0.9)),
-            "shots_per_warhead": draw(st.integers(1, 4)),
-            "system_reliability": draw(unit(0.6, 1.0)),
-            "protects": protects or draw(st.sampled_from(["value", "forces", "both"])),
-        }
+        out["bmd"] = missile_defence(
+            draw(st.integers(0, 400)),
+            kill=draw(unit(0.2, 0.9)),
+            shots=draw(st.integers(1, 4)),
+            reliability=draw(unit(0.6, 1.0)),
+            protects=protects or draw(st.sampled_from(["value", "forces", "both"])),
+        )
     if air if air is not None else draw(st.booleans()):
-        out["air"] = {"kind": "air_defence", "penetration_probability": draw(unit(0.5, 1.0))}
+        out["air"] = air_defence(draw(unit(0.5, 1.0)))
     return out
 
 
@@ -290,16 +253,7 @@ def test_survivable_posture_can_lower_fsi_through_the_stop_rule():
         lua=0.22,
         holdback=0.021,
         per_target=3,
-        defences={
-            "bmd": {
-                "kind": "missile_defence",
-                "interceptors": 260,
-                "kill_probability": 0.5,
-                "shots_per_warhead": 1,
-                "system_reliability": 0.62,
-                "protects": "value",
-            }
-        },
+        defences={"bmd": missile_defence(260, kill=0.5, shots=1, reliability=0.62, protects="value")},
     )
     b = side(
         {
@@ -383,14 +337,13 @@ def test_defences_with_counterforce_shift_the_first_strike_advantage(data, cep, 
     a = side(
         a_forces,
         defences={
-            "bmd": {
-                "kind": "missile_defence",
-                "interceptors": 0,
-                "kill_probability": data.draw(unit(0.3, 0.9)),
-                "shots_per_warhead": data.draw(st.integers(1, 3)),
-                "system_reliability": data.draw(unit(0.6, 1.0)),
-                "protects": "value",
-            }
+            "bmd": missile_defence(
+                0,
+                kill=data.draw(unit(0.3, 0.9)),
+                shots=data.draw(st.integers(1, 3)),
+                reliability=data.draw(unit(0.6, 1.0)),
+                protects="value",
+            )
         },
         **data.draw(postures()),
     )
@@ -422,16 +375,7 @@ def test_defences_with_counterforce_lower_the_index_on_most_symmetric_cases():
             "mobile": system("icbm_mobile", 50, 1, cep=200, yield_kt=500, reliability=0.8, alert=(0.3, 0.8)),
             "bomber": system("bomber", 20, 8, cep=100, yield_kt=300, reliability=0.8, alert=(0.0, 0.5)),
         },
-        defences={
-            "bmd": {
-                "kind": "missile_defence",
-                "interceptors": 0,
-                "kill_probability": 0.5,
-                "shots_per_warhead": 2,
-                "system_reliability": 0.9,
-                "protects": "value",
-            }
-        },
+        defences={"bmd": missile_defence(0, kill=0.5, shots=2, reliability=0.9, protects="value")},
     )
     neither = compile_pair(template, template, batch=n)
     draws = {

@@ -7,10 +7,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from security_equation.analysis.report import build_report
 from security_equation.io import load_scenario
 from security_equation.io.errors import InputError
 from security_equation.model.provenance import provenance
-from security_equation.present.html import build_report, write_report
+from security_equation.present.html import write_report
 
 EXTERNAL = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
@@ -96,8 +97,7 @@ def test_report_comparison_lines_up_the_scenarios(report):
     assert f"{evaluate(generated, sections=()).fsi:.3f}" in table
 
 
-def test_report_treaty_section_when_available(report):
-    pytest.importorskip("security_equation.treaty")
+def test_report_treaty_section(report):
     treaty = report[report.index('<section id="treaty">') : report.index('<section id="exchange">')]
     assert "compliant" in treaty and "1,550" in treaty and "Upload potential" in treaty
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from rich.console import Console
 
 from security_equation.cli.treaty import render_treaty
@@ -126,8 +125,7 @@ def test_bad_framework_exits_2_with_a_located_message(cli, tmp_path):
 
 def test_bad_framework_through_the_installed_script(tmp_path):
     script = Path(sys.executable).with_name("seceq")
-    if not script.exists():
-        pytest.skip("seceq script not installed next to the interpreter")
+    assert script.is_file(), f"the seceq entry point is not installed next to {sys.executable}"
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\ntitle: t\nlimits: [1,\n")
     proc = subprocess.run(

@@ -156,7 +156,7 @@ def test_systems_outside_new_start_are_not_counted(make):
 def test_interceptors_count_only_under_the_security_equation(make):
     sc = make.scenario(
         {"mm3": make.system()},
-        us_defences={
+        defences={
             "gmd": make.missile_defence(44),
             "aegis": make.missile_defence(80),
             "air": {"kind": "air_defence", "penetration_probability": 0.9},

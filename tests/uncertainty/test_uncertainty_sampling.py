@@ -10,15 +10,8 @@ from scipy import stats
 
 from security_equation.analysis.executors import LocalExecutor
 from security_equation.analysis.metrics import metric_names
-from security_equation.analysis.montecarlo import (
-    draw,
-    draw_at,
-    inverse_cdf,
-    monte_carlo,
-    quantile_bounds,
-    summarize,
-    uniforms,
-)
+from security_equation.analysis.montecarlo import monte_carlo, summarize
+from security_equation.analysis.sampling import draw, draw_at, inverse_cdf, quantile_bounds, uniforms
 from security_equation.io.errors import InputError
 from security_equation.schema.scenario import Distribution
 
@@ -154,7 +147,7 @@ def test_monte_carlo_without_uncertainty_is_an_input_error(nominal):
 
 def test_run_samples_json(uncertain, capsys):
     from security_equation.cli.analysis import run_samples
-    from security_equation.cli.common import OutputFormat
+    from security_equation.cli.options import OutputFormat
 
     run_samples(uncertain, 200, 5, OutputFormat.json)
     data = json.loads(capsys.readouterr().out)
@@ -167,7 +160,7 @@ def test_run_samples_json(uncertain, capsys):
 
 def test_run_samples_table(uncertain, capsys):
     from security_equation.cli.analysis import run_samples
-    from security_equation.cli.common import OutputFormat
+    from security_equation.cli.options import OutputFormat
 
     run_samples(uncertain, 100, 5, OutputFormat.table)
     out = capsys.readouterr().out

@@ -112,7 +112,8 @@ def test_input_errors(three, nominal):
 
 
 def test_bar_figure_is_labelled_and_grey(sobol_table, tmp_path):
-    from security_equation.present.sensitivity_plots import save_figure, sensitivity_bar_figure
+    from security_equation.present.figures import save_figure
+    from security_equation.present.sensitivity_plots import sensitivity_bar_figure
 
     fig = sensitivity_bar_figure(sobol_table)
     axes = fig.axes

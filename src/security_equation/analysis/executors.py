@@ -7,7 +7,7 @@ The function must be a top-level (picklable) function such as
 finished results never pile up in memory.
 
 Results do not depend on the executor: every chunk computes its own values from the
-plan and its index range (see ``sweep.grid``).
+plan and its index range (see ``analysis.plans``).
 
 Local workers use the platform's default start method (``fork`` on Linux up to Python
 3.13); where it is ``spawn``/``forkserver``, a script that starts a sweep needs the usual

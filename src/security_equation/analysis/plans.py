@@ -10,7 +10,7 @@ values with ``numpy.unravel_index``, so no array of the whole grid is ever built
 Where a path is both swept and uncertain, the axis value wins at every point.
 
 Reproducibility: a point's sampled values depend only on the seed and its sample index
-(see ``uncertainty.sampling``), and the engine always evaluates it within the same fixed
+(see ``analysis.sampling``), and the engine always evaluates it within the same fixed
 block of ``EVAL_BLOCK`` points, so the same sweep gives bit-identical numbers whatever
 the chunk size, the number of workers or the backend (local processes or Dask).
 """
@@ -27,10 +27,12 @@ import numpy as np
 from pydantic import ValidationError
 
 from security_equation.analysis.metrics import metric_names, metrics
-from security_equation.analysis.montecarlo import draw_at
+from security_equation.analysis.sampling import draw_at
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.io import paths
 from security_equation.io.errors import InputError, Problem
+from security_equation.io.loading import SCENARIO_ERRORS
+from security_equation.io.validation import describe_error
 from security_equation.model.compile import compile_scenario
 from security_equation.schema.scenario import Distribution, Scenario
 
@@ -43,6 +45,9 @@ EVAL_BLOCK = 4096
 #: Largest number of points (grid × samples) a sweep may have: the results alone take
 #: about 8 bytes × 14 metrics per point in memory and on disk.
 MAX_POINTS = 20_000_000
+#: Default number of points per chunk (a chunk is the unit of work, progress and resume;
+#: it is rounded up to whole blocks of ``EVAL_BLOCK``).
+DEFAULT_CHUNK_SIZE = 16_384
 
 
 @dataclass(frozen=True)
@@ -108,9 +113,7 @@ def _probe(data: dict, parts: tuple[str, ...], value: float) -> list[str]:
     try:
         Scenario.model_validate(probe)
     except ValidationError as exc:
-        from security_equation.io.loading import describe_error
-
-        return [describe_error(err, probe) for err in exc.errors(include_url=False)]
+        return [describe_error(err, probe, SCENARIO_ERRORS) for err in exc.errors(include_url=False)]
     return []
 
 

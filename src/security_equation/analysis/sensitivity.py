@@ -5,7 +5,7 @@ indices with bootstrap confidence intervals) and ``morris`` (elementary effects:
 ``mu_star``, ``sigma``). Outputs analysed: ``fsi`` and each side's ``r``.
 
 Input ranges. SALib samples every parameter on a *probability* scale and the values
-are obtained through the parameter's own inverse CDF (``sampling.inverse_cdf``, which
+are obtained through the parameter's own inverse CDF (``analysis.sampling.inverse_cdf``, which
 honours ``bounds``). The probability range is the whole support, ``[0, 1]``, where the
 distribution is bounded (uniform, triangular, or anything with ``bounds``), and the
 1–99 % quantiles where an end is unbounded (normal without bounds, the upper tail of a
@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from security_equation.analysis.metrics import metrics
-from security_equation.analysis.montecarlo import (
+from security_equation.analysis.plans import EVAL_BLOCK
+from security_equation.analysis.sampling import (
     describe,
     inverse_cdf,
     quantile_bounds,
@@ -53,8 +54,6 @@ def evaluate_values(
     base: ScenarioArrays, paths: Sequence[str], values: np.ndarray, outputs: Sequence[str] | None = None
 ) -> dict[str, np.ndarray]:
     """Metrics for each row of ``values`` (rows × len(paths)), in engine blocks."""
-    from security_equation.analysis.plans import EVAL_BLOCK
-
     n = values.shape[0]
     parts = []
     for start in range(0, n, EVAL_BLOCK):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 from collections.abc import Iterator, Mapping
@@ -26,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from security_equation.io.atomic import atomic_path, check_writable, write_text_atomic
 from security_equation.io.errors import InputError
 
 PARTIAL_SUFFIX = ".partial"
@@ -59,22 +59,6 @@ def _clean_attrs(attrs: Mapping) -> dict:
     return {str(k): _attr_value(v) for k, v in attrs.items()}
 
 
-def check_writable(path: Path | str, force: bool, option: str = "-o") -> Path:
-    """Refuse to replace an existing file without ``force``; the folder must exist."""
-    path = Path(path)
-    if path.is_dir():
-        raise InputError.single(f"{path} is a directory; give a file name", path=option)
-    if path.exists() and not force:
-        raise InputError.single(f"{path} exists; use --force to overwrite it", path=option)
-    if not path.parent.exists():
-        raise InputError.single(f"folder {path.parent} does not exist", path=option)
-    return path
-
-
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
-
-
 def write_dataset(ds, path: Path | str, *, force: bool = False) -> Path:
     """Write ``ds`` to NetCDF at ``path`` atomically (temp file, then ``os.replace``)."""
     path = check_writable(path, force)
@@ -94,13 +78,8 @@ def write_dataset(ds, path: Path | str, *, force: bool = False) -> Path:
         var.encoding = {}
     out.attrs = _clean_attrs(out.attrs)
     out = out.rename({k: v for k, v in renames.items() if k != v})
-    tmp = _temporary(path)
-    try:
+    with atomic_path(path) as tmp:
         out.to_netcdf(tmp, engine="scipy", format="NETCDF3_64BIT")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path
 
 
@@ -150,15 +129,7 @@ class PartialStore:
                 shutil.rmtree(self.directory)
         self.directory.mkdir(exist_ok=True)
         if not spec_path.exists():
-            self._atomic_write_text(
-                spec_path, json.dumps({"hash": self.hash, "spec": spec}, indent=2, default=str)
-            )
-
-    @staticmethod
-    def _atomic_write_text(path: Path, text: str) -> None:
-        tmp = _temporary(path)
-        tmp.write_text(text)
-        os.replace(tmp, path)
+            write_text_atomic(spec_path, json.dumps({"hash": self.hash, "spec": spec}, indent=2, default=str))
 
     def _file(self, start: int, stop: int) -> Path:
         return self.directory / f"chunk-{start:012d}-{stop:012d}.npz"
@@ -173,15 +144,12 @@ class PartialStore:
         return sorted(out)
 
     def save(self, chunk: tuple[int, int], data: Mapping[str, np.ndarray]) -> None:
-        path = self._file(*chunk)
-        tmp = _temporary(path)
-        with open(tmp, "wb") as fh:
+        with atomic_path(self._file(*chunk)) as tmp, open(tmp, "wb") as fh:
             np.savez(
                 fh,
                 **{f"m{i}": np.asarray(v) for i, v in enumerate(data.values())},
                 __names__=np.array(list(data), dtype=str),
             )
-        os.replace(tmp, path)
 
     def load(self, chunk: tuple[int, int]) -> dict[str, np.ndarray] | None:
         """A stored chunk, or None if it cannot be read (then it is removed and recomputed)."""

@@ -10,9 +10,18 @@ from pathlib import Path
 import numpy as np
 
 from security_equation.analysis.metrics import describe_metric
-from security_equation.analysis.montecarlo import DEFAULT_CHUNK_SIZE, describe, draw
-from security_equation.analysis.plans import Axis, Plan, build_plan, chunk_ranges, parse_axes, run_chunk
-from security_equation.analysis.store import PartialStore, check_writable, write_dataset
+from security_equation.analysis.plans import (
+    DEFAULT_CHUNK_SIZE,
+    Axis,
+    Plan,
+    build_plan,
+    chunk_ranges,
+    parse_axes,
+    run_chunk,
+)
+from security_equation.analysis.sampling import describe, draw, require_uncertainty
+from security_equation.analysis.store import PartialStore, write_dataset
+from security_equation.io.atomic import check_writable
 from security_equation.schema.scenario import Scenario
 
 Progress = Callable[[int, int], None]
@@ -181,8 +190,6 @@ def run_sweep(
     interrupted sweep resumes, and the NetCDF file is written atomically at the end
     (an existing file only with ``force``). Returns the labelled Dataset.
     """
-    from security_equation.analysis.montecarlo import require_uncertainty
-
     if samples:
         require_uncertainty(scenario)
     parsed = parse_axes(axes, scenario)

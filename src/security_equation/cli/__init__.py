@@ -12,18 +12,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from security_equation.cli.common import (
-    DEFAULT_SCENARIO,
-    FormatOpt,
-    OutputFormat,
-    OverrideOpt,
-    ScenarioArg,
-    SetOpt,
-    console,
-    err_console,
-    load,
-    print_json,
-)
+from security_equation.cli import options
+from security_equation.cli.common import console, err_console, load, print_json
+from security_equation.cli.options import OutputFormat
 from security_equation.io.errors import InputError
 
 app = typer.Typer(
@@ -44,26 +35,22 @@ def _options(
     _state["debug"] = debug
 
 
+#: ``seceq run --samples``.
+RunSamplesOpt = options.samples_option(
+    "Monte Carlo over the scenario's distributions: N samples; every metric with median and 5-95 % interval.",
+    1,
+)
+
+
 @app.command()
 def run(
-    scenario: ScenarioArg = DEFAULT_SCENARIO,
-    override: OverrideOpt = None,
-    set_: SetOpt = None,
-    framework: Annotated[
-        str | None, typer.Option("--framework", help="Treaty framework name or file.")
-    ] = None,
-    output_format: FormatOpt = OutputFormat.table,
-    samples: Annotated[
-        int | None,
-        typer.Option(
-            "--samples",
-            "-n",
-            min=1,
-            help="Monte Carlo over the scenario's distributions: N samples; every metric"
-            " with median and 5-95 % interval.",
-        ),
-    ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed for --samples.")] = 0,
+    scenario: options.ScenarioArg = options.DEFAULT_SCENARIO,
+    override: options.OverrideOpt = None,
+    set_: options.SetOpt = None,
+    framework: options.FrameworkOpt = None,
+    output_format: options.FormatOpt = OutputFormat.table,
+    samples: RunSamplesOpt = None,
+    seed: options.SeedOpt = 0,
 ) -> None:
     """Evaluate a scenario and print the security equation."""
     from security_equation.cli import present
@@ -91,7 +78,7 @@ def schema() -> None:
 
 
 @app.command()
-def scenarios(output_format: FormatOpt = OutputFormat.table) -> None:
+def scenarios(output_format: options.FormatOpt = OutputFormat.table) -> None:
     """List the bundled scenarios."""
     from security_equation.io.loading import bundled_catalogue
 

@@ -6,63 +6,21 @@ matplotlib figures). Bad input raises ``InputError`` (exit code 2 via ``cli.main
 
 from __future__ import annotations
 
-import math
 import time
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import numpy as np
 import typer
 from rich.table import Table
 
-from security_equation.analysis.montecarlo import DEFAULT_CHUNK_SIZE
-from security_equation.cli.common import (
-    DEFAULT_SCENARIO,
-    FormatOpt,
-    OutputFormat,
-    OverrideOpt,
-    ScenarioArg,
-    SetOpt,
-    console,
-    err_console,
-    load,
-    print_json,
-)
+from security_equation.analysis.plans import DEFAULT_CHUNK_SIZE
+from security_equation.cli import options
+from security_equation.cli.common import console, err_console, fmt, load, print_json
+from security_equation.cli.options import Method, OutputFormat
 from security_equation.io.errors import InputError
+from security_equation.io.jsonable import finite_or_none
+from security_equation.present.tables import metric_digits
 from security_equation.schema.scenario import Scenario
-
-
-class Method(StrEnum):
-    sobol = "sobol"
-    morris = "morris"
-
-
-SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same numbers).")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
-PlotOpt = Annotated[
-    Path | None, typer.Option("--plot", help="Save a figure to this PNG file.", dir_okay=False)
-]
-#: --override without the -o short flag (which `sweep` uses for its output file).
-LongOverrideOpt = Annotated[
-    list[str] | None,
-    typer.Option("--override", help="Apply a named override defined in the scenario file."),
-]
-
-
-def _finite(value: Any) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _digits(metric: str) -> int:
-    return 0 if metric.endswith("warheads") else 3
-
-
-def _num(value: float | None, digits: int) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    return f"{value:,.{digits}f}"
 
 
 # --------------------------------------------------------------------------- run --samples
@@ -76,9 +34,8 @@ def run_samples(
     """Monte Carlo over the scenario's distributions: every metric with its nominal
     value, median and 5–95 % interval (for ``seceq run --samples N --seed S``)."""
     from security_equation.analysis.executors import LocalExecutor
-    from security_equation.analysis.metrics import describe_metric, metrics
-    from security_equation.analysis.montecarlo import describe, monte_carlo, summarize
-    from security_equation.model.compile import compile_scenario
+    from security_equation.analysis.montecarlo import monte_carlo, nominal_metrics, summary_rows
+    from security_equation.analysis.sampling import describe
 
     if isinstance(scenario, str):
         scenario = load(scenario, None, None)
@@ -88,8 +45,6 @@ def run_samples(
     started = time.perf_counter()
     ds = monte_carlo(scenario, samples, seed, executor=executor)
     elapsed = time.perf_counter() - started
-    summary = summarize(ds)
-    nominal = metrics(compile_scenario(scenario))
     result = {
         "scenario": scenario.name,
         "samples": samples,
@@ -97,12 +52,8 @@ def run_samples(
         "seconds": round(elapsed, 3),
         "parameters": {path: describe(dist) for path, dist in scenario.uncertainty.items()},
         "metrics": {
-            name: {
-                "description": describe_metric(name),
-                "nominal": _finite(nominal[name][0]),
-                **{col: _finite(summary.loc[name, col]) for col in ("median", "p05", "p95", "mean")},
-            }
-            for name in summary.index
+            row["metric"]: {k: v for k, v in row.items() if k != "metric"}
+            for row in summary_rows(ds, nominal_metrics(scenario))
         },
     }
     if output_format is OutputFormat.json:
@@ -125,56 +76,56 @@ def run_samples(
     table.add_column("median", justify="right", no_wrap=True)
     table.add_column("5–95 %", justify="right", no_wrap=True)
     for name, row in result["metrics"].items():
-        d = _digits(name)
+        d = metric_digits(name)
         table.add_row(
             name,
-            _num(row["nominal"], d),
-            _num(row["median"], d),
-            f"{_num(row['p05'], d)} – {_num(row['p95'], d)}",
+            fmt(row["nominal"], d),
+            fmt(row["median"], d),
+            f"{fmt(row['p05'], d)} – {fmt(row['p95'], d)}",
         )
     console.print(table)
     return result
 
 
 # --------------------------------------------------------------------------- sensitivity
+#: ``seceq sensitivity --samples``.
+SensitivitySamplesOpt = options.samples_option(
+    "Sobol base samples (a power of two; runs N·(D+2)) or Morris trajectories"
+    " (runs N·(D+1)). Default: 1024 (Sobol), 100 (Morris).",
+    2,
+)
+
+
 def sensitivity(
-    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    scenario: options.ScenarioArg = options.DEFAULT_SCENARIO,
     method: Annotated[
         Method, typer.Option("--method", "-m", help="Sobol indices or Morris screening.")
     ] = Method.sobol,
-    samples: Annotated[
-        int | None,
-        typer.Option(
-            "--samples",
-            "-n",
-            min=2,
-            help="Sobol base samples (a power of two; runs N·(D+2)) or Morris trajectories"
-            " (runs N·(D+1)). Default: 1024 (Sobol), 100 (Morris).",
-        ),
-    ] = None,
-    seed: SeedOpt = 0,
-    plot: PlotOpt = None,
-    force: ForceOpt = False,
-    override: OverrideOpt = None,
-    set_: SetOpt = None,
-    output_format: FormatOpt = OutputFormat.table,
+    samples: SensitivitySamplesOpt = None,
+    seed: options.SeedOpt = 0,
+    plot: options.PlotOpt = None,
+    force: options.ForceOpt = False,
+    override: options.OverrideOpt = None,
+    set_: options.SetOpt = None,
+    output_format: options.FormatOpt = OutputFormat.table,
 ) -> None:
     """Rank the uncertain parameters by their influence on FSI and each side's r (SALib)."""
     from security_equation.analysis.sensitivity import sensitivity as analyse
-    from security_equation.analysis.store import check_writable
+    from security_equation.io.atomic import check_writable
 
     loaded = load(scenario, override, set_)
     if plot is not None:
         check_writable(plot, force, "--plot")
     table = analyse(loaded, method.value, samples, seed)
     if plot is not None:
-        from security_equation.present.sensitivity_plots import save_figure, sensitivity_bar_figure
+        from security_equation.present.figures import save_figure
+        from security_equation.present.sensitivity_plots import sensitivity_bar_figure
 
         save_figure(sensitivity_bar_figure(table), plot)
     attrs = table.attrs
     if output_format is OutputFormat.json:
         records = [
-            {k: (_finite(v) if isinstance(v, float) else v) for k, v in row.items()}
+            {k: (finite_or_none(v) if isinstance(v, float) else v) for k, v in row.items()}
             for row in table.to_dict(orient="records")
         ]
         print_json({**attrs, "plot": str(plot) if plot else None, "indices": records})
@@ -240,38 +191,32 @@ def _fsi_extremes(ds) -> dict:
     for label, index in (("min", np.nanargmin(values)), ("max", np.nanargmax(values))):
         where = np.unravel_index(index, values.shape)
         out[label] = {
-            "fsi": _finite(values[where]),
+            "fsi": finite_or_none(values[where]),
             "at": {str(d): float(ds[d].values[i]) for d, i in zip(da.dims, where, strict=True)},
         }
     return out
 
 
+#: ``seceq sweep --axis``, ``--samples`` and ``--output``.
+SweepAxisOpt = options.axis_option(
+    "PATH=START:STOP:NUM, e.g. russia.systems.icbm_mobile.launchers="
+    "0:400:41 (inclusive; repeat for more axes)."
+)
+SweepSamplesOpt = options.samples_option(
+    "Monte Carlo draws at every grid point (0: nominal).", 0, optional=False
+)
+SweepOutputOpt = options.output_option(
+    "Write the results to this NetCDF file (resumable; a heat map goes next to it)."
+)
+
+
 def sweep(
-    scenario: ScenarioArg = DEFAULT_SCENARIO,
-    axis: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--axis",
-            "-a",
-            help="PATH=START:STOP:NUM, e.g. russia.systems.icbm_mobile.launchers="
-            "0:400:41 (inclusive; repeat for more axes).",
-        ),
-    ] = None,
-    samples: Annotated[
-        int,
-        typer.Option("--samples", "-n", min=0, help="Monte Carlo draws at every grid point (0: nominal)."),
-    ] = 0,
-    seed: SeedOpt = 0,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            dir_okay=False,
-            help="Write the results to this NetCDF file (resumable; a heat map goes next to it).",
-        ),
-    ] = None,
-    plot: PlotOpt = None,
+    scenario: options.ScenarioArg = options.DEFAULT_SCENARIO,
+    axis: SweepAxisOpt = None,
+    samples: SweepSamplesOpt = 0,
+    seed: options.SeedOpt = 0,
+    output: SweepOutputOpt = None,
+    plot: options.PlotOpt = None,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", help="Run on a Dask cluster: tcp://HOST:PORT (needs the dask extra)."),
@@ -286,16 +231,16 @@ def sweep(
         int,
         typer.Option("--chunk-size", min=1, help="Points per chunk (rounded up to whole blocks of 4096)."),
     ] = DEFAULT_CHUNK_SIZE,
-    force: ForceOpt = False,
-    override: LongOverrideOpt = None,
-    set_: SetOpt = None,
-    output_format: FormatOpt = OutputFormat.table,
+    force: options.ForceOpt = False,
+    override: options.LongOverrideOpt = None,
+    set_: options.SetOpt = None,
+    output_format: options.FormatOpt = OutputFormat.table,
 ) -> None:
     """Evaluate the scenario over a grid of any numeric fields (× Monte Carlo samples)."""
     from security_equation.analysis.executors import make_executor
     from security_equation.analysis.plans import parse_axes
-    from security_equation.analysis.store import check_writable
     from security_equation.analysis.sweep import run_sweep
+    from security_equation.io.atomic import check_writable
 
     if not axis:
         raise InputError.single("give at least one --axis PATH=START:STOP:NUM", path="--axis")
@@ -336,7 +281,8 @@ def sweep(
         executor.close()
     elapsed = time.perf_counter() - started
     if plot_path is not None:
-        from security_equation.present.sweep_plots import fsi_heatmap_figure, save_figure
+        from security_equation.present.figures import save_figure
+        from security_equation.present.sweep_plots import fsi_heatmap_figure
 
         save_figure(fsi_heatmap_figure(ds), plot_path)
     points = int(ds["fsi"].size)
@@ -385,7 +331,7 @@ def sweep(
         if label in result["fsi"]:
             info = result["fsi"][label]
             at = ", ".join(f"{k} = {v:g}" for k, v in info["at"].items())
-            table.add_row(f"FSI {label}", f"{_num(info['fsi'], 3)} at {at}")
+            table.add_row(f"FSI {label}", f"{fmt(info['fsi'], 3)} at {at}")
     if output is not None:
         table.add_row("output", str(output))
     if plot_path is not None:

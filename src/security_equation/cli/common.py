@@ -1,18 +1,22 @@
-"""Shared pieces of the command line: options, scenario loading, output."""
+"""Shared pieces of the command line: consoles, scenario loading, JSON and numbers.
+
+The options the commands share are in ``cli.options``.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
-from enum import StrEnum
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Any
 
 import numpy as np
-import typer
 from rich.console import Console
 
 from security_equation.io import load_scenario
+from security_equation.io.errors import InputError
+from security_equation.io.jsonable import json_safe
 from security_equation.schema.scenario import Scenario
 
 # Piped or redirected output has no terminal width: use one wide enough that tables are
@@ -20,46 +24,34 @@ from security_equation.schema.scenario import Scenario
 console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 132)
 err_console = Console(stderr=True)
 
-DEFAULT_SCENARIO = "us-russia-2023"
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-ScenarioArg = Annotated[
-    str, typer.Argument(help="A bundled scenario name (see `seceq scenarios`) or a YAML/TOML file.")
-]
-OverrideOpt = Annotated[
-    list[str] | None,
-    typer.Option("--override", "-o", help="Apply a named override defined in the scenario file."),
-]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option("--set", "-s", help="Set any field by dotted path, e.g. russia.systems.yars.launchers=120."),
-]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-
 
 def load(name: str, overrides: list[str] | None, set_values: list[str] | None) -> Scenario:
     return load_scenario(name, overrides or (), set_values or [])
 
 
-def _default(obj: Any) -> Any:
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if hasattr(obj, "to_dict"):
-        return obj.to_dict()
-    if isinstance(obj, tuple | set):
-        return list(obj)
-    raise TypeError(f"cannot serialise {type(obj).__name__}")
+def parse_spec(text: str, option: str = "SCENARIOS") -> tuple[str, list[str]]:
+    """``name``, ``path.yaml`` or ``name:override1,override2`` → (name or path, overrides).
+
+    Problems are input errors located at ``option`` (the argument or option that gave ``text``).
+    """
+    text = text.strip()
+    if not text:
+        raise InputError.single("empty scenario argument", path=option)
+    if Path(text).exists():
+        return text, []
+    name, sep, rest = text.partition(":")
+    if not sep:
+        return text, []
+    overrides = [o.strip() for o in rest.split(",") if o.strip()]
+    if not name or not overrides:
+        raise InputError.single(f"expected NAME or NAME:OVERRIDE[,OVERRIDE…], got '{text}'", path=option)
+    return name, overrides
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=_default, allow_nan=False) + "\n")
+    """``data`` as indented JSON on stdout: NumPy values as Python ones, NaN and infinity
+    as ``null`` (see ``io.jsonable``)."""
+    sys.stdout.write(json.dumps(json_safe(data), indent=2, allow_nan=False) + "\n")
 
 
 def fmt(value: float, digits: int = 0) -> str:

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from security_equation.cli.common import FormatOpt, OutputFormat, console, print_json
+from security_equation.cli.common import console, print_json
+from security_equation.cli.options import FormatOpt, OutputFormat
 
 app = typer.Typer(no_args_is_help=True)
 

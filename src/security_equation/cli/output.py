@@ -1,6 +1,6 @@
 """`seceq plot`, `seceq report` and `seceq serve`: figures, the HTML report, the web page.
 
-Thin layer: load → compute → present (``report.plots``, ``report.html``, ``web.app``).
+Thin layer: load → compute and draw (``analysis.figures``, ``analysis.report``, ``web.app``).
 Nothing a user saved is replaced silently: an existing output file is overwritten only
 with ``--force``, or after a yes at the prompt when the command runs in a terminal;
 otherwise the command stops with exit code 2. Files are written atomically. Wire into
@@ -11,58 +11,17 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from security_equation.cli.common import (
-    DEFAULT_SCENARIO,
-    ScenarioArg,
-    SetOpt,
-    console,
-    err_console,
-    load,
-)
+from security_equation.cli import options
+from security_equation.cli.common import console, err_console, load, parse_spec
+from security_equation.cli.options import Method
+from security_equation.io.atomic import check_writable
 from security_equation.io.errors import InputError
-
-#: --override without the -o short flag (-o names the output file here).
-LongOverrideOpt = Annotated[
-    list[str] | None,
-    typer.Option("--override", help="Apply a named override defined in the scenario file."),
-]
-ForceOpt = Annotated[
-    bool, typer.Option("--force", "-f", help="Overwrite an existing output file without asking.")
-]
-FrameworkOpt = Annotated[
-    str | None,
-    typer.Option("--framework", help="Treaty framework name or file (default: the scenario's own)."),
-]
-SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same numbers).")]
-
-
-class PlotKind(StrEnum):
-    forces = "forces"
-    treaty = "treaty"
-    drawdown = "drawdown"
-    square = "square"
-    waterfall = "waterfall"
-    race = "race"
-    history = "history"
-    sensitivity = "sensitivity"
-    uncertainty = "uncertainty"
-    sweep = "sweep"
-
-
-class Method(StrEnum):
-    sobol = "sobol"
-    morris = "morris"
-
-
-class ImageFormat(StrEnum):
-    png = "png"
-    svg = "svg"
+from security_equation.present.figures import FORMATS, KINDS, ImageFormat, PlotKind
 
 
 def _interactive() -> bool:
@@ -84,73 +43,56 @@ def check_output(path: Path, force: bool, suffixes: tuple[str, ...], option: str
         raise InputError.single(
             f"the output file must end in {' or '.join(suffixes)}, got '{path.name}'", path=option
         )
-    if path.is_dir():
-        raise InputError.single(f"{path} is a directory; give a file name", path=option)
-    if not path.parent.exists():
-        raise InputError.single(f"folder {path.parent} does not exist", path=option)
-    if path.exists() and not force:
-        if not _interactive():
-            raise InputError.single(f"{path} exists; use --force to overwrite it", path=option)
+    if not force and path.is_file() and _interactive():
         if not typer.confirm(f"{path} exists. Overwrite it?", default=False, err=True):
             err_console.print(f"{path} left as it was")
             raise typer.Exit(1)
-    return path
+        force = True
+    return check_writable(path, force, option)
 
 
 # --------------------------------------------------------------------------- plot
+_KIND_HELP = f"What to draw: {', '.join(list(KINDS)[:-1])} or {list(KINDS)[-1]}."
+PlotOutputOpt = options.output_option("Image file to write: .png or .svg (default: SCENARIO-KIND.png here).")
+PlotAxisOpt = options.axis_option("sweep: PATH=START:STOP:NUM (one or two).")
+PlotSamplesOpt = options.samples_option(
+    "sensitivity: base samples (default 1024 Sobol, 100 Morris); uncertainty: Monte "
+    "Carlo draws (default 1000); sweep: draws per grid point.",
+    1,
+)
+
+
 def plot(
     kind: Annotated[
         PlotKind,
-        typer.Argument(
-            help="What to draw: forces, treaty, drawdown, "
-            "square, waterfall, race, history, "
-            "sensitivity, uncertainty or sweep."
-        ),
+        typer.Argument(help=_KIND_HELP),
     ],
-    scenario: ScenarioArg = DEFAULT_SCENARIO,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            dir_okay=False,
-            help="Image file to write: .png or .svg (default: SCENARIO-KIND.png here).",
-        ),
-    ] = None,
-    force: ForceOpt = False,
+    scenario: options.ScenarioArg = options.DEFAULT_SCENARIO,
+    output: PlotOutputOpt = None,
+    force: options.ForceShortOpt = False,
     attacker: Annotated[
         str | None, typer.Option("--attacker", help="drawdown: only this side's first strike.")
     ] = None,
-    framework: FrameworkOpt = None,
-    samples: Annotated[
-        int | None,
-        typer.Option(
-            "--samples",
-            "-n",
-            min=1,
-            help="sensitivity: base samples (default 1024 Sobol, 100 Morris); uncertainty: Monte "
-            "Carlo draws (default 1000); sweep: draws per grid point.",
-        ),
-    ] = None,
-    seed: SeedOpt = 0,
+    framework: options.FrameworkOpt = None,
+    samples: PlotSamplesOpt = None,
+    seed: options.SeedOpt = 0,
     method: Annotated[
         Method, typer.Option("--method", "-m", help="sensitivity: Sobol or Morris.")
     ] = Method.sobol,
-    axis: Annotated[
-        list[str] | None, typer.Option("--axis", "-a", help="sweep: PATH=START:STOP:NUM (one or two).")
-    ] = None,
-    override: LongOverrideOpt = None,
-    set_: SetOpt = None,
+    axis: PlotAxisOpt = None,
+    override: options.LongOverrideOpt = None,
+    set_: options.SetOpt = None,
 ) -> None:
     """Draw a figure of a scenario to a PNG or SVG file (greyscale-safe, with units)."""
-    from security_equation.present import plots
+    from security_equation.analysis.figures import make_figure
+    from security_equation.present.figures import write_figure
 
     sc = load(scenario, override, set_)
     path = output if output is not None else Path(f"{sc.name}-{kind.value}.png")
-    check_output(path, force, tuple(f".{f}" for f in plots.FORMATS))
+    check_output(path, force, tuple(f".{f}" for f in FORMATS))
     if axis and len(axis) > 2:
         raise InputError.single(f"at most two --axis for a heat map, got {len(axis)}", path="--axis")
-    fig = plots.make_figure(
+    fig = make_figure(
         kind.value,
         sc,
         framework=framework,
@@ -160,27 +102,19 @@ def plot(
         method=method.value,
         axes=axis or (),
     )
-    plots.write_figure(fig, path)
+    write_figure(fig, path)
     console.print(f"{kind.value} figure of {sc.name}: {path}", highlight=False)
 
 
 # --------------------------------------------------------------------------- report
-def parse_spec(text: str) -> tuple[str, list[str]]:
-    """``name``, ``path.yaml`` or ``name:override1,override2`` → (name or path, overrides)."""
-    text = text.strip()
-    if not text:
-        raise InputError.single("empty scenario argument", path="--compare")
-    name, sep, rest = text.partition(":")
-    if not sep or Path(text).exists():
-        return text, []
-    overrides = [o.strip() for o in rest.split(",") if o.strip()]
-    if not name or not overrides:
-        raise InputError.single(f"expected NAME or NAME:OVERRIDE[,OVERRIDE…], got '{text}'", path="--compare")
-    return name, overrides
+ReportSamplesOpt = options.samples_option(
+    "Monte Carlo draws for an uncertainty section (0: none; needs uncertain parameters).", 0, optional=False
+)
+ReportOutputOpt = options.output_option("HTML file to write (default: SCENARIO-report.html here).")
 
 
 def report(
-    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    scenario: options.ScenarioArg = options.DEFAULT_SCENARIO,
     compare: Annotated[
         list[str] | None,
         typer.Option(
@@ -190,40 +124,28 @@ def report(
             "(repeat for more).",
         ),
     ] = None,
-    samples: Annotated[
-        int,
-        typer.Option(
-            "--samples",
-            "-n",
-            min=0,
-            help="Monte Carlo draws for an uncertainty section (0: none; needs uncertain parameters).",
-        ),
-    ] = 0,
-    seed: SeedOpt = 0,
-    framework: FrameworkOpt = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", dir_okay=False, help="HTML file to write (default: SCENARIO-report.html here)."
-        ),
-    ] = None,
+    samples: ReportSamplesOpt = 0,
+    seed: options.SeedOpt = 0,
+    framework: options.FrameworkOpt = None,
+    output: ReportOutputOpt = None,
     images: Annotated[
         ImageFormat, typer.Option("--images", help="Inline images as base64 PNG or as SVG.")
     ] = ImageFormat.png,
-    force: ForceOpt = False,
-    override: LongOverrideOpt = None,
-    set_: SetOpt = None,
+    force: options.ForceShortOpt = False,
+    override: options.LongOverrideOpt = None,
+    set_: options.SetOpt = None,
 ) -> None:
     """Write one self-contained HTML report (opens offline): summary, treaty, exchange,
     stability, arms race, uncertainty, comparison and provenance."""
-    from security_equation.present.html import build_report, write_report
+    from security_equation.analysis.report import build_report
+    from security_equation.present.html import write_report
 
     sc = load(scenario, override, set_)
     path = output if output is not None else Path(f"{sc.name}-report.html")
     check_output(path, force, (".html", ".htm"))
     others = []
     for spec in compare or []:
-        name, spec_overrides = parse_spec(spec)
+        name, spec_overrides = parse_spec(spec, "--compare")
         others.append((spec, load(name, spec_overrides, None)))
     html = build_report(
         sc, framework=framework, compare=others, samples=samples, seed=seed, image_format=images.value

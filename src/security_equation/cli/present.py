@@ -7,6 +7,7 @@ from rich.table import Table
 
 from security_equation.cli.common import fmt
 from security_equation.model import Evaluation
+from security_equation.present.tables import section_dict
 
 
 def posture_tables(evaluation: Evaluation) -> list[Table]:
@@ -127,9 +128,9 @@ def _section_presenters() -> dict:
     from security_equation.cli.treaty import render_treaty
 
     return {
-        "treaty": lambda data, out: render_treaty(data, out),
-        "drivers": lambda data, out: render_drivers(data, out=out),
-        "arms_race": lambda data, out: render_arms_race(data, out=out),
+        "treaty": lambda section, out: render_treaty(section.assessment, out),
+        "drivers": lambda section, out: render_drivers(section_dict(section), out=out),
+        "arms_race": lambda section, out: render_arms_race(section_dict(section), out=out),
     }
 
 

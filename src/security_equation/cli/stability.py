@@ -8,7 +8,6 @@ Bad input raises ``InputError`` (exit code 2 via ``cli.main``). Wire into the ap
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,91 +15,45 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from security_equation.cli.common import (
-    DEFAULT_SCENARIO,
-    FormatOpt,
-    OutputFormat,
-    OverrideOpt,
-    ScenarioArg,
-    SetOpt,
-    console,
-    fmt,
-    load,
-    print_json,
-)
+from security_equation.analysis.metrics import SIDE_METRICS
+from security_equation.cli import options
+from security_equation.cli.common import console, fmt, load, parse_spec, print_json
+from security_equation.cli.options import OutputFormat
 from security_equation.io.errors import InputError
+from security_equation.present.tables import DIGITS, flatten, line_up, section_dict
 
-FrameworksOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--framework",
-        help="Treaty framework name or file; repeat to compare one scenario under several frameworks.",
-    ),
-]
-FrameworkOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--framework",
-        help="Treaty framework whose limits bind the build-up "
-        "(default: the scenario's own; 'none' for no limits).",
-    ),
-]
+__all__ = ["arms_race", "compare", "compare_data", "drivers", "parse_spec", "register"]
 
-#: Per-side metrics shown by `compare`: (key in Evaluation.to_dict()["sides"][side], digits).
-SIDE_METRICS = (
-    ("r", 3),
-    ("c1", 3),
-    ("c2", 3),
-    ("surviving_warheads", 0),
-    ("arriving_warheads", 0),
-    ("share_destroyed", 3),
+FrameworksOpt = options.framework_option(
+    "Repeat to compare one scenario under several frameworks.", many=True
 )
+RaceFrameworkOpt = options.framework_option("Its limits bind the build-up; 'none' for no limits.")
+#: Treaty entries `compare` shows: those whose dotted key holds one of these words.
 _COMPLIANCE_WORDS = ("compl", "headroom", "excess", "within")
 
 
 # --------------------------------------------------------------------------- compare
-def parse_spec(text: str) -> tuple[str, list[str]]:
-    """``name``, ``path.yaml`` or ``name:override1,override2`` → (name or path, overrides)."""
-    text = text.strip()
-    if not text:
-        raise InputError.single("empty scenario argument", path="SCENARIOS")
-    if Path(text).exists():
-        return text, []
-    name, sep, rest = text.partition(":")
-    if not sep:
-        return text, []
-    overrides = [o.strip() for o in rest.split(",") if o.strip()]
-    if not name or not overrides:
-        raise InputError.single(f"expected NAME or NAME:OVERRIDE[,OVERRIDE…], got '{text}'", path="SCENARIOS")
-    return name, overrides
-
-
-def _flatten(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    out = []
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _flatten(v, f"{prefix}.{k}" if prefix else str(k))
-    elif isinstance(node, bool | int | float) or node is None:
-        out.append((prefix, node))
-    return out
-
-
-def _metrics_of(data: dict) -> list[tuple[str, str | None, Any, int]]:
-    """(metric, side, value, digits) rows of one evaluation's to_dict()."""
-    rows: list[tuple[str, str | None, Any, int]] = [("fsi", None, data.get("fsi"), 3)]
+def _metrics_of(data: dict) -> list[dict]:
+    """The rows `compare` shows of one evaluation's to_dict(): the pair's indices, each
+    side's standard metrics (``analysis.metrics``) and the treaty's compliance entries."""
+    rows = [("fsi", None, data.get("fsi"), 3)]
     for variant, value in (data.get("fsi_variants") or {}).items():
         rows.append((f"fsi[{variant}]", None, value, 3))
     if "schelling" in data:
         rows.append(("schelling", None, data.get("schelling"), 3))
     for side, values in (data.get("sides") or {}).items():
-        for key, digits in SIDE_METRICS:
-            rows.append((key, side, values.get(key), digits))
+        for key in SIDE_METRICS:
+            rows.append((key, side, values.get(key), DIGITS[key]))
     treaty = data.get("treaty")
     if isinstance(treaty, dict):
-        for path, value in _flatten(treaty):
-            if any(w in path.lower() for w in _COMPLIANCE_WORDS):
+        for path, value in flatten(treaty, into_lists=False):
+            scalar = value is None or isinstance(value, bool | int | float)
+            if scalar and any(w in path.lower() for w in _COMPLIANCE_WORDS):
                 rows.append((f"treaty.{path}", None, value, 0))
-    return rows
+    return [
+        {"key": (metric, side), "metric": metric, "side": side, "value": value, "digits": digits}
+        for metric, side, value, digits in rows
+    ]
 
 
 def compare_data(
@@ -132,28 +85,8 @@ def compare_data(
                 }
             )
             results.append(_metrics_of(evaluate(scenario, framework=framework).to_dict()))
-    order: list[tuple[str, str | None]] = []
-    digits: dict[tuple[str, str | None], int] = {}
-    table: dict[tuple[str, str | None], list[Any]] = {}
-    for c, rows in enumerate(results):
-        for metric, side, value, d in rows:
-            key = (metric, side)
-            if key not in table:
-                order.append(key)
-                table[key] = [None] * len(results)
-                digits[key] = d
-            table[key][c] = value
-    metrics = []
-    for key in order:
-        values = table[key]
-        first = values[0]
-        diffs = []
-        for v in values:
-            numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (v, first))
-            diffs.append(v - first if numeric else None)
-        metrics.append(
-            {"metric": key[0], "side": key[1], "values": values, "difference": diffs, "digits": digits[key]}
-        )
+    keep = ("metric", "side", "values", "difference", "digits")
+    metrics = [{k: row[k] for k in keep} for row in line_up(results)]
     return {"columns": columns, "metrics": metrics}
 
 
@@ -174,9 +107,9 @@ def compare(
         typer.Argument(help="Scenarios: a bundled name, a YAML/TOML file, or NAME:OVERRIDE[,OVERRIDE…]."),
     ],
     framework: FrameworksOpt = None,
-    override: OverrideOpt = None,
-    set_: SetOpt = None,
-    output_format: FormatOpt = OutputFormat.table,
+    override: options.OverrideOpt = None,
+    set_: options.SetOpt = None,
+    output_format: options.FormatOpt = OutputFormat.table,
 ) -> None:
     """Compare scenarios (or one scenario under several frameworks) side by side."""
     data = compare_data(scenarios, framework, override, set_)
@@ -204,13 +137,22 @@ def compare(
     console.print(table)
 
 
+def _show(name: str, section, output_format: OutputFormat, render) -> None:
+    """A section of one scenario as JSON (with the scenario's name) or as Rich tables."""
+    data = section_dict(section)
+    if output_format is OutputFormat.json:
+        print_json({"scenario": name, **data})
+    else:
+        render(data, name)
+
+
 # --------------------------------------------------------------------------- arms race
 def arms_race(
-    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    scenario: options.ScenarioArg = options.DEFAULT_SCENARIO,
     rounds: Annotated[
         int, typer.Option("--rounds", "-n", min=0, max=200, help="Most rounds of action and reaction.")
     ] = 20,
-    framework: FrameworkOpt = None,
+    framework: RaceFrameworkOpt = None,
     production: Annotated[
         float | None,
         typer.Option(
@@ -219,20 +161,21 @@ def arms_race(
             help="New launchers a side can build per round (default: as many as it deploys).",
         ),
     ] = None,
-    override: OverrideOpt = None,
-    set_: SetOpt = None,
-    output_format: FormatOpt = OutputFormat.table,
+    override: options.OverrideOpt = None,
+    set_: options.SetOpt = None,
+    output_format: options.FormatOpt = OutputFormat.table,
 ) -> None:
     """Action–reaction: each side adds the least force that meets its requirement."""
     from security_equation.model.race import arms_race_section
 
     sc = load(scenario, override, set_)
     fw = framework if framework is not None else sc.framework
-    data = arms_race_section(sc, framework=fw, rounds=rounds, production=production)
-    if output_format is OutputFormat.json:
-        print_json({"scenario": sc.name, **data})
-        return
-    render_arms_race(data, sc.name)
+    _show(
+        sc.name,
+        arms_race_section(sc, framework=fw, rounds=rounds, production=production),
+        output_format,
+        render_arms_race,
+    )
 
 
 def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> None:
@@ -293,15 +236,15 @@ def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> 
 
 # --------------------------------------------------------------------------- drivers
 def drivers(
-    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    scenario: options.ScenarioArg = options.DEFAULT_SCENARIO,
     step: Annotated[
         float,
         typer.Option("--step", help="Units added per perturbation (> 0; effects are reported per unit)."),
     ] = 10.0,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows to show.")] = 20,
-    override: OverrideOpt = None,
-    set_: SetOpt = None,
-    output_format: FormatOpt = OutputFormat.table,
+    override: options.OverrideOpt = None,
+    set_: options.SetOpt = None,
+    output_format: options.FormatOpt = OutputFormat.table,
 ) -> None:
     """Main drivers: change in r and FSI per launcher, warhead of upload or interceptor."""
     from security_equation.model.race import drivers_section
@@ -309,11 +252,7 @@ def drivers(
     if not step > 0:
         raise InputError.single(f"must be > 0, got {step:g}", path="--step")
     sc = load(scenario, override, set_)
-    data = drivers_section(sc, step=step, top=top)
-    if output_format is OutputFormat.json:
-        print_json({"scenario": sc.name, **data})
-        return
-    render_drivers(data, sc.name)
+    _show(sc.name, drivers_section(sc, step=step, top=top), output_format, render_drivers)
 
 
 def render_drivers(data: dict, name: str = "", out: Console | None = None) -> None:

@@ -14,7 +14,6 @@ Bad input raises ``InputError`` (exit code 2 via ``cli.main``).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import click
@@ -24,19 +23,9 @@ from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
-from security_equation.cli.common import (
-    DEFAULT_SCENARIO,
-    FormatOpt,
-    OutputFormat,
-    OverrideOpt,
-    ScenarioArg,
-    SetOpt,
-    console,
-    err_console,
-    fmt,
-    load,
-    print_json,
-)
+from security_equation.cli import options
+from security_equation.cli.common import console, err_console, fmt, load, print_json
+from security_equation.cli.options import OutputFormat
 
 DEFAULT_COMMAND = "check"
 
@@ -67,15 +56,6 @@ app = typer.Typer(
     " (short for `seceq treaty check`); `seceq treaty history` shows New START 2011–2023.",
 )
 
-FrameworkOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--framework",
-        "-F",
-        help="Framework: a bundled name (see `seceq treaty frameworks`)"
-        " or a YAML file. Default: the scenario's own `framework`.",
-    ),
-]
 LimitOpt = Annotated[
     list[str] | None,
     typer.Option("--limit", "-l", help="Change a limit value, e.g. all_warheads=3500 (repeatable)."),
@@ -247,12 +227,12 @@ def render_treaty(assessment, console: Console) -> None:
 # --------------------------------------------------------------------------- commands
 @app.command(DEFAULT_COMMAND)
 def check(
-    scenario: ScenarioArg = DEFAULT_SCENARIO,
-    framework: FrameworkOpt = None,
+    scenario: options.ScenarioArg = options.DEFAULT_SCENARIO,
+    framework: options.FrameworkOpt = None,
     limit: LimitOpt = None,
-    override: OverrideOpt = None,
-    set_: SetOpt = None,
-    output_format: FormatOpt = OutputFormat.table,
+    override: options.OverrideOpt = None,
+    set_: options.SetOpt = None,
+    output_format: options.FormatOpt = OutputFormat.table,
 ) -> None:
     """Count a scenario under a treaty framework: totals, headroom, contributions, upload potential.
 
@@ -308,18 +288,14 @@ def history_table(summary: dict) -> Table:
     return table
 
 
+HistoryOutputOpt = options.output_option("Also draw the figure to this file (.png or .svg).")
+
+
 @app.command()
 def history(
-    output_format: FormatOpt = OutputFormat.table,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Also draw the figure to this file (.png or .svg).", dir_okay=False
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an existing output file without asking.")
-    ] = False,
+    output_format: options.FormatOpt = OutputFormat.table,
+    output: HistoryOutputOpt = None,
+    force: options.ForceOpt = False,
 ) -> None:
     """The official New START aggregates 2011–2023 against the limits in force on each date."""
     from security_equation.treaty import history as hist
@@ -327,10 +303,9 @@ def history(
     summary = hist.summary()
     if output is not None:
         from security_equation.cli.output import check_output
+        from security_equation.present.history_plot import FORMATS, plot_history
 
-        check_output(output, force, (".png", ".svg"))
-        from security_equation.present.history_plot import plot_history
-
+        check_output(output, force, FORMATS)
         plot_history(output)
     if output_format is OutputFormat.json:
         print_json(summary)
@@ -348,7 +323,7 @@ def history(
 
 
 @app.command()
-def frameworks(output_format: FormatOpt = OutputFormat.table) -> None:
+def frameworks(output_format: options.FormatOpt = OutputFormat.table) -> None:
     """List the bundled treaty frameworks and their limits."""
     from security_equation.treaty.frameworks import bundled_frameworks, load_framework
 

@@ -28,3 +28,14 @@ W80_DAMAGE = 0.8
 
 #: R-3765 p. 35: launch under attack lets 90 % of the fixed force escape.
 LAUNCH_UNDER_ATTACK_KT = 0.9
+
+#: Target categories of a delivery system, in the order of the engine's per-category
+#: arrays (``SideArrays.kill_given``). The scenario schema takes its list from here.
+CATEGORIES: tuple[str, ...] = (
+    "icbm_silo",
+    "icbm_mobile",
+    "slbm",
+    "bomber",
+    "cruise_missile",
+    "conventional_strike",
+)

@@ -1,6 +1,6 @@
 """First strike and retaliation (Kent & Thaler, RAND R-3765, 1989), vectorized.
 
-For attacker A and victim B (DESIGN §1.6):
+For attacker A and victim B (docs/model.md, "First strike and retaliation"):
 
 1. A's weapons: all fixed forces and a share (90 %) of survivable forces, less holdback.
 2. Counterforce options are layers of shots on B's target classes (its fixed launchers
@@ -20,7 +20,11 @@ For attacker A and victim B (DESIGN §1.6):
    refined by golden section, so the optimum is found inside pieces, not only at corners.
 
 Every array has a leading batch axis; the greedy loop runs over options, never over
-batch members.
+batch members. Each formula of docs/model.md is evaluated by its one function: the kill
+matrix by ``effects.terminal_kill_probability`` (through ``effects.sspk`` and
+``effects.lethal_radius_m``), leakage by ``defence.layer_leakers`` (directly, or through
+``defence.leak_through_layers``), damage by ``damage.damage_fraction`` or
+``damage.tabulated_damage`` and costs by ``damage.cost`` and ``damage.cost_pair``.
 """
 
 from __future__ import annotations
@@ -29,11 +33,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from security_equation.engine import constants
+from security_equation.engine import constants, defence, effects
 from security_equation.engine import damage as dmg
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
-from security_equation.engine.defence import _leak_nonnegative, leak_through_layers
-from security_equation.schema.scenario import CATEGORIES
 
 #: Grid steps per piece of the draw-down curve searched before refinement.
 GRID_STEPS = 3
@@ -139,26 +141,24 @@ def kill_matrix(attacker: SideArrays, victim: SideArrays, settings: dict) -> np.
 
 
 def _kill_options(attacker: SideArrays, victim: SideArrays, settings: dict) -> np.ndarray:
-    """``kill_matrix`` options-major, (na, nv, batch) and C-contiguous: ``R · SSPK`` with
-    ``SSPK = 1 − 2^−(LR/CEP)²`` and ``LR`` as in :func:`effects.lethal_radius_m`."""
+    """``kill_matrix`` options-major, (na, nv, batch) and C-contiguous:
+    :func:`effects.terminal_kill_probability` written into the matrix."""
     a, v = attacker.systems, victim.systems
-    constant = dmg._uniform(settings["lethal_radius_nmi"])
-    exponent = dmg._uniform(settings["lethal_radius_exponent"])
 
-    def rows(x):  # (batch, n) -> C-contiguous (n, batch)
-        return np.ascontiguousarray(x.T)
+    def attacker_rows(x):  # (batch, na) -> C-contiguous (na, 1, batch)
+        return np.ascontiguousarray(x.T)[:, None, :]
 
-    yield_mt = rows(a["yield_kt"]) / 1000.0  # (na, batch)
-    scaled = constant * constants.METRES_PER_NMI * yield_mt**exponent
     p = np.empty((len(attacker.structure.system_names), len(victim.structure.system_names), attacker.batch))
-    np.divide(scaled[:, None, :], (rows(v["hardness_psi"]) ** exponent)[None, :, :], out=p)
-    p /= rows(a["cep_m"])[:, None, :]
-    np.multiply(p, p, out=p)
-    np.negative(p, out=p)
-    np.exp2(p, out=p)
-    np.subtract(1.0, p, out=p)
-    p *= rows(a["reliability"])[:, None, :]
-    columns = [CATEGORIES.index(c) for c in victim.structure.categories]
+    effects.terminal_kill_probability(
+        attacker_rows(a["yield_kt"]),
+        attacker_rows(a["cep_m"]),
+        np.ascontiguousarray(v["hardness_psi"].T)[None, :, :],
+        attacker_rows(a["reliability"]),
+        constant_nmi=effects.uniform(settings["lethal_radius_nmi"]),
+        exponent=effects.uniform(settings["lethal_radius_exponent"]),
+        out=p,
+    )
+    columns = [constants.CATEGORIES.index(c) for c in victim.structure.categories]
     given = attacker.kill_given[:, :, columns].transpose(1, 2, 0)
     given_mask = ~np.isnan(given)
     if given_mask.any():
@@ -178,7 +178,7 @@ def _layer_leak(side: SideArrays, warheads: np.ndarray, share: np.ndarray) -> np
     def lift(a):
         return a[(slice(None), *extra, slice(None))]
 
-    return leak_through_layers(
+    return defence.leak_through_layers(
         warheads,
         lift(layers["interceptors"] * share[None, :]),
         lift(layers["kill_probability"]),
@@ -215,8 +215,7 @@ class _Target:
             )
         self.penetration = side.scalars["penetration_probability"]
         self.table = side.structure.damage_table
-        if self.table is None:
-            self.scale = -(dmg.LN5 / np.asarray(side.scalars["w80"], dtype=float))
+        self.w80 = side.scalars["w80"]
 
     def arriving(self, ballistic: np.ndarray, air: np.ndarray) -> np.ndarray:
         """Warheads arriving on value: ballistic ones through the layers (``ballistic >= 0``),
@@ -225,7 +224,7 @@ class _Target:
         if self.layers:
             with np.errstate(**_ERRSTATE):
                 for layer in self.layers:
-                    leaked = _leak_nonnegative(leaked, *layer)
+                    leaked = defence.layer_leakers(leaked, *layer)
         out = np.multiply(air, self.penetration)
         out += leaked
         return out
@@ -234,9 +233,7 @@ class _Target:
         """Damage fraction (a new array)."""
         if self.table is not None:
             return dmg.tabulated_damage(arriving, self.table[0], self.table[1])
-        d = np.multiply(arriving, self.scale)
-        np.expm1(d, out=d)
-        return np.negative(d, out=d)
+        return dmg.damage_fraction(arriving, self.w80)
 
 
 class _Strike:
@@ -245,8 +242,8 @@ class _Strike:
     def __init__(self, attacker: SideArrays, victim: SideArrays, settings: dict):
         self.home = _Target(attacker)  # where the victim's retaliation lands
         self.away = _Target(victim)  # where the attacker's value strike lands
-        self.exponent = dmg._uniform(settings["cost_exponent"])
-        self.weight = dmg._uniform(settings["cost_enemy_weight"])
+        self.exponent = effects.uniform(settings["cost_exponent"])
+        self.weight = effects.uniform(settings["cost_enemy_weight"])
 
     def outcome(self, vb, va, ab, aa):
         """Arriving warheads, damage and costs for points on the curve (batch on the last axis)."""
@@ -259,20 +256,12 @@ class _Strike:
 
     def costs(self, vb, va, ab, aa, victim: bool = True):
         """The attacker's cost (and the victim's) at points on the curve, as ``outcome``
-        computes them but in place."""
-        pa = self.home.damage(self.home.arriving(vb, va))
-        pb = self.away.damage(self.away.arriving(ab, aa))
-        np.power(pa, self.exponent, out=pa)
-        np.power(pb, self.exponent, out=pb)
-        c_att = np.subtract(1.0, pb)
-        c_att *= self.weight
-        c_att += pa
+        computes them but overwriting the damage arrays."""
+        d_att = self.home.damage(self.home.arriving(vb, va))
+        d_vic = self.away.damage(self.away.arriving(ab, aa))
         if not victim:
-            return c_att
-        c_vic = np.subtract(1.0, pa, out=pa)
-        c_vic *= self.weight
-        c_vic += pb
-        return c_att, c_vic
+            return dmg.cost(d_att, d_vic, exponent=self.exponent, enemy_weight=self.weight, overwrite=True)
+        return dmg.cost_pair(d_att, d_vic, exponent=self.exponent, enemy_weight=self.weight, overwrite=True)
 
 
 def _first_true(hit: np.ndarray) -> np.ndarray:

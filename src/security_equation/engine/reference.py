@@ -1,15 +1,28 @@
 """A plain-Python, one-scenario-at-a-time implementation of the exchange.
 
-It follows the same steps as :mod:`security_equation.engine.exchange` with ``math``
-and lists instead of arrays. It exists as an independent check on the vectorized
-engine (tests compare the two) and as the scalar baseline of ``benchmarks/exchange.py``.
+It follows the same steps as :mod:`security_equation.engine.exchange` with Python
+loops, lists and floats instead of batch arrays: the greedy draw-down, the
+piecewise-linear curve and the search for the attacker's best spend (docs/model.md,
+"First strike and retaliation"). It exists as an independent check on how the
+vectorized engine batches those steps (tests compare the two) and as the scalar
+baseline of ``benchmarks/exchange.py``.
+
+The formulas themselves are not written out again here: like the engine, it calls the
+one function for each (``effects.terminal_kill_probability``,
+``defence.expected_leakers``, ``damage.damage_fraction`` / ``tabulated_damage``,
+``damage.cost`` / ``cost_pair``, ``stability.break_even`` and
+``first_strike_stability``), on Python floats or on small arrays of one scenario (its
+kill matrix, the grid points of its curve).
 """
 
 from __future__ import annotations
 
 import math
 
-from security_equation.engine import constants
+import numpy as np
+
+from security_equation.engine import constants, defence, effects, stability
+from security_equation.engine import damage as dmg
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
 from security_equation.engine.exchange import (
     _CONVENTIONAL_OPPORTUNITY,
@@ -18,9 +31,6 @@ from security_equation.engine.exchange import (
     GRID_STEPS,
     REFINE_ITERATIONS,
 )
-from security_equation.schema.scenario import CATEGORIES
-
-LN5 = math.log(1.0 / (1.0 - constants.W80_DAMAGE))
 
 
 class _Side:
@@ -46,20 +56,10 @@ class _Side:
         self.sc = {name: float(arr[k]) for name, arr in side.scalars.items()}
 
 
-def _leakers(m, n, k, t, cap):
-    if m <= 0:
-        return 0.0
-    low = math.floor(n / m)
-    high = min(max(n - low * m, 0.0), m)
-    if low >= cap:
-        low, high = cap, 0.0
-    q = 1.0 - k
-    return (m - high) * (1.0 - t * (1.0 - q**low)) + high * (1.0 - t * (1.0 - q ** (low + 1)))
-
-
-def _leak(side: _Side, m: float, shares) -> float:
+def _leak(side: _Side, m, shares):
+    """Warheads (a float or an array of points) leaking through the side's layers."""
     for layer, share in zip(side.layers, shares, strict=True):
-        m = _leakers(
+        m = defence.expected_leakers(
             m,
             layer["interceptors"] * share,
             layer["kill_probability"],
@@ -69,16 +69,10 @@ def _leak(side: _Side, m: float, shares) -> float:
     return m
 
 
-def _damage(side: _Side, w: float) -> float:
+def _damage(side: _Side, w):
     if side.table is not None:
-        xs, ds = side.table
-        if w >= xs[-1]:
-            return ds[-1]
-        for x0, x1, d0, d1 in zip(xs, xs[1:], ds, ds[1:], strict=False):
-            if x0 <= w <= x1:
-                return d0 + (d1 - d0) * (w - x0) / (x1 - x0)
-        return ds[0]
-    return -math.expm1(-w * (LN5 / side.sc["w80"]))
+        return dmg.tabulated_damage(w, *side.table)
+    return dmg.damage_fraction(w, side.sc["w80"])
 
 
 def _strike(a: _Side, v: _Side, st: dict):
@@ -91,24 +85,29 @@ def _strike(a: _Side, v: _Side, st: dict):
             * share
             * (1.0 - a.sc["holdback_fraction"])
         )
+
+    def column(values):
+        return np.array(values)[:, None]
+
+    r_sspk = effects.terminal_kill_probability(
+        column(a.sys["yield_kt"]),
+        column(a.sys["cep_m"]),
+        np.array(v.sys["hardness_psi"])[None, :],
+        column(a.sys["reliability"]),
+        constant_nmi=st["lethal_radius_nmi"],
+        exponent=st["lethal_radius_exponent"],
+    ).tolist()
     p = []
     for i in range(a.n):
         row = []
         for j in range(v.n):
-            given = a.kill_given[i][CATEGORIES.index(v.categories[j])]
+            given = a.kill_given[i][constants.CATEGORIES.index(v.categories[j])]
             if math.isnan(given):
-                lr = (
-                    st["lethal_radius_nmi"]
-                    * constants.METRES_PER_NMI
-                    * (a.sys["yield_kt"][i] / 1000.0) ** st["lethal_radius_exponent"]
-                    / v.sys["hardness_psi"][j] ** st["lethal_radius_exponent"]
-                )
-                ratio = lr / a.sys["cep_m"][i]
-                given = a.sys["reliability"][i] * (1.0 - 0.5 ** (ratio * ratio))
+                given = r_sspk[i][j]
             row.append(given if a.counterforce[i] else 0.0)
         p.append(row)
     cf_ball = sum(weapons[i] for i in range(a.n) if a.counterforce[i] and a.ballistic[i])
-    cf_leak = _leak(v, cf_ball, v.forces_share) / cf_ball if cf_ball > 0 else 1.0
+    cf_leak = float(_leak(v, cf_ball, v.forces_share)) / cf_ball if cf_ball > 0 else 1.0
     for i in range(a.n):
         factor = cf_leak if a.ballistic[i] else v.sc["penetration_probability"]
         p[i] = [x * factor for x in p[i]]
@@ -191,12 +190,18 @@ def _strike(a: _Side, v: _Side, st: dict):
         pts["ab"].append(max(pts["ab"][-1] - used * a_ball[bi], 0.0))
         pts["aa"].append(max(pts["aa"][-1] - used * a_air[bi], 0.0))
 
-    def outcome(vb, va, ab, aa):
+    cost_settings = {"exponent": st["cost_exponent"], "enemy_weight": st["cost_enemy_weight"]}
+
+    def damages(vb, va, ab, aa):
+        """Arriving warheads and damages at one point (floats) or several (arrays)."""
         arr_ret = _leak(a, vb, a.value_share) + va * a.sc["penetration_probability"]
         arr_fs = _leak(v, ab, v.value_share) + aa * v.sc["penetration_probability"]
-        d_a, d_v = _damage(a, arr_ret), _damage(v, arr_fs)
-        e, w = st["cost_exponent"], st["cost_enemy_weight"]
-        return arr_ret, arr_fs, d_a, d_v, d_a**e + w * (1 - d_v**e), d_v**e + w * (1 - d_a**e)
+        return arr_ret, arr_fs, _damage(a, arr_ret), _damage(v, arr_fs)
+
+    def outcome(vb, va, ab, aa):
+        """``damages`` and both costs."""
+        arr_ret, arr_fs, d_a, d_v = damages(vb, va, ab, aa)
+        return arr_ret, arr_fs, d_a, d_v, *dmg.cost_pair(d_a, d_v, **cost_settings)
 
     pieces = len(pts["s"]) - 1
 
@@ -209,10 +214,10 @@ def _strike(a: _Side, v: _Side, st: dict):
             for key in ("s", "kill", "vb", "va", "ab", "aa")
         ]
 
-    candidates = []
-    for k in range(pieces * GRID_STEPS + 1):
-        *_, ca, cv = outcome(*at_u(k / GRID_STEPS)[2:])
-        candidates.append((k / GRID_STEPS, ca, cv))
+    # The grid points of the curve, evaluated as one small array.
+    us = [k / GRID_STEPS for k in range(pieces * GRID_STEPS + 1)]
+    *_, grid_ca, grid_cv = outcome(*np.array([at_u(u)[2:] for u in us]).T)
+    candidates = list(zip(us, grid_ca.tolist(), grid_cv.tolist(), strict=True))
     lowest = min(c[1] for c in candidates)
     best_u, best_cv = 0.0, -math.inf
     for u, ca, cv in candidates:
@@ -222,8 +227,9 @@ def _strike(a: _Side, v: _Side, st: dict):
     step = 1.0 / GRID_STEPS
     lo, hi = min(max(best_u - step, 0.0), pieces), min(max(best_u + step, 0.0), pieces)
 
-    def cost(u):
-        return outcome(*at_u(u)[2:])[4]
+    def cost(u):  # the attacker's
+        *_, d_a, d_v = damages(*at_u(u)[2:])
+        return float(dmg.cost(d_a, d_v, **cost_settings))
 
     x1, x2 = hi - _INVPHI * (hi - lo), lo + _INVPHI * (hi - lo)
     f1, f2 = cost(x1), cost(x2)
@@ -242,7 +248,7 @@ def _strike(a: _Side, v: _Side, st: dict):
     if f_ref < best_ca - COST_TIE:
         best_u = u_ref
     s, kill, vb, va, ab, aa = at_u(best_u)
-    arr_ret, arr_fs, d_a, d_v, ca, cv = outcome(vb, va, ab, aa)
+    arr_ret, arr_fs, d_a, d_v, ca, cv = (float(x) for x in outcome(vb, va, ab, aa))
     total = sum(v_warheads[j] for j in range(v.n) if v.nuclear[j])
     return {
         "counterforce_spent": s,
@@ -262,10 +268,8 @@ def exchange_one(arrays: ScenarioArrays, k: int = 0) -> dict:
     st = {name: float(arr[k]) for name, arr in arrays.settings.items()}
     a, b = _Side(arrays.sides[0], k), _Side(arrays.sides[1], k)
     first, second = _strike(a, b, st), _strike(b, a, st)
-    r = []
-    for c1, c2 in (
-        (first["cost_attacker"], second["cost_victim"]),
-        (second["cost_attacker"], first["cost_victim"]),
-    ):
-        r.append(min(1.0, c1 / c2) if c2 > 0 else 1.0)
-    return {"strikes": (first, second), "r": tuple(r), "fsi": r[0] * r[1]}
+    r = (
+        float(stability.break_even(first["cost_attacker"], second["cost_victim"])),
+        float(stability.break_even(second["cost_attacker"], first["cost_victim"])),
+    )
+    return {"strikes": (first, second), "r": r, "fsi": float(stability.first_strike_stability(*r))}

@@ -17,15 +17,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from security_equation.data import DATA_DIR
-from security_equation.io import paths
+from security_equation.io import paths, validation
 from security_equation.io.errors import InputError, Problem
+from security_equation.io.validation import ErrorStyle, LineMap, locate
 from security_equation.schema.scenario import Distribution, Scenario
 
 #: Scenario files larger than this are refused (a scenario is a few kB).
 MAX_FILE_BYTES = 2_000_000
 SUFFIXES = (".yaml", ".yml", ".toml")
-
-LineMap = dict[tuple[str, ...], tuple[str, int | None]]
 
 
 # --------------------------------------------------------------------------- reading files
@@ -357,21 +356,6 @@ def _check_names_exist(data: Mapping, parts: tuple[str, ...]) -> None:
 
 
 # --------------------------------------------------------------------------- validating
-def locate(loc: tuple, lines: LineMap, default_file: str | None) -> tuple[str | None, int | None]:
-    """(file, line) of a dotted location, or of its nearest parent the line map knows."""
-    parts = tuple(str(p) for p in loc)
-    while True:
-        if parts in lines:
-            return lines[parts]
-        if not parts:
-            return default_file, None
-        parts = parts[:-1]
-
-
-def _allowed_keys(model: type[BaseModel] | None) -> list[str]:
-    return sorted(model.model_fields) if model is not None else []
-
-
 def _unwrap(annotation: Any, node: Any, schema: Any) -> Any:
     import typing
 
@@ -416,97 +400,14 @@ def _model_at_loc(loc: tuple, data: Mapping) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
-def _number(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def describe_error(err: dict, data: Mapping) -> str:
-    """One pydantic error in the project's wording: 'must be > 0, got -5'."""
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    got = err.get("input")
-    loc = err["loc"]
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        model = _model_at_loc(tuple(loc[:-1]), data)
-        allowed = _allowed_keys(model)
-        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
-        unit_hint = ""
-        if hint:
-            unit_hint = f"; did you mean '{hint[0]}'?"
-            if key.split("_")[0] == hint[0].split("_")[0] and key != hint[0]:
-                unit_hint += " (units live in field names)"
-        return f"unknown key '{key}'{unit_hint}" + (
-            f" (allowed: {', '.join(allowed)})" if allowed and not hint else ""
-        )
-    simple = {
-        "greater_than": lambda: f"must be > {_number(ctx.get('gt'))}, got {_number(got)}",
-        "greater_than_equal": lambda: f"must be >= {_number(ctx.get('ge'))}, got {_number(got)}",
-        "less_than": lambda: f"must be < {_number(ctx.get('lt'))}, got {_number(got)}",
-        "less_than_equal": lambda: f"must be <= {_number(ctx.get('le'))}, got {_number(got)}",
-        "missing": lambda: "required field is missing",
-        "int_type": lambda: f"must be a whole number, got {_number(got)}",
-        "int_from_float": lambda: f"must be a whole number, got {_number(got)}",
-        "float_type": lambda: f"must be a number, got {_number(got)}",
-        "bool_type": lambda: f"must be true or false, got {_number(got)}",
-        "string_type": lambda: f"must be text, got {_number(got)}",
-        "dict_type": lambda: f"must be a mapping, got {_number(got)}",
-        "model_type": lambda: f"must be a mapping, got {_number(got)}",
-        "literal_error": lambda: f"must be {ctx.get('expected')}, got {_number(got)}",
-        "union_tag_invalid": lambda: (
-            f"'kind' must be {ctx.get('expected_tags')}, got {_number(ctx.get('tag'))}"
-        ),
-        "union_tag_not_found": lambda: "needs a 'kind' (missile_defence or air_defence)",
-        "finite_number": lambda: f"must be a finite number, got {_number(got)}",
-    }
-    if kind in simple:
-        return simple[kind]()
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    if kind == "assertion_error":
-        return err["msg"]
-    return f"{err['msg'][0].lower()}{err['msg'][1:]}, got {_number(got)}"
-
-
-def _clean_loc(loc: tuple) -> tuple:
-    """Drop pydantic's union-member tags ('missile_defence', 'function-after[...]')."""
-    from security_equation.schema.scenario import Defence  # noqa: F401  (documents the union)
-
-    out = []
-    for i, part in enumerate(loc):
-        text = str(part)
-        if text.startswith(("function-", "tagged-union[")):
-            continue
-        if (i >= 2 and loc[i - 2] == "defences" or len(out) >= 2 and out[-2] == "defences") and text in (
-            "missile_defence",
-            "air_defence",
-        ):
-            continue
-        if text in ("float", "int", "constrained-float", "constrained-int"):
-            continue
-        out.append(part)
-    return tuple(out)
+#: How scenario errors are worded (see ``io.validation``).
+SCENARIO_ERRORS = ErrorStyle(model_at=_model_at_loc, display=paths.display, unit_hints=True)
 
 
 def problems_from_validation(
     exc: ValidationError, data: Mapping, lines: LineMap, default_file: str | None, prefix: tuple = ()
 ) -> list[Problem]:
-    problems = []
-    seen = set()
-    for err in exc.errors(include_url=False):
-        loc = (*prefix, *_clean_loc(tuple(err["loc"])))
-        message = describe_error({**err, "loc": loc[len(prefix) :]}, data)
-        key = (loc, message)
-        if key in seen:
-            continue
-        seen.add(key)
-        file, line = locate(loc, lines, default_file)
-        problems.append(Problem(message, paths.display(loc), file, line))
-    return problems
+    return validation.problems_from_validation(exc, data, lines, default_file, SCENARIO_ERRORS, prefix)
 
 
 def extract_distributions(
@@ -559,11 +460,14 @@ def extract_distributions(
     return found
 
 
-def _is_int_field(parts: tuple[str, ...], data: Mapping) -> bool:
+def _field_at(parts: tuple[str, ...], data: Mapping):
+    """The pydantic field at a dotted location of scenario data, or None."""
     model = _model_at_loc(parts[:-1], data)
-    if model is None:
-        return False
-    field = model.model_fields.get(parts[-1])
+    return None if model is None else model.model_fields.get(parts[-1])
+
+
+def _is_int_field(parts: tuple[str, ...], data: Mapping) -> bool:
+    field = _field_at(parts, data)
     if field is None:
         return False
     import typing
@@ -632,10 +536,7 @@ def validate(data: dict, lines: LineMap, default_file: str | None = None) -> Sce
 
 
 def _bounded_field(parts: tuple[str, ...], data: Mapping) -> bool:
-    model = _model_at_loc(parts[:-1], data)
-    if model is None:
-        return False
-    field = model.model_fields.get(parts[-1])
+    field = _field_at(parts, data)
     if field is None:
         return False
     return any(

@@ -21,7 +21,11 @@ from security_equation.io.jsonable import finite_or_none
 from security_equation.model import posture
 from security_equation.model.compile import compile_scenario
 from security_equation.model.provenance import assumptions, unsourced
+from security_equation.model.race import arms_race_section, drivers_section
+from security_equation.model.sections import Section, TreatySection
 from security_equation.schema.scenario import Scenario
+from security_equation.treaty.assessment import assess, resolve_for
+from security_equation.treaty.frameworks import is_no_framework
 
 #: Posture variants evaluated beside the scenario as given (batch members 1…).
 VARIANTS: dict[str, dict[str, float]] = {
@@ -132,7 +136,8 @@ class Evaluation:
     assumptions: list
     unsourced: list[str]
     exchange: ExchangeSection | None = None
-    sections: dict[str, Any] = field(default_factory=dict)
+    #: Typed sections beyond the exchange (treaty, drivers, arms race), in output order.
+    sections: dict[str, Section] = field(default_factory=dict)
 
     @property
     def fsi(self) -> float:
@@ -198,7 +203,7 @@ class Evaluation:
         if self.exchange is not None:
             out["exchange"] = self.exchange.to_dict()
         for name, section in self.sections.items():
-            out[name] = section.to_dict() if hasattr(section, "to_dict") else section
+            out[name] = section.to_dict()
         out["assumptions"] = [a.to_dict() for a in self.assumptions]
         out["unsourced"] = self.unsourced
         return out
@@ -224,12 +229,14 @@ SECTIONS: tuple[str, ...] = ("treaty", "drivers", "arms_race")
 def evaluate(
     scenario: Scenario, *, framework: str | None = None, sections: tuple[str, ...] | list[str] = SECTIONS
 ) -> Evaluation:
-    """Evaluate a scenario: posture, exchange both ways, stability, and the ``sections``
-    asked for (treaty status, main drivers, arms race; fewer is faster)."""
+    """Evaluate a scenario: posture, the exchange for every ordered pair of sides,
+    stability, and the ``sections`` asked for (treaty status, main drivers, arms race;
+    fewer is faster). The scenario is compiled once and the framework (``framework``, else
+    the scenario's own) resolved once, for every section."""
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown:
         raise ValueError(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
-    framework = framework or scenario.framework
+    name = framework or scenario.framework
     result = Evaluation(
         scenario=scenario,
         posture=posture.summarize(scenario),
@@ -237,19 +244,16 @@ def evaluate(
         unsourced=unsourced(scenario),
         exchange=exchange_section(scenario),
     )
-    from security_equation.treaty.frameworks import is_no_framework
-
-    if "treaty" in sections and not is_no_framework(framework):
-        from security_equation.treaty import assess
-
-        result.sections["treaty"] = assess(scenario, framework)
+    needs_framework = {"treaty", "arms_race"} & set(sections) and not is_no_framework(name)
+    resolved = resolve_for(scenario, framework) if needs_framework else None
+    # Row 0 of the exchange batch is the scenario as given: no need to compile again.
+    as_given = result.exchange.arrays.take([0])
+    if "treaty" in sections and resolved is not None:
+        result.sections["treaty"] = TreatySection(assess(scenario, resolved))
     if "drivers" in sections:
-        from security_equation.model.race import drivers_section
-
-        # Row 0 of the exchange batch is the scenario as given: no need to compile again.
-        result.sections["drivers"] = drivers_section(result.exchange.arrays.take([0]), step=10.0, top=10)
+        result.sections["drivers"] = drivers_section(as_given, step=10.0, top=10)
     if "arms_race" in sections:
-        from security_equation.model.race import arms_race_section
-
-        result.sections["arms_race"] = arms_race_section(scenario, framework=framework, rounds=20)
+        result.sections["arms_race"] = arms_race_section(
+            scenario, framework=resolved if resolved is not None else name, rounds=20, arrays=as_given
+        )
     return result

@@ -9,7 +9,15 @@ from pydantic import BaseModel
 from security_equation.data.sources import cited_ids, is_assumption, source_register
 from security_equation.io import paths
 
-__all__ = ["Provenance", "assumptions", "cited_ids", "is_assumption", "provenance", "source_register", "unsourced"]
+__all__ = [
+    "Provenance",
+    "assumptions",
+    "cited_ids",
+    "is_assumption",
+    "provenance",
+    "source_register",
+    "unsourced",
+]
 
 
 @dataclass(frozen=True)

@@ -1,173 +1,302 @@
-"""Arms-race stability for a scenario: the facade over ``engine.arms_race``.
+"""Arms-race stability for a scenario: the model layer over ``engine.race`` (docs/model.md
+"Arms race").
 
-Scenario in, plain dicts out (for ``model.evaluate`` sections, the CLI, the report):
+Scenario in, typed sections out (see :mod:`model.sections`):
 
-- :func:`limits_from_framework` — a treaty framework's limits as :class:`Limits` per side
-  (through ``security_equation.treaty.assess``);
-- :func:`drivers_section` — the main drivers: marginal effects sorted by ``|d_fsi|``;
-- :func:`arms_race_section` — the action–reaction path, its outcome and the linearised
-  reactions with the Richardson condition they imply.
+- :func:`drivers_section` → :class:`DriversSection`: the main drivers, marginal effects
+  sorted by ``|d_fsi|``;
+- :func:`arms_race_section` → :class:`ArmsRaceSection`: the action–reaction path under a
+  framework's limits (``treaty.limits.engine_limits``), its outcome and the linearised
+  reactions with the Richardson condition they imply (Richardson, 1960).
+
+JSON conversion of the engine's results lives here, through ``io.jsonable``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import combinations
+from typing import Any, ClassVar
 
 import numpy as np
 
-from security_equation.engine.arms_race import (
-    LIMIT_FIELDS,
+from security_equation.engine.arrays import ScenarioArrays
+from security_equation.engine.race import (
+    ArmsRace,
     Limits,
+    ReactionSlopes,
+    Richardson,
     action_reaction,
-    counted,
     marginal_effects,
     reaction_slopes,
 )
-from security_equation.engine.arrays import ScenarioArrays
+from security_equation.io.jsonable import finite_or_none, json_safe
+from security_equation.model.compile import compile_scenario
+from security_equation.model.sections import Section
+from security_equation.schema.framework import LOADED, Framework
+from security_equation.treaty.assessment import resolve_for
+from security_equation.treaty.frameworks import is_no_framework
+from security_equation.treaty.limits import engine_limits, limit_kind
+
+#: The limit kinds the action–reaction model can run into (it never adds interceptors).
+RACE_KINDS = ("deployed_warheads", "deployed_launchers", "total_launchers")
+
+CONDITION = "Richardson m·n > a·b with m = n = 1, a = ρ_A, b = ρ_B: ρ_A·ρ_B < 1"
 
 
 def _arrays(scenario_or_arrays) -> ScenarioArrays:
     if isinstance(scenario_or_arrays, ScenarioArrays):
         return scenario_or_arrays
-    from security_equation.model.compile import compile_scenario
-
     return compile_scenario(scenario_or_arrays)
 
 
-def _num(value) -> float | None:
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return f if np.isfinite(f) else None
+# --------------------------------------------------------------------------- sections
+class _DictView(Section, Mapping):
+    """A section that also reads like its ``to_dict()`` (``section["path"]``, ``**section``),
+    for callers written against the plain dicts these sections used to be."""
+
+    @cached_property
+    def _data(self) -> dict:
+        return self.to_dict()
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
-# --------------------------------------------------------------------------- framework limits
-def _classify(text: str) -> str | None:
-    """Which of our three limits a treaty limit is, from its name/description."""
-    t = text.lower().replace("-", "_").replace(" ", "_")
-    if "warhead" in t:
-        return "deployed_warheads"
-    if "non_deployed" in t or "nondeployed" in t or "total" in t or "all_launchers" in t:
-        return "total_launchers"
-    if "launcher" in t or "deployed" in t or "delivery" in t or "vehicle" in t:
-        return "deployed_launchers"
-    return None
+@dataclass(frozen=True, eq=False)
+class DriversSection(_DictView):
+    """The main drivers of first-strike stability: marginal effects per unit added
+    (launcher, warhead of upload or interceptor), largest ``|d_fsi|`` first.
+
+    ``drivers``: one JSON-ready row per (side, item, action) with ``units`` and the
+    changes ``d_r_<side>``, ``d_fsi``, ``d_arriving_<side>``, ``d_c1_<side>`` per unit;
+    ``base``: the values they change from; ``step``: the units added per perturbation."""
+
+    name: ClassVar[str] = "drivers"
+    per: ClassVar[str] = "unit added (launcher, warhead of upload or interceptor); secant over `step` units"
+
+    step: float
+    base: dict[str, float | None]
+    drivers: list[dict[str, Any]]
+
+    def to_dict(self) -> dict:
+        return {
+            "step": self.step,
+            "per": self.per,
+            "base": dict(self.base),
+            "drivers": [dict(row) for row in self.drivers],
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ArmsRaceSection(_DictView):
+    """Action–reaction from the scenario's requirements under a framework's limits.
+
+    ``path``: one JSON-ready entry per round (see ``engine.race.ArmsRace``); ``limits``:
+    per side, the cap on each limit kind the race can run into (its nuclear forces' count
+    now plus the treaty's headroom; ``None``: no limit) with labels; ``capped``: what
+    stopped each side that stayed short; ``linearised`` / ``linearised_end``: the reaction
+    slopes and the Richardson condition at the start and, when anything was built, at the
+    end. ``race`` is the engine's result (final arrays included)."""
+
+    name: ClassVar[str] = "arms_race"
+
+    framework: str | None
+    outcome: str
+    rounds: int
+    requirement: dict[str, float | None]
+    limits: dict[str, dict]
+    capped: dict[str, str]
+    path: list[dict]
+    notes: list[str]
+    linearised: dict
+    linearised_end: dict | None = None
+    race: ArmsRace | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        out = {
+            "outcome": self.outcome,
+            "rounds": self.rounds,
+            "requirement": dict(self.requirement),
+            "limits": json_safe(self.limits),
+            "capped": dict(self.capped),
+            "path": json_safe(self.path),
+            "framework": self.framework,
+            "notes": list(self.notes),
+            "linearised": json_safe(self.linearised),
+        }
+        if self.linearised_end is not None:
+            out["linearised_end"] = json_safe(self.linearised_end)
+        return out
+
+
+# --------------------------------------------------------------------------- JSON of engine results
+def richardson_dict(model: Richardson) -> dict:
+    """A Richardson model's parameters, equilibrium, stability and eigenvalues as JSON."""
+    x, y = model.equilibrium
+    ev = model.eigenvalues
+    return json_safe(
+        {
+            "a": model.a,
+            "b": model.b,
+            "m": model.m,
+            "n": model.n,
+            "g": model.g,
+            "h": model.h,
+            "equilibrium": {"x": x, "y": y},
+            "stable": np.asarray(model.stable),
+            "condition": "m·n > a·b",
+            "m_n": model.m * model.n,
+            "a_b": model.a * model.b,
+            "eigenvalues": {"real": ev.real, "imag": ev.imag},
+        }
+    )
+
+
+def linearised_dict(slopes: ReactionSlopes, names) -> dict:
+    """The reaction slopes of two sides (``names``, in the order of ``slopes.sides``) and
+    the Richardson condition they imply, as JSON."""
+    rho = [finite_or_none(v) for v in slopes.rho]
+    return {
+        "rho": dict(zip(names, rho, strict=True)),
+        "required_warheads": dict(
+            zip(names, (finite_or_none(v) for v in slopes.required_warheads), strict=True)
+        ),
+        "product": finite_or_none((rho[0] or 0.0) * (rho[1] or 0.0)),
+        "stable": slopes.stable,
+        "condition": CONDITION,
+        "richardson": richardson_dict(slopes.richardson),
+    }
+
+
+def _linearised(arrays: ScenarioArrays, requirement, names) -> dict:
+    """:func:`linearised_dict` of the reaction slopes between two sides (Richardson's model
+    is two-player); with more sides, one entry per pair keyed ``"A,B"``."""
+    out = {}
+    for pair in combinations(range(len(names)), 2):
+        slopes = reaction_slopes(arrays, pair, requirement=[requirement[k] for k in pair])
+        out[",".join(names[k] for k in pair)] = linearised_dict(slopes, [names[k] for k in pair])
+    return next(iter(out.values())) if len(out) == 1 else out
+
+
+def limits_dict(limits: Limits | None, bombers_count_one: bool) -> dict:
+    """One side's limits as reported: per kind the race can run into, the lowest cap
+    (``None``: none) and its label."""
+    values: dict[str, float] = {}
+    labels: dict[str, str] = {}
+    if limits is not None:
+        for kind, cap, label in zip(limits.kinds, limits.caps, limits.labels, strict=True):
+            if kind in RACE_KINDS and (kind not in values or cap < values[kind]):
+                values[kind] = cap
+                labels[kind] = label
+    return {
+        **{kind: finite_or_none(values.get(kind)) for kind in RACE_KINDS},
+        "bombers_count_one": bombers_count_one,
+        "labels": labels,
+    }
 
 
 def _bombers_count_one(framework) -> bool:
-    """Whether the framework's warhead limit counts a bomber as a fixed number of warheads
-    (New START's one per heavy bomber) rather than its loaded weapons."""
-    for name, limit in framework.limits.items():
-        if (name if name in LIMIT_FIELDS else _classify(f"{name} {limit.label}")) != "deployed_warheads":
-            continue
-        return any(
-            rule.categories and "bomber" in rule.categories and rule.each != "loaded_warheads"
-            for rule in limit.rules
-        )
+    """Whether the framework's first warhead limit counts a bomber as a fixed number of
+    warheads (New START's one per heavy bomber) rather than its loaded weapons."""
+    for limit in framework.limits.values():
+        if limit_kind(limit) == "deployed_warheads":
+            return any(
+                rule.categories and "bomber" in rule.categories and rule.each != LOADED
+                for rule in limit.rules
+            )
     return False
 
 
-def limits_from_framework(scenario, framework: str | None) -> tuple[dict[str, Limits], list[str]]:
-    """Per-side :class:`Limits` from a treaty framework, and notes on how they were read.
+def _weights_count_bombers_one(limits: Limits | None, arrays: ScenarioArrays, k: int) -> bool:
+    """:func:`_bombers_count_one` for limits given directly: the first warhead limit
+    counts some bomber per launcher."""
+    if limits is None or "deployed_warheads" not in limits.kinds:
+        return False
+    row = limits.kinds.index("deployed_warheads")
+    bomber = np.array([c == "bomber" for c in arrays.sides[k].structure.categories], dtype=bool)
+    return bool((limits.per_launcher[row, bomber] > 0).any())
 
-    Each limit of ``security_equation.treaty.assess(scenario, framework)`` is matched to
-    deployed warheads, deployed launchers or total launchers (by its name, else its label);
-    limits of other kinds (e.g. interceptors) are noted and left out. The treaty's headroom
-    (limit − counted) is added to this model's own count, so a limit binds where the
-    treaty's would, whatever the counting details. Bombers count as one warhead each where
-    the framework's warhead limit counts them so (New START), else by their loading.
-    """
-    from security_equation.treaty.frameworks import is_no_framework
 
-    if framework is None or is_no_framework(framework):
-        return {}, ["no treaty limits"]
-    from security_equation.treaty import assess
-    from security_equation.treaty.assessment import resolve_for
-
-    data = assess(scenario, framework).to_dict()
-    bombers_one = _bombers_count_one(resolve_for(scenario, framework))
-    arrays = _arrays(scenario)
-    out: dict[str, Limits] = {}
-    notes: list[str] = []
-    for k, side in enumerate(arrays.side_names):
-        ours = counted(arrays.sides[k], Limits(bombers_count_one=bombers_one))[0]
-        values: dict[str, float] = {}
-        labels: dict[str, str] = {}
-        for entry in data["sides"][side]["limits"]:
-            which = (
-                entry["name"]
-                if entry["name"] in LIMIT_FIELDS
-                else _classify(f"{entry['name']} {entry.get('label', '')}")
-            )
-            if which is None:
-                notes.append(f"{side}: limit '{entry['name']}' not used by the action–reaction model")
-                continue
-            value = float(ours[LIMIT_FIELDS.index(which)] + entry["headroom"])
-            if which not in values or value < values[which]:
-                values[which] = value
-                labels[which] = f"{entry.get('label') or entry['name']} ({entry['limit']:,.0f})"
-        out[side] = Limits(**values, bombers_count_one=bombers_one, labels=labels)
-    return out, notes
+def _framework_limits(scenario, framework) -> tuple[dict[str, Limits], list[str], bool]:
+    """Per-side engine limits under a framework, notes on limits the race cannot reach,
+    and how the framework counts bombers (for the report)."""
+    if framework is None or (not isinstance(framework, Framework) and is_no_framework(framework)):
+        return {}, ["no treaty limits"], False
+    fw = resolve_for(scenario, framework)
+    sides = engine_limits(fw, scenario)
+    notes = [
+        f"{side}: limit '{name}' not used by the action–reaction model"
+        for side, lim in sides.items()
+        for name, kind in zip(lim.names, lim.limits.kinds, strict=True)
+        if kind not in RACE_KINDS
+    ]
+    return {side: lim.limits for side, lim in sides.items()}, notes, _bombers_count_one(fw)
 
 
 # --------------------------------------------------------------------------- sections
-def _linearised(slopes: dict, names) -> dict:
-    rho = slopes["rho"]
-    return {
-        "rho": {n: rho[k] for k, n in enumerate(names)},
-        "required_warheads": {n: slopes["required_warheads"][k] for k, n in enumerate(names)},
-        "product": _num((rho[0] or 0.0) * (rho[1] or 0.0)),
-        "stable": slopes["stable"],
-        "condition": "Richardson m·n > a·b with m = n = 1, a = ρ_A, b = ρ_B: ρ_A·ρ_B < 1",
-        "richardson": slopes["richardson"].to_dict(),
-    }
-
-
-def drivers_section(scenario_or_arrays, *, step: float = 10.0, top: int = 10) -> dict:
+def drivers_section(scenario_or_arrays, *, step: float = 10.0, top: int = 10) -> DriversSection:
     """The main drivers of first-strike stability: marginal effects per unit added,
-    sorted by ``|d_fsi|`` (largest first), the ``top`` rows. JSON-ready."""
+    sorted by ``|d_fsi|`` (largest first; with more than two sides the largest over the
+    pairs), the ``top`` rows."""
     df = marginal_effects(_arrays(scenario_or_arrays), step=step)
     df = df[df["units"] > 0].copy()
-    df["abs_d_fsi"] = df["d_fsi"].abs()
+    # Two sides: the one index; more: the largest change over the pairs.
+    df["abs_d_fsi"] = df[[c for c in df.columns if c.startswith("d_fsi")]].abs().max(axis=1)
     df = df.sort_values("abs_d_fsi", ascending=False, kind="stable").drop(columns="abs_d_fsi")
     rows = [
-        {k: (_num(v) if isinstance(v, float | np.floating) else v) for k, v in rec.items()}
+        {k: (finite_or_none(v) if isinstance(v, float | np.floating) else v) for k, v in rec.items()}
         for rec in df.head(top).to_dict(orient="records")
     ]
-    base = {k: _num(v[0]) for k, v in df.attrs.get("base", {}).items()}
-    return {
-        "step": float(step),
-        "per": "unit added (launcher, warhead of upload or interceptor); secant over `step` units",
-        "base": base,
-        "drivers": rows,
-    }
+    base = {k: finite_or_none(v[0]) for k, v in df.attrs.get("base", {}).items()}
+    return DriversSection(step=float(step), base=base, drivers=rows)
 
 
 def arms_race_section(
     scenario,
     *,
-    framework: str | None = None,
+    framework: str | Framework | None = None,
     rounds: int = 20,
     production: float | None = None,
     limits: Mapping[str, Limits] | None = None,
-) -> dict:
-    """Action–reaction from the scenario's requirements under a framework's limits (or
-    explicit ``limits``), with the linearised reactions and the Richardson condition at
-    the start (``linearised``) and, when anything was built, at the end
-    (``linearised_end``)."""
-    arrays = _arrays(scenario)
+    arrays: ScenarioArrays | None = None,
+) -> ArmsRaceSection:
+    """Action–reaction from the scenario's requirements under a framework's limits (a
+    name, a file or a resolved :class:`Framework`; or explicit engine ``limits`` per side),
+    with the linearised reactions and the Richardson condition at the start
+    (``linearised``) and, when anything was built, at the end (``linearised_end``).
+    ``arrays``: the scenario already compiled (its member 0 is used), to compile once."""
+    arrays = _arrays(scenario) if arrays is None else arrays
+    names = arrays.side_names
     notes: list[str] = []
     if limits is None:
-        limits, notes = limits_from_framework(scenario, framework)
+        limits, notes, bombers_one = _framework_limits(scenario, framework)
+        count_one = dict.fromkeys(names, bombers_one)
+    else:
+        count_one = {n: _weights_count_bombers_one(limits.get(n), arrays, k) for k, n in enumerate(names)}
     race = action_reaction(arrays, rounds=rounds, limits=dict(limits) or None, production=production)
-    names = arrays.side_names
     if not any(np.isfinite(r) for r in race.requirement):
         notes.append("no side has a requirement (requirement.arriving_warheads): nothing to react to")
-    out = race.to_dict()
-    out["framework"] = framework
-    out["notes"] = notes
-    out["linearised"] = _linearised(reaction_slopes(arrays, requirement=race.requirement), names)
-    if race.rounds_run:
-        out["linearised_end"] = _linearised(reaction_slopes(race.final, requirement=race.requirement), names)
-    return out
+    linearised = _linearised(arrays, race.requirement, names)
+    linearised_end = _linearised(race.final, race.requirement, names) if race.rounds_run else None
+    return ArmsRaceSection(
+        framework=framework.name if isinstance(framework, Framework) else framework,
+        outcome=race.outcome,
+        rounds=race.rounds_run,
+        requirement={n: finite_or_none(r) for n, r in zip(names, race.requirement, strict=True)},
+        limits={n: limits_dict(lim, count_one[n]) for n, lim in zip(names, race.limits, strict=True)},
+        capped=dict(race.capped),
+        path=json_safe(race.path),
+        notes=notes,
+        linearised=linearised,
+        linearised_end=linearised_end,
+        race=race,
+    )

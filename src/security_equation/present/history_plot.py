@@ -9,7 +9,6 @@ backend; Agg renders PNG, SVG is vector).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,9 +21,11 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from security_equation.io.errors import InputError  # noqa: E402
+from security_equation.present import figures  # noqa: E402
+from security_equation.present.figures import save_figure  # noqa: E402
 from security_equation.treaty import history  # noqa: E402
 
-FORMATS = (".png", ".svg")
+FORMATS = tuple(f".{f}" for f in figures.FORMATS)
 
 #: Per side: label and a style that survives greyscale printing.
 SIDE_STYLES = {
@@ -152,27 +153,21 @@ def draw_limit_panel(
     ax.set_ylim(max(0.0, bottom - 2 * pad), top + 1.6 * pad)
     ax.set_xlim(start, end)
     if binding is not None:
-        ax.annotate(
-            "limits not yet binding",
-            xy=(start, top + 1.6 * pad),
-            xytext=(6, -4),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            fontsize=8,
-            style="italic",
-            color="0.25",
-        )
-        ax.annotate(
-            f"limits bind from {binding.day} {binding:%b %Y}",
-            xy=(binding, top + 1.6 * pad),
-            xytext=(4, -4),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            fontsize=8,
-            color="black",
-        )
+        # The shaded period before the limits bound, and the date they bound from.
+        for text, x, dx, style in (
+            ("limits not yet binding", start, 6, {"style": "italic", "color": "0.25"}),
+            (f"limits bind from {binding.day} {binding:%b %Y}", binding, 4, {"color": "black"}),
+        ):
+            ax.annotate(
+                text,
+                xy=(x, top + 1.6 * pad),
+                xytext=(dx, -4),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                fontsize=8,
+                **style,
+            )
     ax.set_title(title, loc="left", fontsize=10)
     ax.set_ylabel(ylabel, fontsize=9)
     if show_xlabel:
@@ -249,14 +244,7 @@ def save(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
         )
     if not path.parent.exists():
         raise InputError.single("directory does not exist", file=str(path.parent))
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        fig.savefig(tmp, format=suffix[1:], dpi=dpi, metadata={"Title": TITLE.replace("\n", " ")})
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return save_figure(fig, path, dpi=dpi, metadata={"Title": TITLE.replace("\n", " ")})
 
 
 def plot_history(

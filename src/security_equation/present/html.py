@@ -1,7 +1,8 @@
 """The self-contained HTML report: one file, every image inlined, no external URL.
 
-``build_report(scenario, …)`` evaluates the scenario (and any scenarios to compare),
-draws the figures, and renders ``templates/report.html.j2`` with Jinja2 (autoescaped).
+``render_report(report)`` draws the figures of computed results (a :class:`ReportData`,
+made by ``analysis.report.build_report``) and renders ``templates/report.html.j2`` with
+Jinja2 (autoescaped).
 Images are base64 PNG ``data:`` URIs (or inline SVG), styles are inline, and source URLs
 from the register are shown as text, never as links, so the file opens offline.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,22 +20,44 @@ from typing import Any
 
 from markupsafe import Markup
 
+from security_equation.io.atomic import write_text_atomic
 from security_equation.io.errors import InputError
+from security_equation.io.jsonable import json_safe
+from security_equation.model import Evaluation
 from security_equation.present import plots
-from security_equation.present.tables import STRIKE_ROWS, comparison, flatten, headline, json_safe
+from security_equation.present.tables import STRIKE_ROWS, flatten, headline
 from security_equation.schema.scenario import Scenario
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: Most scenarios a report compares against the main one.
-MAX_COMPARE = 8
 
 
 @dataclass
-class Section:
+class ReportSection:
     """The outcome of one optional part of the report: data, or why there is none."""
 
     data: Any = None
     note: str | None = None
+
+
+@dataclass
+class ReportData:
+    """The results a report shows (``analysis.report.build_report`` computes them)."""
+
+    scenario: Scenario
+    #: The framework the treaty part counts under.
+    framework: str | None
+    #: The evaluation of the scenario and its ``to_dict()`` (JSON-safe).
+    evaluation: Evaluation
+    data: dict
+    treaty: ReportSection
+    drivers: ReportSection
+    race: ReportSection
+    #: ``comparison`` of the scenario with others (``present.tables``), if any.
+    comparison: dict | None = None
+    #: The Monte Carlo part, its samples (a Dataset) and the nominal metrics, if any.
+    uncertainty: ReportSection | None = None
+    samples: Any = None
+    nominal: dict | None = None
 
 
 @lru_cache(maxsize=1)
@@ -102,84 +124,8 @@ def _figure(key: str, title: str, fig_fn, source: str, fmt: str, figures: dict, 
     figures[key] = {"key": key, "title": title, "source": source, "html": inline_image(fig, fmt, alt=title)}
 
 
-# --------------------------------------------------------------------------- sections
-def _treaty(scenario: Scenario, framework: str | None, evaluation) -> Section:
-    try:
-        return Section(json_safe(plots.treaty_data(scenario, framework, evaluation)))
-    except InputError as exc:
-        return Section(note=str(exc))
-
-
-def _drivers(evaluation) -> Section:
-    if "drivers" in evaluation.sections:
-        return Section(json_safe(evaluation.sections["drivers"]))
-    from security_equation.model.race import drivers_section
-
-    try:
-        return Section(json_safe(drivers_section(evaluation.exchange.arrays.take([0]), step=10.0, top=10)))
-    except InputError as exc:
-        return Section(note=str(exc))
-
-
-def _race(scenario: Scenario, framework: str | None, evaluation) -> Section:
-    if "arms_race" in evaluation.sections:
-        return Section(json_safe(evaluation.sections["arms_race"]))
-    from security_equation.model.race import arms_race_section
-
-    try:
-        return Section(json_safe(arms_race_section(scenario, framework=framework, rounds=20)))
-    except InputError as exc:
-        return Section(note=str(exc))
-
-
-def _uncertainty(scenario: Scenario, samples: int, seed: int) -> tuple[Section, Any]:
-    from security_equation.analysis.metrics import describe_metric, metrics
-    from security_equation.analysis.montecarlo import describe, monte_carlo, summarize
-    from security_equation.model.compile import compile_scenario
-
-    ds = monte_carlo(scenario, samples, seed)
-    summary = summarize(ds)
-    nominal = {k: float(v[0]) for k, v in metrics(compile_scenario(scenario)).items()}
-    rows = []
-    for name in summary.index:
-        rows.append(
-            {
-                "metric": name,
-                "description": describe_metric(name),
-                "digits": 0 if name.endswith("warheads") else 3,
-                "nominal": nominal.get(name),
-                **{c: float(summary.loc[name, c]) for c in ("median", "p05", "p95", "mean")},
-            }
-        )
-    data = {
-        "samples": samples,
-        "seed": seed,
-        "parameters": [{"path": p, "distribution": describe(d)} for p, d in scenario.uncertainty.items()],
-        "metrics": json_safe(rows),
-    }
-    return Section(data), (ds, nominal)
-
-
-def evaluate_for_report(scenario: Scenario, framework: str | None = None):
-    """The evaluation a report shows: exchange and stability, without the optional sections
-    (the report computes those one by one so that one failing leaves the rest)."""
-    from security_equation.model import evaluate
-
-    try:
-        return evaluate(scenario, framework=framework, sections=())
-    except TypeError:  # an evaluate without optional sections
-        return evaluate(scenario, framework=framework)
-
-
-def _compare_data(evaluation, treaty: Section) -> dict:
-    data = json_safe(evaluation.to_dict())
-    if treaty.data is not None and "treaty" not in data:
-        data["treaty"] = treaty.data
-    return data
-
-
 # --------------------------------------------------------------------------- provenance
-def _provenance(scenario: Scenario, treaty: Section, assumptions: Sequence) -> dict:
+def _provenance(scenario: Scenario, treaty: ReportSection, assumptions: Sequence) -> dict:
     from security_equation.model.provenance import cited_ids, provenance, source_register
 
     register = source_register()
@@ -248,49 +194,13 @@ def _settings(scenario: Scenario) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- the report
-def build_report(
-    scenario: Scenario,
-    *,
-    framework: str | None = None,
-    compare: Sequence[tuple[str, Scenario]] = (),
-    samples: int = 0,
-    seed: int = 0,
-    image_format: str = "png",
-    evaluation=None,
-) -> str:
-    """The report of ``scenario`` as one HTML document (a string).
-
-    ``compare``: ``(label, scenario)`` pairs shown in a comparison table against the main
-    scenario. ``samples`` > 0 adds a Monte Carlo section (needs uncertain parameters).
-    ``image_format``: ``png`` (base64 ``data:`` URIs) or ``svg`` (inline).
-    """
+def render_report(report: ReportData, image_format: str = "png") -> str:
+    """The report as one HTML document (a string): figures drawn from the results, images
+    as base64 PNG ``data:`` URIs (``png``) or inline SVG (``svg``)."""
     from security_equation import __version__
 
-    if image_format not in plots.FORMATS:
-        raise InputError.single(
-            f"must be one of {', '.join(plots.FORMATS)}, got '{image_format}'", path="image_format"
-        )
-    if samples < 0:
-        raise InputError.single(f"must be >= 0, got {samples}", path="--samples")
-    if len(compare) > MAX_COMPARE:
-        raise InputError.single(
-            f"at most {MAX_COMPARE} scenarios to compare, got {len(compare)}", path="--compare"
-        )
-    if samples:
-        from security_equation.analysis.montecarlo import require_uncertainty
-
-        require_uncertainty(scenario)
-    framework = framework or scenario.framework
-    evaluation = evaluation or evaluate_for_report(scenario, framework)
-    data = json_safe(evaluation.to_dict())
-    treaty = _treaty(scenario, framework, evaluation)
-    drivers = _drivers(evaluation)
-    race = _race(scenario, framework, evaluation)
-    uncertainty = Section(note=None)
-    mc = None
-    if samples:
-        uncertainty, mc = _uncertainty(scenario, samples, seed)
-
+    scenario, framework, evaluation, data = report.scenario, report.framework, report.evaluation, report.data
+    treaty, drivers, race = report.treaty, report.drivers, report.race
     figures: dict[str, dict] = {}
     notes: dict[str, str] = {}
     origin = scenario.origin or "the scenario as given"
@@ -351,24 +261,17 @@ def build_report(
             figures,
             notes,
         )
-    if mc is not None:
+    if report.uncertainty is not None:
+        samples, seed = report.uncertainty.data["samples"], report.uncertainty.data["seed"]
         _figure(
             "uncertainty",
             "Monte Carlo distribution",
-            lambda: plots.samples_figure(mc[0], mc[1]),
+            lambda: plots.samples_figure(report.samples, report.nominal),
             f"{samples:,} Monte Carlo samples, seed {seed}; {src}",
             image_format,
             figures,
             notes,
         )
-
-    compared = None
-    if compare:
-        columns = [(scenario.name, _compare_data(evaluation, treaty))]
-        for label, other in compare:
-            other_eval = evaluate_for_report(other, framework)
-            columns.append((label, _compare_data(other_eval, _treaty(other, framework, other_eval))))
-        compared = comparison(columns)
 
     strikes = []
     for key, strike in (data.get("exchange") or {}).items():
@@ -407,8 +310,8 @@ def build_report(
             k for k in ((drivers.data or {}).get("drivers") or [{}])[0] if str(k).startswith("d_")
         ],
         "race": race,
-        "uncertainty": uncertainty if samples else None,
-        "comparison": compared,
+        "uncertainty": report.uncertainty,
+        "comparison": report.comparison,
         "provenance": _provenance(scenario, treaty, evaluation.assumptions),
         "unsourced": list(evaluation.unsourced),
         "settings": _settings(scenario),
@@ -439,12 +342,4 @@ def _treaty_upload(treaty: Any) -> dict:
 
 def write_report(html: str, path: Path | str) -> Path:
     """Write the report atomically (temporary file, then ``os.replace``)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return write_text_atomic(path, html)

@@ -13,23 +13,20 @@ Figures:
 - :func:`waterfall_figure` — forces → survivors → retaliating → arriving → damage;
 - :func:`race_figure` — the action–reaction path;
 - :func:`history_figure` — New START aggregate data over time against the limits
-  (drawn by ``report.history_plot``);
+  (drawn by ``present.history_plot``);
 - :func:`samples_figure` — Monte Carlo distribution of FSI and each side's ``r``;
-- sensitivity bars and sweep heat maps: ``report.sensitivity_plots`` and
-  ``report.sweep_plots`` (reached through :func:`make_figure`).
+- sensitivity bars and sweep heat maps: ``present.sensitivity_plots`` and
+  ``present.sweep_plots``.
 
-:func:`make_figure` builds any of them by name from a scenario (CLI and web API);
-:func:`figure_bytes` renders a figure to PNG or SVG bytes.
+Figures take results (an :class:`~security_equation.model.Evaluation`, a section's dict,
+a dataset); ``analysis.figures.make_figure`` runs what a figure needs and draws it by name
+(CLI and web API). :func:`figure_bytes` renders a figure to PNG or SVG bytes.
 """
 
 from __future__ import annotations
 
-import io
 import textwrap
-import threading
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -38,7 +35,14 @@ from matplotlib.ticker import MaxNLocator
 
 from security_equation.io.errors import InputError
 from security_equation.model import Evaluation
-from security_equation.present.sensitivity_plots import save_figure
+from security_equation.present.figures import (
+    FORMATS,
+    KINDS,
+    figure_bytes,
+    format_of,
+    save_figure,
+    write_figure,
+)
 
 __all__ = [
     "KINDS",
@@ -51,37 +55,17 @@ __all__ = [
     "race_figure",
     "history_figure",
     "samples_figure",
-    "make_figure",
     "figure_bytes",
+    "format_of",
     "save_figure",
-    "treaty_data",
+    "write_figure",
 ]
-
-#: Figure kinds :func:`make_figure` knows, with a one-line description each.
-KINDS: dict[str, str] = {
-    "forces": "launchers and warheads per system and side",
-    "treaty": "counted totals against the limits of a treaty framework",
-    "drawdown": "draw-down curve of each side's first strike with the chosen stopping point",
-    "square": "Kent–Thaler probability square: the 'both wait' region, FSI = its area",
-    "waterfall": "exchange waterfall: forces → survivors → arriving → damage",
-    "race": "action–reaction path of the arms-race model",
-    "history": "New START aggregate data over time against the treaty limits",
-    "sensitivity": "global sensitivity of FSI and each side's r (needs uncertain parameters)",
-    "uncertainty": "Monte Carlo distribution of FSI and each side's r (needs uncertain parameters)",
-    "sweep": "heat map of FSI over one or two swept fields (needs --axis)",
-}
-#: Output formats by file suffix.
-FORMATS = ("png", "svg")
 
 #: Greys and hatches that stay distinct in greyscale print, cycled per series.
 GREYS = ("0.35", "white", "0.7", "white", "0.5", "white", "0.85", "0.2", "white", "0.6", "white", "0.9")
 HATCHES = ("", "///", "", "...", "\\\\\\", "xxx", "", "ooo", "---", "|||", "+++", "//")
 #: (line style, marker) per series.
 LINES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
-
-#: matplotlib's text layout keeps global caches; figures are drawn one at a time.
-_RENDER_LOCK = threading.Lock()
-DPI = 150
 
 
 def _style(k: int) -> dict:
@@ -111,6 +95,17 @@ def _line(k: int) -> dict:
     }
 
 
+#: A marker on a curve (the chosen stop of a first strike).
+_STAR = {"marker": "*", "markersize": 12, "color": "black", "linestyle": "none"}
+
+
+def _label_above(ax, text: str, xy, fontsize: float = 8) -> None:
+    """A value written just above a point (the top of a bar)."""
+    ax.annotate(
+        text, xy, ha="center", va="bottom", fontsize=fontsize, xytext=(0, 1), textcoords="offset points"
+    )
+
+
 def _grid(ax, axis: str = "y") -> None:
     ax.grid(axis=axis, color="0.85", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -118,6 +113,13 @@ def _grid(ax, axis: str = "y") -> None:
 
 def _labels(evaluation: Evaluation) -> dict[str, str]:
     return {name: side["label"] for name, side in evaluation.posture.items()}
+
+
+def _strikes(evaluation: Evaluation, attacker: str | None = None) -> list[tuple[int, int]]:
+    """(attacker, victim) of every first strike of the exchange, in its order (only
+    ``attacker``'s when given)."""
+    ex = evaluation.exchange
+    return [(a, v) for a, v in ex.result.pairs if attacker is None or ex.side_names[a] == attacker]
 
 
 def _poss(label: str) -> str:
@@ -155,15 +157,7 @@ def forces_figure(evaluation: Evaluation) -> Figure:
         bottom.bar(x, headroom, 0.6, bottom=warheads, label="upload headroom (to capacity)", **_style(3))
         for ax, values, extra in ((top, deployed, spare), (bottom, warheads, headroom)):
             for xi, v, e in zip(x, values, extra, strict=True):
-                ax.annotate(
-                    f"{v:,.0f}" + (f" (+{e:,.0f})" if e > 0 else ""),
-                    (xi, v + e),
-                    ha="center",
-                    va="bottom",
-                    fontsize=7,
-                    xytext=(0, 1),
-                    textcoords="offset points",
-                )
+                _label_above(ax, f"{v:,.0f}" + (f" (+{e:,.0f})" if e > 0 else ""), (xi, v + e), fontsize=7)
             ax.set_xticks(x, labels, fontsize=8, rotation=20 if len(x) > 3 else 0)
             ax.margins(y=0.12)
             _grid(ax)
@@ -189,15 +183,6 @@ def forces_figure(evaluation: Evaluation) -> Figure:
 
 
 # --------------------------------------------------------------------------- treaty
-def treaty_data(scenario, framework: str | None = None, evaluation: Evaluation | None = None) -> dict:
-    """The treaty section as a dict: from the evaluation when it has one, else assessed."""
-    if evaluation is not None and "treaty" in evaluation.sections:
-        return evaluation.sections["treaty"].to_dict()
-    from security_equation.treaty import assess
-
-    return assess(scenario, framework or scenario.framework).to_dict()
-
-
 def treaty_figure(treaty: Mapping) -> Figure:
     """One row per limit: each side's counted total, split by system, against the limit."""
     sides = treaty.get("sides") or {}
@@ -290,9 +275,8 @@ def treaty_figure(treaty: Mapping) -> Figure:
 
 # --------------------------------------------------------------------------- draw-down
 def _dense_curve(curve, per_piece: int = 24):
-    """The piecewise-linear draw-down curve sampled ``per_piece`` times in every piece."""
-    from security_equation.engine.exchange import DrawDown
-
+    """The piecewise-linear draw-down curve sampled ``per_piece`` times in every piece
+    (a curve of the same type, with ``per_piece`` points in each piece)."""
     points = curve.spend.shape[1]
     if points < 2:
         return curve
@@ -303,7 +287,7 @@ def _dense_curve(curve, per_piece: int = 24):
     def dense(arr):
         return arr[:, piece] + t[None, :] * (arr[:, piece + 1] - arr[:, piece])
 
-    return DrawDown(
+    return type(curve)(
         *(
             dense(getattr(curve, f))
             for f in (
@@ -318,17 +302,18 @@ def _dense_curve(curve, per_piece: int = 24):
     )
 
 
-def _drawdown_panels(evaluation: Evaluation, attacker: str, top, bottom) -> None:
+def _drawdown_panels(evaluation: Evaluation, pair: tuple[int, int], top, bottom) -> None:
+    # The costs along the dense curve are the engine's (not yet offered by the evaluation).
     from security_equation.engine.exchange import curve_costs
 
     ex = evaluation.exchange
     labels = _labels(evaluation)
-    k = ex.side_names.index(attacker)
-    victim = ex.side_names[1 - k]
-    strike = ex.strike(attacker)
+    a, v = pair
+    attacker, victim = ex.side_names[a], ex.side_names[v]
+    strike = ex.result.strike(a, v)
     curve = strike.curve
     dense = _dense_curve(curve)
-    c_att, c_vic = curve_costs(ex.arrays.sides[k], ex.arrays.sides[1 - k], ex.arrays.settings, dense)
+    c_att, c_vic = curve_costs(ex.arrays.sides[a], ex.arrays.sides[v], ex.arrays.settings, dense)
     spend = dense.spend[0]
     retaliating = dense.victim_ballistic[0] + dense.victim_air[0]
     value = dense.attacker_ballistic[0] + dense.attacker_air[0]
@@ -367,24 +352,11 @@ def _drawdown_panels(evaluation: Evaluation, attacker: str, top, bottom) -> None
     for ax in (top, bottom):
         ax.axvline(stop, color="black", linewidth=0.9, linestyle=(0, (1, 1)))
         _grid(ax, "both")
+    # The stop on both cost curves: filled on the attacker's, hollow on the victim's.
     bottom.plot(
-        [stop],
-        [float(strike.cost_attacker[0])],
-        marker="*",
-        markersize=12,
-        color="black",
-        linestyle="none",
-        label="chosen stop: attacker's lowest cost",
+        [stop], [float(strike.cost_attacker[0])], label="chosen stop: attacker's lowest cost", **_STAR
     )
-    bottom.plot(
-        [stop],
-        [float(strike.cost_victim[0])],
-        marker="*",
-        markersize=12,
-        markerfacecolor="white",
-        color="black",
-        linestyle="none",
-    )
+    bottom.plot([stop], [float(strike.cost_victim[0])], markerfacecolor="white", **_STAR)
     top.annotate(
         f"stop at {stop:,.0f} warheads\n{float(strike.destroyed[0]):,.0f} destroyed "
         f"({float(strike.share_destroyed[0]):.0%})",
@@ -413,11 +385,11 @@ def drawdown_figure(evaluation: Evaluation, attacker: str | None = None) -> Figu
         raise InputError.single(
             f"must be one of {', '.join(ex.side_names)}, got '{attacker}'", path="--attacker"
         )
-    attackers = [attacker] if attacker else list(ex.side_names)
-    fig = Figure(figsize=(6.0 * len(attackers), 7.0), layout="constrained")
-    axes = fig.subplots(2, len(attackers), squeeze=False, sharex="col")
-    for col, name in enumerate(attackers):
-        _drawdown_panels(evaluation, name, axes[0, col], axes[1, col])
+    pairs = _strikes(evaluation, attacker)
+    fig = Figure(figsize=(6.0 * len(pairs), 7.0), layout="constrained")
+    axes = fig.subplots(2, len(pairs), squeeze=False, sharex="col")
+    for col, pair in enumerate(pairs):
+        _drawdown_panels(evaluation, pair, axes[0, col], axes[1, col])
     fig.suptitle(f"First-strike draw-down — {evaluation.scenario.name}", fontsize=11)
     return fig
 
@@ -433,9 +405,11 @@ def square_figure(
     (R-3765 pp. 26, 29). Posture variants are drawn as outlines.
     """
     ex = evaluation.exchange
-    a, b = ex.side_names
+    (pair,) = ex.stability.pairs
+    i, j = pair
+    a, b = ex.side_names[i], ex.side_names[j]
     labels = _labels(evaluation)
-    r_a, r_b = ex.side(a)["r"], ex.side(b)["r"]
+    r_a, r_b = float(ex.stability.r[i, j][0]), float(ex.stability.r[j, i][0])
     fig = Figure(figsize=(6.6, 7.0), layout="constrained")
     ax = fig.subplots()
     ax.add_patch(
@@ -450,35 +424,27 @@ def square_figure(
             label=f"both wait: FSI = {r_a:.3f} × {r_b:.3f} = {r_a * r_b:.3f}",
         )
     )
-    if r_a < 1:
-        ax.add_patch(
-            Rectangle(
-                (r_a, 0),
-                1 - r_a,
-                1,
-                facecolor="white",
-                edgecolor="0.3",
-                hatch="///",
-                linewidth=0.0,
-                label=f"{labels[a]} strikes first",
+    # Where a side's estimate p exceeds its r, it strikes first: a band right of r_a (A),
+    # a band above r_b (B); hatched differently so the overlap reads in greyscale.
+    for side, r, corner, size, fill, hatch in (
+        (a, r_a, (r_a, 0), (1 - r_a, 1), "white", "///"),
+        (b, r_b, (0, r_b), (1, 1 - r_b), "none", "\\\\\\"),
+    ):
+        if r < 1:
+            ax.add_patch(
+                Rectangle(
+                    corner,
+                    *size,
+                    facecolor=fill,
+                    edgecolor="0.3",
+                    hatch=hatch,
+                    linewidth=0.0,
+                    label=f"{labels[side]} strikes first",
+                )
             )
-        )
-    if r_b < 1:
-        ax.add_patch(
-            Rectangle(
-                (0, r_b),
-                1,
-                1 - r_b,
-                facecolor="none",
-                edgecolor="0.3",
-                hatch="\\\\\\",
-                linewidth=0.0,
-                label=f"{labels[b]} strikes first",
-            )
-        )
     for k, variant in enumerate(v for v in variants if v in ex.variant_names):
-        ra = float(ex.stability.r[0, 1][1 + ex.variant_names.index(variant)])
-        rb = float(ex.stability.r[1, 0][1 + ex.variant_names.index(variant)])
+        ra = float(ex.stability.r[i, j][1 + ex.variant_names.index(variant)])
+        rb = float(ex.stability.r[j, i][1 + ex.variant_names.index(variant)])
         ls = ("--", "-.", ":")[k % 3]
         ax.add_patch(
             Rectangle(
@@ -548,12 +514,12 @@ def waterfall_figure(evaluation: Evaluation) -> Figure:
     retaliating and arriving, and the damage each side suffers (share of its value)."""
     ex = evaluation.exchange
     labels = _labels(evaluation)
-    names = ex.side_names
-    fig = Figure(figsize=(11.0, 4.2 * len(names)), layout="constrained")
-    axes = fig.subplots(len(names), 2, squeeze=False, width_ratios=(4.2, 1.0))
-    for row, attacker in enumerate(names):
-        victim = names[1 - names.index(attacker)]
-        s = ex.strike(attacker)
+    pairs = _strikes(evaluation)
+    fig = Figure(figsize=(11.0, 4.2 * len(pairs)), layout="constrained")
+    axes = fig.subplots(len(pairs), 2, squeeze=False, width_ratios=(4.2, 1.0))
+    for row, (a, v) in enumerate(pairs):
+        attacker, victim = ex.side_names[a], ex.side_names[v]
+        s = ex.result.strike(a, v)
         get = {
             n: float(getattr(s, n)[0])
             for n in ("victim_warheads", "victim_survivors", "victim_retaliating", "arriving_retaliation")
@@ -564,27 +530,11 @@ def waterfall_figure(evaluation: Evaluation) -> Figure:
             if level is not None:
                 v = get[level]
                 ax.bar(xi, v, 0.62, **_style(0))
-                ax.annotate(
-                    f"{v:,.0f}",
-                    (xi, v),
-                    ha="center",
-                    va="bottom",
-                    fontsize=8,
-                    xytext=(0, 1),
-                    textcoords="offset points",
-                )
+                _label_above(ax, f"{v:,.0f}", (xi, v))
             else:
                 hi, lo = get[drop[0]], get[drop[1]]
                 ax.bar(xi, hi - lo, 0.62, bottom=lo, **_style(1))
-                ax.annotate(
-                    f"−{hi - lo:,.0f}",
-                    (xi, hi),
-                    ha="center",
-                    va="bottom",
-                    fontsize=8,
-                    xytext=(0, 1),
-                    textcoords="offset points",
-                )
+                _label_above(ax, f"−{hi - lo:,.0f}", (xi, hi))
             if xi + 1 < len(x):
                 level_here = get[level] if level else get[drop[1]]
                 ax.plot([xi + 0.31, xi + 0.69], [level_here] * 2, color="black", linewidth=0.6, linestyle=":")
@@ -601,15 +551,7 @@ def waterfall_figure(evaluation: Evaluation) -> Figure:
         dmg.bar(dx[0], damages[0], 0.6, **_style(0))
         dmg.bar(dx[1], damages[1], 0.6, **_style(3))
         for xi, v in zip(dx, damages, strict=True):
-            dmg.annotate(
-                f"{v:.0f} %",
-                (xi, v),
-                ha="center",
-                va="bottom",
-                fontsize=8,
-                xytext=(0, 1),
-                textcoords="offset points",
-            )
+            _label_above(dmg, f"{v:.0f} %", (xi, v))
         dmg.set_xticks(
             dx,
             [f"to {labels[attacker]}\n(by retaliation)", f"to {labels[victim]}\n(by first strike)"],
@@ -673,7 +615,7 @@ def race_figure(race: Mapping, title: str = "") -> Figure:
 
 # --------------------------------------------------------------------------- history
 def history_figure() -> Figure:
-    """New START aggregate data over time against the limits (``report.history_plot``)."""
+    """New START aggregate data over time against the limits (``present.history_plot``)."""
     from security_equation.present.history_plot import history_figure as draw
 
     return draw()
@@ -716,107 +658,3 @@ def samples_figure(ds, nominal: Mapping[str, float] | None = None) -> Figure:
         fontsize=11,
     )
     return fig
-
-
-# --------------------------------------------------------------------------- dispatch
-def make_figure(
-    kind: str,
-    scenario,
-    *,
-    evaluation: Evaluation | None = None,
-    framework: str | None = None,
-    attacker: str | None = None,
-    samples: int | None = None,
-    seed: int = 0,
-    method: str = "sobol",
-    axes: Sequence[str] = (),
-) -> Figure:
-    """Build figure ``kind`` (see :data:`KINDS`) for a scenario.
-
-    ``evaluation`` is reused when given (else computed); ``framework`` is used by the
-    treaty and race figures; ``attacker`` restricts the draw-down figure to one side;
-    ``samples``/``seed``/``method`` drive the sensitivity and uncertainty figures;
-    ``axes`` (``PATH=START:STOP:NUM``) the sweep heat map.
-    """
-    if kind not in KINDS:
-        raise InputError.single(f"must be one of {', '.join(KINDS)}, got '{kind}'", path="KIND")
-    if kind == "history":
-        return history_figure()
-    if kind == "sensitivity":
-        from security_equation.analysis.sensitivity import sensitivity
-        from security_equation.present.sensitivity_plots import sensitivity_bar_figure
-
-        return sensitivity_bar_figure(sensitivity(scenario, method, samples, seed))
-    if kind == "uncertainty":
-        from security_equation.analysis.metrics import metrics
-        from security_equation.analysis.montecarlo import monte_carlo
-        from security_equation.model.compile import compile_scenario
-
-        n = 1000 if samples is None else int(samples)
-        if n < 1:
-            raise InputError.single(f"must be >= 1, got {n}", path="--samples")
-        ds = monte_carlo(scenario, n, seed)
-        nominal = {k: float(v[0]) for k, v in metrics(compile_scenario(scenario)).items()}
-        return samples_figure(ds, nominal)
-    if kind == "sweep":
-        from security_equation.analysis.sweep import run_sweep
-        from security_equation.present.sweep_plots import fsi_heatmap_figure
-
-        if not axes:
-            raise InputError.single("give one or two --axis PATH=START:STOP:NUM", path="--axis")
-        return fsi_heatmap_figure(run_sweep(scenario, list(axes), samples=samples or 0, seed=seed))
-    if kind == "race":
-        from security_equation.model.race import arms_race_section
-
-        if evaluation is not None and "arms_race" in evaluation.sections:
-            section = evaluation.sections["arms_race"]
-            race = section.to_dict() if hasattr(section, "to_dict") else section
-        else:
-            race = arms_race_section(scenario, framework=framework or scenario.framework)
-        return race_figure(race, scenario.name)
-    if kind == "treaty":
-        return treaty_figure(treaty_data(scenario, framework, evaluation))
-    if evaluation is None:
-        from security_equation.model import evaluate
-
-        evaluation = evaluate(scenario, framework=framework)
-    if kind == "forces":
-        return forces_figure(evaluation)
-    if kind == "drawdown":
-        return drawdown_figure(evaluation, attacker)
-    if kind == "square":
-        return square_figure(evaluation)
-    return waterfall_figure(evaluation)
-
-
-def format_of(path: Path | str) -> str:
-    """The image format named by a file's suffix (png or svg)."""
-    suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise InputError.single(
-            f"the output file must end in {' or '.join('.' + f for f in FORMATS)}, got '{Path(path).name}'",
-            path="-o",
-        )
-    return suffix
-
-
-def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
-    """Render a figure to PNG or SVG bytes (SVG without metadata or external links)."""
-    if fmt not in FORMATS:
-        raise InputError.single(f"must be one of {', '.join(FORMATS)}, got '{fmt}'", path="format")
-    buffer = io.BytesIO()
-    kwargs: dict[str, Any] = {"format": fmt, "dpi": dpi}
-    if fmt == "svg":
-        kwargs["metadata"] = {"Date": None, "Creator": None, "Format": None, "Type": None}
-    else:
-        kwargs["metadata"] = {"Software": None}
-    with _RENDER_LOCK:
-        fig.savefig(buffer, **kwargs)
-    return buffer.getvalue()
-
-
-def write_figure(fig: Figure, path: Path | str) -> Path:
-    """Save a figure to ``path`` (format from the suffix) atomically."""
-    format_of(path)
-    with _RENDER_LOCK:
-        return save_figure(fig, path, dpi=DPI)

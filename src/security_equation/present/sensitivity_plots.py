@@ -6,9 +6,6 @@ so they are safe in servers and worker processes.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -101,17 +98,3 @@ def sensitivity_bar_figure(table, outputs=None, title: str | None = None) -> Fig
         fontsize=11,
     )
     return fig
-
-
-def save_figure(fig: Figure, path: Path | str, dpi: int = 150) -> Path:
-    """Save as PNG (or the suffix's format) atomically: temp file, then ``os.replace``."""
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower() or "png"
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        fig.savefig(tmp, format=fmt, dpi=dpi)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path

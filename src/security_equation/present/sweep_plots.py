@@ -5,10 +5,6 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from security_equation.present.sensitivity_plots import save_figure
-
-__all__ = ["fsi_heatmap_figure", "save_figure"]
-
 _LABELS = {"fsi": "FSI (first-strike stability index)"}
 
 

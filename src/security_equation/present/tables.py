@@ -5,11 +5,11 @@ No I/O and no formatting beyond choosing digits: dicts and lists in, dicts and l
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
+from security_equation.io.jsonable import json_safe
+from security_equation.model.sections import Section
 
 #: Headline metrics per side: (key in ``Evaluation.to_dict()["sides"][side]``, label, digits).
 SIDE_METRICS: tuple[tuple[str, str, int], ...] = (
@@ -21,6 +21,8 @@ SIDE_METRICS: tuple[tuple[str, str, int], ...] = (
     ("arriving_warheads", "retaliatory warheads arriving", 0),
     ("share_destroyed", "share of warheads a first strike destroys", 3),
 )
+#: Digits each per-side metric is shown with.
+DIGITS: dict[str, int] = {key: digits for key, _, digits in SIDE_METRICS}
 #: Rows of one first strike: (field of the strike dict, label, digits).
 STRIKE_ROWS: tuple[tuple[str, str, int], ...] = (
     ("attacker_weapons", "attacker's weapons available", 0),
@@ -41,21 +43,14 @@ STRIKE_ROWS: tuple[tuple[str, str, int], ...] = (
 )
 
 
-def json_safe(obj: Any) -> Any:
-    """``obj`` with numpy scalars and arrays as Python values and NaN/inf as ``None``."""
-    if isinstance(obj, Mapping):
-        return {str(k): json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set):
-        return [json_safe(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return json_safe(obj.tolist())
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if hasattr(obj, "to_dict") and not isinstance(obj, type):
-        return json_safe(obj.to_dict())
-    return obj
+def section_dict(section: Section | Mapping) -> Mapping:
+    """The JSON-ready data of a section of an evaluation (``model.sections.Section``)."""
+    return section.to_dict() if isinstance(section, Section) else section
+
+
+def metric_digits(name: str) -> int:
+    """Digits a metric of the standard set (``analysis.metrics``) is shown with."""
+    return 0 if name.endswith("warheads") else 3
 
 
 def headline(data: Mapping) -> dict:
@@ -130,39 +125,46 @@ def metric_rows(data: Mapping) -> list[dict]:
     return rows
 
 
+def line_up(columns: Iterable[Iterable[Mapping]]) -> list[dict]:
+    """Rows of several columns matched by their ``key``, in order of first appearance:
+    each row's ``values`` (one per column, ``None`` where a column lacks it) and their
+    ``difference`` against the first column (``None`` where either is not a number).
+    Every other entry of a row is taken from the first column that has it."""
+    columns = [list(c) for c in columns]
+    rows: dict[Any, dict] = {}
+    for c, column in enumerate(columns):
+        for row in column:
+            key = row["key"]
+            if key not in rows:
+                rows[key] = {k: v for k, v in row.items() if k != "value"}
+                rows[key]["values"] = [None] * len(columns)
+            rows[key]["values"][c] = row["value"]
+    for row in rows.values():
+        first = row["values"][0]
+        row["difference"] = [
+            v - first
+            if all(isinstance(x, int | float) and not isinstance(x, bool) for x in (v, first))
+            else None
+            for v in row["values"]
+        ]
+    return list(rows.values())
+
+
 def comparison(columns: Sequence[tuple[str, Mapping]]) -> dict:
     """Line up evaluations (``(label, Evaluation.to_dict())`` pairs): every metric with
     its value per column and the difference against the first column."""
-    order: list[str] = []
-    rows: dict[str, dict] = {}
-    for c, (_, data) in enumerate(columns):
-        for row in metric_rows(data):
-            key = row["key"]
-            if key not in rows:
-                order.append(key)
-                rows[key] = {k: row[k] for k in ("key", "metric", "side", "digits")}
-                rows[key]["values"] = [None] * len(columns)
-            rows[key]["values"][c] = row["value"]
-    metrics = []
-    for key in order:
-        row = rows[key]
-        first = row["values"][0]
-        diffs = []
-        for v in row["values"]:
-            numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (v, first))
-            diffs.append(v - first if numeric else None)
-        row["difference"] = diffs
-        metrics.append(row)
+    metrics = line_up(metric_rows(data) for _, data in columns)
     return {"columns": [label for label, _ in columns], "metrics": json_safe(metrics)}
 
 
-def flatten(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """Leaves of nested dicts as ``(dotted.key, value)`` (lists of scalars kept whole)."""
+def flatten(node: Any, prefix: str = "", *, into_lists: bool = True) -> list[tuple[str, Any]]:
+    """Leaves of nested dicts as ``(dotted.key, value)``. Lists of mappings are entered
+    (``key.0.name``) when ``into_lists``, else kept whole like lists of scalars."""
     out: list[tuple[str, Any]] = []
     if isinstance(node, Mapping):
         for k, v in node.items():
-            out += flatten(v, f"{prefix}.{k}" if prefix else str(k))
-    elif isinstance(node, list) and any(isinstance(v, Mapping) for v in node):
+            out += flatten(v, f"{prefix}.{k}" if prefix else str(k), into_lists=into_lists)
+    elif into_lists and isinstance(node, list) and any(isinstance(v, Mapping) for v in node):
         for i, v in enumerate(node):
             out += flatten(v, f"{prefix}.{i}")
     else:

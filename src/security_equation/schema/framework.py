@@ -23,8 +23,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from security_equation.schema.base import StrictModel
 from security_equation.schema.scenario import Category
 
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -43,13 +44,7 @@ COUNT_WHAT: tuple[str, ...] = CountWhat.__args__  # type: ignore[attr-defined]
 LOADED = "loaded_warheads"
 
 
-class Strict(BaseModel):
-    """Base of every framework model: unknown keys are errors and objects are frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Rule(Strict):
+class Rule(StrictModel):
     """One term of a limit: which systems match, what is counted on them and how many each.
 
     A selector left out (``null``) matches any value. Test launchers are never counted:
@@ -102,7 +97,7 @@ class Rule(Strict):
         return self
 
 
-class Allowance(Strict):
+class Allowance(StrictModel):
     """A fixed count for one side, outside the scenario's systems (e.g. stored warheads)."""
 
     label: str
@@ -115,7 +110,7 @@ class Allowance(Strict):
     )
 
 
-class Limit(Strict):
+class Limit(StrictModel):
     """A named limit: the sum of its rules over a side's systems (plus allowances) ≤ limit."""
 
     label: str
@@ -132,7 +127,7 @@ class Limit(Strict):
     )
 
 
-class Framework(Strict):
+class Framework(StrictModel):
     """A treaty framework: limits that apply to each side alike."""
 
     name: str

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from security_equation.engine import constants
+from security_equation.schema.base import StrictModel
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Count = Annotated[int, Field(ge=0)]
@@ -19,16 +20,10 @@ Positive = Annotated[float, Field(gt=0.0)]
 Category = Literal["icbm_silo", "icbm_mobile", "slbm", "bomber", "cruise_missile", "conventional_strike"]
 #: Categories based in fixed, known locations: all of them are targets, whatever the alert.
 FIXED_CATEGORIES = frozenset({"icbm_silo"})
-CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+CATEGORIES: tuple[str, ...] = constants.CATEGORIES  # the engine's order; Category must list the same
 
 
-class Strict(BaseModel):
-    """Base of every scenario model: unknown keys are errors and objects are frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class AlertFractions(Strict):
+class AlertFractions(StrictModel):
     """Share of a survivable force that survives a surprise attack (at sea, dispersed, on alert)."""
 
     day_to_day: Probability
@@ -44,7 +39,7 @@ class AlertFractions(Strict):
         return self
 
 
-class System(Strict):
+class System(StrictModel):
     """One weapon system of a side: launchers, loading, effects, posture and treaty flags."""
 
     category: Category
@@ -102,7 +97,7 @@ class System(Strict):
         return self.category in FIXED_CATEGORIES
 
 
-class MissileDefence(Strict):
+class MissileDefence(StrictModel):
     """A layer of missile defence against ballistic warheads."""
 
     kind: Literal["missile_defence"]
@@ -114,7 +109,7 @@ class MissileDefence(Strict):
     sources: dict[str, str] = Field(default_factory=dict)
 
 
-class AirDefence(Strict):
+class AirDefence(StrictModel):
     """Air defence against bombers and cruise missiles."""
 
     kind: Literal["air_defence"]
@@ -125,13 +120,21 @@ class AirDefence(Strict):
 Defence = Annotated[MissileDefence | AirDefence, Field(discriminator="kind")]
 
 
-class Value(Strict):
+class Value(StrictModel):
     """The countervalue target base: w80 arriving warheads destroy 80 % of it,
     or a tabulated damage curve of (warheads, damage) points."""
 
     w80: Positive | None = None
     table: list[tuple[NonNegative, Probability]] | None = None
     sources: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("table", mode="before")
+    @classmethod
+    def _points_from_lists(cls, value):
+        # YAML and TOML have no tuples: accept each point as a two-element list.
+        if isinstance(value, list):
+            return [tuple(p) if isinstance(p, list) else p for p in value]
+        return value
 
     @model_validator(mode="after")
     def _one_form(self) -> Value:
@@ -149,7 +152,7 @@ class Value(Strict):
         return self
 
 
-class Posture(Strict):
+class Posture(StrictModel):
     """How a side holds its forces in a crisis."""
 
     alert: Literal["day_to_day", "generated"]
@@ -163,7 +166,7 @@ class Posture(Strict):
     sources: dict[str, str] = Field(default_factory=dict)
 
 
-class Requirement(Strict):
+class Requirement(StrictModel):
     """What a side holds as enough for deterrence (used by the action–reaction model)."""
 
     arriving_warheads: NonNegative = Field(
@@ -172,7 +175,7 @@ class Requirement(Strict):
     sources: dict[str, str] = Field(default_factory=dict)
 
 
-class Side(Strict):
+class Side(StrictModel):
     """One of the two powers."""
 
     label: str | None = None
@@ -191,7 +194,7 @@ class Side(Strict):
         return self
 
 
-class Settings(Strict):
+class Settings(StrictModel):
     """Model constants (defaults from the literature, see security_equation.engine.constants)."""
 
     lethal_radius_nmi: Positive = constants.LETHAL_RADIUS_NMI
@@ -210,7 +213,7 @@ _DISTRIBUTION_PARAMETERS = {
 }
 
 
-class Distribution(Strict):
+class Distribution(StrictModel):
     """An uncertain value: ``{dist: uniform, low: 1, high: 2}`` and so on."""
 
     dist: Literal["uniform", "triangular", "normal", "lognormal"]
@@ -286,7 +289,7 @@ class Distribution(Strict):
         return lo, hi
 
 
-class Scenario(Strict):
+class Scenario(StrictModel):
     """A complete, validated scenario: two sides and the model settings."""
 
     name: str
@@ -310,6 +313,6 @@ class Scenario(Strict):
         return self
 
     @property
-    def side_names(self) -> tuple[str, str]:
-        a, b = self.sides
-        return a, b
+    def side_names(self) -> tuple[str, ...]:
+        """The sides in file order (the validator requires two for now)."""
+        return tuple(self.sides)

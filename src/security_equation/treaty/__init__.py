@@ -1,4 +1,5 @@
-"""Treaty accounting: frameworks as data, counting rules, compliance and upload potential.
+"""Treaty accounting: frameworks as data, counting rules, compliance and upload potential,
+and the one mapping from a framework to the arms race's limits (:mod:`.limits`).
 
 >>> from security_equation.io import load_scenario
 >>> from security_equation.treaty import assess
@@ -15,6 +16,7 @@ from security_equation.treaty.frameworks import (
     framework_from_text,
     load_framework,
 )
+from security_equation.treaty.limits import SideLimits, engine_limits
 
 __all__ = [
     "DEFAULT_FRAMEWORK",
@@ -22,9 +24,11 @@ __all__ = [
     "Limit",
     "Rule",
     "SideAssessment",
+    "SideLimits",
     "TreatyAssessment",
     "assess",
     "bundled_frameworks",
+    "engine_limits",
     "framework_from_text",
     "load_framework",
 ]

@@ -41,27 +41,50 @@ def matches(system: System, rule: Rule) -> bool:
     return True
 
 
-def units(system: System, what: str) -> int:
-    """How many launchers of a kind a system has (``launchers`` = deployed + non-deployed)."""
-    if what == "deployed_launchers":
-        return system.launchers
-    if what == "non_deployed_launchers":
-        return system.non_deployed_launchers
-    if what == "launchers":
-        return system.launchers + system.non_deployed_launchers
-    if what == "converted_launchers":
-        return system.converted_launchers
-    raise ValueError(f"a system has no '{what}'")
+#: What a rule can count on a system, per unit: a deployed launcher, a non-deployed
+#: launcher, a launcher converted to non-nuclear roles, a warhead loaded on a deployed
+#: launcher. Test launchers are not among them: no rule can count them.
+HOLDINGS = ("deployed_launchers", "non_deployed_launchers", "converted_launchers", "loaded_warheads")
+
+#: The launchers each ``count`` of a rule takes in (``launchers`` = deployed + non-deployed).
+_LAUNCHERS = {
+    "deployed_launchers": ("deployed_launchers",),
+    "non_deployed_launchers": ("non_deployed_launchers",),
+    "launchers": ("deployed_launchers", "non_deployed_launchers"),
+    "converted_launchers": ("converted_launchers",),
+}
+
+
+def holdings(system: System) -> dict[str, float]:
+    """How many of each of :data:`HOLDINGS` a system has."""
+    return {
+        "deployed_launchers": system.launchers,
+        "non_deployed_launchers": system.non_deployed_launchers,
+        "converted_launchers": system.converted_launchers,
+        "loaded_warheads": system.launchers * system.warheads_per_launcher,
+    }
+
+
+def unit_weights(system: System, rule: Rule) -> dict[str, float]:
+    """What one unit of each of :data:`HOLDINGS` adds to ``rule``'s count on this system
+    (all zero if the rule does not match): the one statement of a rule's arithmetic, used
+    by :func:`system_term` and for the arms race's limits (:mod:`treaty.limits`)."""
+    weights = dict.fromkeys(HOLDINGS, 0.0)
+    if not matches(system, rule):
+        return weights
+    if rule.each == LOADED:  # only with count: deployed_launchers (see Rule)
+        weights["loaded_warheads"] = 1.0
+    else:
+        for what in _LAUNCHERS[rule.count]:
+            weights[what] = float(rule.each)
+    return weights
 
 
 def system_term(system: System, rule: Rule) -> float:
     """One rule's count on one system (unrounded; zero if the rule does not match)."""
-    if not matches(system, rule):
-        return 0.0
-    n = units(system, rule.count)
-    if rule.each == LOADED:
-        return n * system.warheads_per_launcher
-    return n * float(rule.each)
+    weights = unit_weights(system, rule)
+    have = holdings(system)
+    return sum(weights[what] * have[what] for what in HOLDINGS)
 
 
 def loaded_warheads(system: System) -> int:

@@ -21,16 +21,14 @@ from pydantic import BaseModel, ValidationError
 
 from security_equation.io.errors import InputError, Problem
 from security_equation.io.loading import (
-    LineMap,
     bundled_dir,
-    describe_error,
     display_name,
     load_chain,
-    locate,
     merge_upload_base,
     parse_assignments,
     resolve,
 )
+from security_equation.io.validation import ErrorStyle, LineMap, problems_from_validation
 from security_equation.schema.framework import Framework
 
 KIND = "frameworks"
@@ -67,25 +65,11 @@ def resolve_framework(name_or_path: str | Path, relative_to: Path | None = None)
 
 
 # --------------------------------------------------------------------------- errors
-_UNION_TAGS = ("literal[", "function-", "constrained-", "tagged-union[", "lax-or-strict[", "json-or-python[")
-_TYPE_TAGS = frozenset({"float", "int", "str", "bool", "date", "none", "list", "dict"})
-
-
-def _clean(loc: tuple) -> tuple[str, ...]:
-    out = []
-    for part in loc:
-        text = str(part)
-        if text.startswith(_UNION_TAGS) or text in _TYPE_TAGS:
-            continue
-        out.append(text)
-    return tuple(out)
-
-
-def _model_for_keys(loc: tuple[str, ...]) -> type[BaseModel] | None:
+def _model_for_keys(loc: tuple, data: Mapping) -> type[BaseModel] | None:
     """Walk a location, skipping the user's own keys (limit, side and allowance names)."""
     from security_equation.schema import framework as schema
 
-    steps = list(loc)
+    steps = [str(p) for p in loc]
     if not steps:
         return Framework
     if steps[0] != "limits":
@@ -99,46 +83,18 @@ def _model_for_keys(loc: tuple[str, ...]) -> type[BaseModel] | None:
     return None
 
 
-def _describe(err: dict, data: Mapping) -> str:
-    if err["type"] == "extra_forbidden":
-        key = str(err["loc"][-1])
-        model = _model_for_keys(tuple(err["loc"][:-1]))
-        allowed = sorted(model.model_fields) if model is not None else []
-        allowed = [k for k in allowed if k != "origin"]
-        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        if hint:
-            return f"unknown key '{key}'; did you mean '{hint[0]}'?"
-        return f"unknown key '{key}'" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
-    if err["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return f"must be a date (YYYY-MM-DD), got {err.get('input')!r}"
-    return describe_error(err, data)
+#: How framework errors are worded (see ``io.validation``): the members of a union
+#: (``each: 2`` or ``each: loaded_warheads``) are reported as one problem.
+FRAMEWORK_ERRORS = ErrorStyle(
+    model_at=_model_for_keys, hint_cutoff=0.6, hidden_keys=frozenset({"origin"}), merge_alternatives=True
+)
 
 
 def problems_from(
     exc: ValidationError, data: Mapping, lines: LineMap, default_file: str | None
 ) -> list[Problem]:
     """Located problems from a framework validation error (union alternatives merged)."""
-    grouped: dict[tuple[str, ...], list[str]] = {}
-    for err in exc.errors(include_url=False):
-        loc = _clean(tuple(err["loc"]))
-        message = _describe({**err, "loc": loc}, data)
-        if message not in grouped.setdefault(loc, []):
-            grouped[loc].append(message)
-    problems = []
-    for loc, messages in grouped.items():
-        if len(messages) > 1:
-            heads, tails = [], set()
-            for m in messages:
-                head, sep, tail = m.rpartition(", got ")
-                heads.append(head if sep else m)
-                if sep:
-                    tails.add(tail)
-            message = " or ".join(heads) + (f", got {tails.pop()}" if len(tails) == 1 else "")
-        else:
-            message = messages[0]
-        file, line = locate(loc, lines, default_file)
-        problems.append(Problem(message, ".".join(loc), file, line))
-    return problems
+    return problems_from_validation(exc, data, lines, default_file, FRAMEWORK_ERRORS)
 
 
 # --------------------------------------------------------------------------- loading

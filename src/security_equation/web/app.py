@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,7 +28,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from security_equation.io.errors import InputError
-from security_equation.present.tables import comparison, json_safe
+from security_equation.io.jsonable import json_safe
+from security_equation.io.loading import bundled_names
+from security_equation.present.figures import ImageFormat, figure_bytes
+from security_equation.present.figures import ScenarioPlotKind as PlotKind
+from security_equation.present.tables import comparison
 from security_equation.web import inputs
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -196,21 +199,6 @@ class ReportRequest(ScenarioSpec):
     seed: int = Field(0, ge=0)
 
 
-class PlotKind(StrEnum):
-    forces = "forces"
-    treaty = "treaty"
-    drawdown = "drawdown"
-    square = "square"
-    waterfall = "waterfall"
-    race = "race"
-    history = "history"
-
-
-class ImageFormat(StrEnum):
-    png = "png"
-    svg = "svg"
-
-
 MEDIA = {"png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -234,7 +222,7 @@ def _evaluation_dict(scenario, framework, sections=()) -> dict:
     evaluation = _evaluate(scenario, framework, sections)
     data = evaluation.to_dict()
     if "treaty" in sections and "treaty" not in data:
-        from security_equation.present.plots import treaty_data
+        from security_equation.analysis.figures import treaty_data
 
         data["treaty"] = treaty_data(scenario, framework, evaluation)
     data["framework"] = framework
@@ -261,12 +249,10 @@ def _attachment(filename: str) -> dict[str, str]:
 
 
 def _plot(kind: str, scenario, framework, fmt: str, attacker: str | None = None) -> Response:
-    from security_equation.present import plots
+    from security_equation.analysis.figures import make_figure
 
-    fig = plots.make_figure(kind, scenario, framework=framework, attacker=attacker)
-    return Response(
-        plots.figure_bytes(fig, fmt), media_type=MEDIA[fmt], headers={"Cache-Control": "no-store"}
-    )
+    fig = make_figure(kind, scenario, framework=framework, attacker=attacker)
+    return Response(figure_bytes(fig, fmt), media_type=MEDIA[fmt], headers={"Cache-Control": "no-store"})
 
 
 # --------------------------------------------------------------------------- the app
@@ -338,7 +324,7 @@ def create_app() -> FastAPI:
     @app.get("/api/scenarios/{name}", tags=["scenarios"])
     def scenario_get(name: str, format: Annotated[Literal["json", "yaml"], Query()] = "json") -> Any:
         """One bundled scenario, validated: JSON (with its YAML text) or YAML."""
-        if name not in inputs.bundled():
+        if name not in bundled_names():
             raise ApiError(404, str(inputs._unknown("scenarios", name, "name")), "not found")
         scenario = inputs.load(name)
         payload = _scenario_payload(scenario, name)
@@ -381,7 +367,7 @@ def create_app() -> FastAPI:
         """The bundled treaty frameworks."""
         from security_equation.treaty import load_framework
 
-        return [{"name": n, "title": load_framework(n).title} for n in inputs.bundled("frameworks")]
+        return [{"name": n, "title": load_framework(n).title} for n in bundled_names("frameworks")]
 
     # ---------------------------------------------------------------- analysis
     @app.post("/api/evaluate", tags=["analysis"])
@@ -394,7 +380,7 @@ def create_app() -> FastAPI:
     @app.post("/api/treaty", tags=["treaty"])
     def treaty(spec: ScenarioSpec) -> Any:
         """Treaty accounting: counted totals, limits, headroom, upload potential."""
-        from security_equation.present.plots import treaty_data
+        from security_equation.analysis.figures import treaty_data
 
         scenario, framework = _load(spec)
         return _json(treaty_data(scenario, framework))
@@ -448,7 +434,6 @@ def create_app() -> FastAPI:
         axes = [GridAxis(a.path, a.start, a.stop, a.num) for a in request.axes]
         ds = run_sweep(scenario, axes, samples=request.samples, seed=request.seed, executor=LocalExecutor(1))
         if format != "json":
-            from security_equation.present.plots import figure_bytes
             from security_equation.present.sweep_plots import fsi_heatmap_figure
 
             return Response(figure_bytes(fsi_heatmap_figure(ds), format), media_type=MEDIA[format])
@@ -503,7 +488,7 @@ def create_app() -> FastAPI:
     @app.post("/api/report", tags=["figures"], responses={200: {"content": {"text/html": {}}}})
     def report(request: ReportRequest) -> Response:
         """The self-contained HTML report of the (edited) scenario, as a download."""
-        from security_equation.present.html import build_report
+        from security_equation.analysis.report import build_report
 
         scenario, framework = _load(request)
         others = []

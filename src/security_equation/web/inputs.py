@@ -22,12 +22,8 @@ UPLOAD = "<upload>"
 DEFAULT_SCENARIO = "us-russia-2023"
 
 
-def bundled(kind: str = "scenarios") -> list[str]:
-    return loading.bundled_names(kind)
-
-
 def _unknown(kind: str, name: Any, path: str) -> InputError:
-    known = bundled(kind)
+    known = loading.bundled_names(kind)
     hint = difflib.get_close_matches(str(name), known, n=1)
     extra = f"; did you mean '{hint[0]}'?" if hint else ""
     return InputError.single(
@@ -41,7 +37,7 @@ def check_name(name: str, kind: str = "scenarios", path: str = "scenario") -> st
     This is the only gate between request text and the file system: the name must be
     one of the bundled file stems (so no separators, no ``..``, no absolute paths).
     """
-    if not isinstance(name, str) or name not in bundled(kind):
+    if not isinstance(name, str) or name not in loading.bundled_names(kind):
         raise _unknown(kind, name, path)
     return name
 
@@ -116,6 +112,6 @@ def check_framework(requested: str | None, scenario: Scenario) -> str | None:
     bundled."""
     if requested is not None:
         return check_name(requested, "frameworks", "framework")
-    if scenario.framework not in bundled("frameworks"):
+    if scenario.framework not in loading.bundled_names("frameworks"):
         raise _unknown("frameworks", scenario.framework, "framework")
     return scenario.framework

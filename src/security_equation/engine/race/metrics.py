@@ -1,0 +1,74 @@
+"""The numbers the race models read off one exchange call (docs/model.md "First strike and
+retaliation", "Stability"; Kent & Thaler, RAND R-3765), for any number of sides.
+
+Everything a side suffers is keyed by the ordered pair ``(side, adversary)``: ``side``
+absorbing ``adversary``'s first strike. A side facing several adversaries is bound by the
+one whose first strike leaves it the fewest warheads arriving in retaliation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+
+import numpy as np
+
+from security_equation.engine.arrays import ScenarioArrays
+from security_equation.engine.exchange import Exchange, exchange
+from security_equation.engine.stability import stability
+
+Pair = tuple[int, int]
+
+
+@dataclass
+class RaceMetrics:
+    """Per-row headline numbers of one exchange call, arrays of shape (batch,).
+
+    ``r``, ``c1``, ``c2``: ``side``'s break-even probability and costs against
+    ``adversary``; ``arriving``, ``surviving``: ``side``'s retaliatory warheads arriving
+    and its surviving warheads after ``adversary``'s first strike; ``fsi`` per unordered
+    pair ``(i, j)``, ``i < j``."""
+
+    pairs: tuple[Pair, ...]
+    fsi: dict[Pair, np.ndarray]
+    r: dict[Pair, np.ndarray]
+    c1: dict[Pair, np.ndarray]
+    c2: dict[Pair, np.ndarray]
+    arriving: dict[Pair, np.ndarray]
+    surviving: dict[Pair, np.ndarray]
+
+    def adversaries(self, side: int) -> list[int]:
+        return [a for s, a in self.r if s == side]
+
+    def binding(self, side: int, member: int = 0) -> int:
+        """The adversary whose first strike leaves ``side`` the fewest warheads arriving
+        (the first one on ties): the only adversary when there are two sides."""
+        adversaries = self.adversaries(side)
+        return min(adversaries, key=lambda a: (self.arriving[side, a][member], adversaries.index(a)))
+
+
+def race_metrics(arrays: ScenarioArrays) -> RaceMetrics:
+    """Run the exchange once and read off :class:`RaceMetrics`."""
+    ex = exchange(arrays)
+    st = stability(ex)
+    r, c1, c2, arriving, surviving = {}, {}, {}, {}, {}
+    for key in st.r:
+        side, adversary = key
+        hit = ex.strike(adversary, side)
+        r[key], c1[key], c2[key] = st.r[key], st.c1[key], st.c2[key]
+        arriving[key] = hit.arriving_retaliation
+        surviving[key] = hit.victim_survivors
+    return RaceMetrics(st.pairs, dict(st.fsi), r, c1, c2, arriving, surviving)
+
+
+def least_arriving(ex: Exchange, side: int) -> np.ndarray:
+    """``side``'s retaliatory warheads arriving after the worst first strike any
+    adversary can make, (batch,)."""
+    values = [ex.strike(a, v).arriving_retaliation for a, v in ex.pairs if v == side]
+    return reduce(np.minimum, values)
+
+
+def arriving(arrays: ScenarioArrays) -> list[np.ndarray]:
+    """:func:`least_arriving` for every side, from one exchange call."""
+    ex = exchange(arrays)
+    return [least_arriving(ex, k) for k in range(len(arrays.sides))]

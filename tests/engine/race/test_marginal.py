@@ -1,0 +1,114 @@
+"""Marginal effects by batched finite differences (docs/model.md "Arms race")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from security_equation.engine.exchange import exchange
+from security_equation.engine.race import marginal_effects, metrics
+from security_equation.engine.stability import stability
+from security_equation.io import load_scenario
+from security_equation.model.compile import compile_scenario
+
+
+def test_marginal_effects_use_one_exchange_call_and_match_direct_evaluation(monkeypatch):
+    arrays = compile_scenario(load_scenario("us-russia-2023"))
+    calls = []
+
+    def counting(a):
+        calls.append(a.batch)
+        return exchange(a)
+
+    monkeypatch.setattr(metrics, "exchange", counting)
+    df = marginal_effects(arrays, step=10)
+    assert len(calls) == 1
+    n_items = sum(2 * len(s.structure.system_names) + len(s.structure.layer_names) for s in arrays.sides)
+    assert calls[0] == 1 + n_items and len(df) == n_items
+    assert set(df["action"]) == {"launcher", "upload", "interceptor"}
+
+    # One row checked against a direct evaluation.
+    row = df[(df.side == "russia") & (df.item == "slbm") & (df.action == "launcher")].iloc[0]
+    base = stability(exchange(arrays))
+    more = arrays.copy()
+    more.set("russia.systems.slbm.launchers", more.get("russia.systems.slbm.launchers") + 10)
+    ex = exchange(more)
+    st = stability(ex)
+    assert row["d_fsi"] == pytest.approx((st.fsi[0, 1][0] - base.fsi[0, 1][0]) / 10, abs=1e-12)
+    assert row["d_r_us"] == pytest.approx((st.r[0, 1][0] - base.r[0, 1][0]) / 10, abs=1e-12)
+    assert row["d_arriving_russia"] == pytest.approx(
+        (ex.strike(0, 1).arriving_retaliation[0] - exchange(arrays).strike(0, 1).arriving_retaliation[0]) / 10
+    )
+    assert df.attrs["base"]["fsi"][0] == pytest.approx(base.fsi[0, 1][0])
+
+
+def test_upload_is_spread_over_launchers_and_capped(race):
+    a = race.side(
+        {
+            "silo": race.system("icbm_silo", 100, 1, 1.05, cep=100),
+            "ssbn": race.system("slbm", 50, 4, 4, alert=(0.5, 0.8)),
+        }
+    )
+    df = marginal_effects(race.pair(a, a), step=10, actions=("upload",))
+    rows = df[df.side == "a"].set_index("item")
+    assert rows.loc["silo", "units"] == pytest.approx(5.0)  # 100 × 0.05 left to capacity
+    assert rows.loc["ssbn", "units"] == 0  # at capacity
+    assert np.isnan(rows.loc["ssbn", "d_fsi"])
+    assert np.isfinite(rows.loc["silo", "d_fsi"])
+
+
+def test_marginal_effects_per_unit_rates_and_batches(race):
+    arrays = race.symmetric(None)
+    one = marginal_effects(arrays, step=1)
+    ten = marginal_effects(arrays, step=10)
+    # Per-unit secants over 1 and 10 launchers agree to first order.
+    key = (one.side == "a") & (one.item == "ssbn") & (one.action == "launcher")
+    assert ten[key]["d_arriving_a"].iloc[0] == pytest.approx(one[key]["d_arriving_a"].iloc[0], rel=0.05)
+    batch = arrays.repeat(3)
+    batch.sides[0].systems["launchers"][1:, 1] = [150, 200]
+    df = marginal_effects(batch, step=5)
+    assert list(df.columns[:5]) == ["member", "side", "item", "action", "units"]
+    assert len(df) == 3 * len(one)
+    with pytest.raises(ValueError, match="'step'"):
+        marginal_effects(arrays, step=0)
+    with pytest.raises(ValueError, match="'actions'"):
+        marginal_effects(arrays, actions=("disarm",))
+
+
+def test_two_sides_name_columns_by_side(race):
+    df = marginal_effects(race.symmetric(None), step=5)
+    assert list(df.columns[4:]) == [
+        "d_r_a",
+        "d_r_b",
+        "d_fsi",
+        "d_arriving_a",
+        "d_arriving_b",
+        "d_c1_a",
+        "d_c1_b",
+    ]
+    assert list(df.attrs["base"]) == ["fsi", "r_a", "arriving_a", "r_b", "arriving_b"]
+
+
+def test_interceptors_never_increase_the_warheads_arriving_at_their_owner(race):
+    """Adding value interceptors to X: the other side's retaliation arriving at X after X
+    strikes first does not grow, and X's own retaliation does not shrink."""
+    bmd = {
+        "kind": "missile_defence",
+        "interceptors": 50,
+        "kill_probability": 0.6,
+        "shots_per_warhead": 2,
+        "system_reliability": 0.9,
+        "protects": "value",
+    }
+    arrays = race.pair(
+        race.side(race.standard_forces(), defences={"bmd": bmd}),
+        race.side(race.standard_forces(), defences={"bmd": dict(bmd, interceptors=0)}),
+    )
+    cases = [(arrays, ("a", "b")), (compile_scenario(load_scenario("us-russia-2023")), ("us", "russia"))]
+    for arr, names in cases:
+        df = marginal_effects(arr, step=20, actions=("interceptor",))
+        assert len(df) >= 1
+        for _, row in df.iterrows():
+            other = names[1 - names.index(row["side"])]
+            assert row[f"d_arriving_{other}"] <= 1e-9
+            assert row[f"d_arriving_{row['side']}"] >= -1e-9

@@ -1,0 +1,231 @@
+"""The model facade: ``security_equation.evaluate`` on the default scenario, and
+``Evaluation.to_dict()`` / ``to_dataframe()``.
+
+The numbers are those quoted in docs/examples/us-russia-2023.md (the hand calculation of
+the default scenario), at the precision the page gives them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+import security_equation as se
+from security_equation.model import SECTIONS, VARIANTS
+
+#: ``{dotted path in to_dict(): (value, decimals)}`` from docs/examples/us-russia-2023.md.
+QUOTED = {
+    "fsi": (0.875, 3),
+    "fsi_variants.generated": (1.0, 3),
+    "fsi_variants.launch_under_attack": (0.954, 3),
+    "sides.us.c1": (0.8445, 4),
+    "sides.us.c2": (0.965, 3),
+    "sides.us.r": (0.875, 3),
+    "sides.russia.c1": (0.967, 3),
+    "sides.russia.c2": (0.939, 3),
+    "sides.russia.r": (1.0, 3),
+    # Survivors, retaliating and arriving warheads of a side struck first.
+    "sides.us.surviving_warheads": (754, 0),
+    "sides.us.retaliating_warheads": (678, 0),
+    "sides.us.arriving_warheads": (513, 0),
+    "sides.us.share_destroyed": (0.55, 2),
+    "sides.russia.surviving_warheads": (391.10, 2),
+    "sides.russia.retaliating_warheads": (352, 0),
+    "sides.russia.arriving_warheads": (261.22, 2),
+    "sides.russia.share_destroyed": (0.76, 2),
+    "exchange.us_strikes_russia.attacker_weapons": (1389.5, 1),
+    "exchange.us_strikes_russia.counterforce_spent": (848, 0),
+    "exchange.us_strikes_russia.destroyed": (1232.89, 2),
+    "exchange.us_strikes_russia.arriving_first_strike": (347.69, 2),
+    "exchange.us_strikes_russia.damage_attacker": (0.7537, 4),
+    "exchange.us_strikes_russia.damage_victim": (0.8451, 4),
+    "exchange.russia_strikes_us.counterforce_spent": (667.2, 1),
+    "exchange.russia_strikes_us.destroyed": (917, 0),
+    "treaty.sides.us.upload.added_warheads": (2717, 0),
+    "treaty.sides.russia.upload.added_warheads": (2432, 0),
+    "sides.us.posture.totals.deployed_warheads": (1671, 0),
+    "sides.russia.posture.totals.deployed_warheads": (1624, 0),
+}
+
+
+def resolve(data, dotted: str):
+    for part in dotted.split("."):
+        data = data[int(part)] if isinstance(data, list) else data[part]
+    return data
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return se.load_scenario("us-russia-2023")
+
+
+@pytest.fixture(scope="module")
+def evaluation(scenario):
+    return se.evaluate(scenario)
+
+
+@pytest.fixture(scope="module")
+def data(evaluation):
+    return evaluation.to_dict()
+
+
+# ----------------------------------------------------------------- the quoted numbers
+def test_default_scenario_fsi_is_0_875(evaluation, data):
+    assert round(evaluation.fsi, 3) == 0.875
+    assert data["fsi"] == evaluation.fsi
+    # FSI = r_us · r_russia (R-3765 pp. 26, 29).
+    assert data["fsi"] == pytest.approx(data["sides"]["us"]["r"] * data["sides"]["russia"]["r"], abs=1e-15)
+
+
+@pytest.mark.parametrize("path", sorted(QUOTED))
+def test_quoted_numbers_of_the_worked_example(data, path):
+    value, decimals = QUOTED[path]
+    assert round(resolve(data, path), decimals) == pytest.approx(value, abs=1e-9)
+
+
+def test_r_is_the_capped_ratio_of_the_costs(data):
+    for name, side in data["sides"].items():
+        assert side["r"] == pytest.approx(min(1.0, side["c1"] / side["c2"]), abs=1e-15), name
+
+
+def test_treaty_counts_of_the_default_scenario(data):
+    treaty = data["treaty"]
+    assert treaty["framework"]["name"] == "new-start"
+    assert treaty["compliant"] is True
+    counted = {
+        side: {lim["name"]: (lim["counted"], lim["headroom"]) for lim in info["limits"]}
+        for side, info in treaty["sides"].items()
+    }
+    assert counted == {
+        "us": {
+            "deployed_launchers": (662, 38),
+            "deployed_warheads": (1419, 131),
+            "total_launchers": (800, 0),
+        },
+        "russia": {
+            "deployed_launchers": (526, 174),
+            "deployed_warheads": (1474, 76),
+            "total_launchers": (761, 39),
+        },
+    }
+
+
+# ----------------------------------------------------------------- posture variants
+def test_posture_variants_are_present_and_match_the_named_overrides(data):
+    variants = data["fsi_variants"]
+    assert (
+        list(variants)
+        == list(VARIANTS)
+        == [
+            "day_to_day",
+            "generated",
+            "no_launch_under_attack",
+            "launch_under_attack",
+        ]
+    )
+    # The scenario is day-to-day without launch under attack: two variants are itself.
+    assert variants["day_to_day"] == data["fsi"]
+    assert variants["no_launch_under_attack"] == data["fsi"]
+    # The other two equal the scenario's named overrides, evaluated on their own.
+    for variant, override in (("generated", "generated"), ("launch_under_attack", "launch-under-attack")):
+        alone = se.evaluate(se.load_scenario("us-russia-2023", [override]), sections=())
+        assert variants[variant] == pytest.approx(alone.fsi, abs=1e-12), variant
+        assert alone.to_dict()["applied_overrides"] == [override]
+
+
+# ----------------------------------------------------------------- sections
+def test_default_sections_and_keys(evaluation, data):
+    assert SECTIONS == ("treaty", "drivers", "arms_race")
+    assert list(evaluation.sections) == list(SECTIONS)
+    assert list(data) == [
+        "scenario",
+        "description",
+        "origin",
+        "applied_overrides",
+        "fsi",
+        "fsi_variants",
+        "schelling",
+        "sides",
+        "exchange",
+        "treaty",
+        "drivers",
+        "arms_race",
+        "assumptions",
+        "unsourced",
+    ]
+    assert data["scenario"] == "us-russia-2023"
+    assert data["origin"].endswith("scenarios/us-russia-2023.yaml")
+    assert list(data["exchange"]) == ["us_strikes_russia", "russia_strikes_us"]
+    assert data["sides"]["us"]["label"] == "United States"
+    assert data["unsourced"] == []  # every figure of the bundled scenario cites a source
+    assert data["arms_race"]["outcome"] == "settles"  # both sides already above 200 arriving
+    assert data["drivers"]["base"]["fsi"] == data["fsi"]
+
+
+def test_no_sections_gives_the_exchange_only(scenario, data):
+    bare = se.evaluate(scenario, sections=())
+    assert bare.sections == {}
+    out = bare.to_dict()
+    assert not {"treaty", "drivers", "arms_race"} & set(out)
+    assert out["fsi"] == data["fsi"]
+    assert out["sides"]["russia"]["arriving_warheads"] == data["sides"]["russia"]["arriving_warheads"]
+
+
+def test_one_section_and_the_framework_argument(scenario):
+    out = se.evaluate(scenario, sections=["treaty"], framework="all-warheads-cap").to_dict()
+    assert out["treaty"]["framework"]["name"] == "all-warheads-cap"
+    assert "drivers" not in out and "arms_race" not in out
+    assert "treaty" not in se.evaluate(scenario, sections=["treaty"], framework="none").to_dict()
+
+
+def test_unknown_section_is_a_value_error(scenario):
+    with pytest.raises(
+        ValueError, match=r"unknown section\(s\) bogus; choose from treaty, drivers, arms_race"
+    ):
+        se.evaluate(scenario, sections=("treaty", "bogus"))
+
+
+# ----------------------------------------------------------------- serialisation
+def test_to_dict_is_strict_json(data):
+    text = json.dumps(data, allow_nan=False)
+    assert json.loads(text)["fsi"] == data["fsi"]
+
+
+def test_to_dict_of_a_scenario_with_missing_numbers_is_strict_json(scenario):
+    """A side without an arms-race requirement has NaN in the arrays: it must come out as
+    ``null``, never as NaN."""
+    sides = {name: side.model_copy(update={"requirement": None}) for name, side in scenario.sides.items()}
+    out = se.evaluate(scenario.model_copy(update={"sides": sides})).to_dict()
+    json.dumps(out, allow_nan=False)
+    assert out["arms_race"]["requirement"] == {"us": None, "russia": None}
+    assert math.isfinite(out["fsi"])
+
+
+def test_to_dataframe_holds_the_headline_numbers(evaluation, data):
+    df = evaluation.to_dataframe()
+    assert list(df.columns) == ["side", "metric", "value"]
+    # FSI, its four variants, and seven numbers for each of the two sides.
+    assert len(df) == 1 + 4 + 2 * 7
+    whole = df[df["side"].isna()].set_index("metric")["value"]
+    assert whole["fsi"] == data["fsi"]
+    assert round(whole["fsi[launch_under_attack]"], 3) == 0.954
+    per_side = df.dropna(subset=["side"]).set_index(["side", "metric"])["value"]
+    assert round(per_side["us", "r"], 3) == 0.875
+    assert round(per_side["russia", "surviving_warheads"], 2) == 391.10
+    assert set(per_side.index.get_level_values("metric")) == {
+        "c1",
+        "c2",
+        "r",
+        "surviving_warheads",
+        "retaliating_warheads",
+        "arriving_warheads",
+        "share_destroyed",
+    }
+
+
+def test_html_repr_shows_the_index(evaluation):
+    html = evaluation._repr_html_()
+    assert "FSI = 0.875" in html and "<b>us-russia-2023</b>" in html
+    assert "<th>United States</th>" in html and "<td>754</td>" in html

@@ -1,0 +1,183 @@
+"""Plain-data views shared by the HTML report and the web API (``present.tables``), on the
+evaluation of the default scenario (numbers as in docs/examples/us-russia-2023.md)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import security_equation as se
+from security_equation.present.tables import (
+    SIDE_METRICS,
+    STRIKE_ROWS,
+    comparison,
+    flatten,
+    headline,
+    metric_rows,
+)
+
+SIDE_KEYS = [
+    "r",
+    "c1",
+    "c2",
+    "surviving_warheads",
+    "retaliating_warheads",
+    "arriving_warheads",
+    "share_destroyed",
+]
+
+
+@pytest.fixture(scope="module")
+def data():
+    """The default scenario with its treaty section (the other sections play no part)."""
+    return se.evaluate(se.load_scenario("us-russia-2023"), sections=("treaty",)).to_dict()
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return se.evaluate(se.load_scenario("us-russia-2023", ["generated"]), sections=()).to_dict()
+
+
+# ----------------------------------------------------------------- the metric tables
+def test_metric_names_exist_in_the_evaluation(data):
+    assert [key for key, _, _ in SIDE_METRICS] == SIDE_KEYS
+    for side in data["sides"].values():
+        assert set(SIDE_KEYS) <= set(side)
+    for strike in data["exchange"].values():
+        assert {field for field, _, _ in STRIKE_ROWS} <= set(strike)
+    assert len(STRIKE_ROWS) == 15
+
+
+# ----------------------------------------------------------------- headline
+def test_headline_of_the_default_scenario(data):
+    head = headline(data)
+    assert list(head) == ["fsi", "fsi_variants", "schelling", "sides"]
+    assert round(head["fsi"], 3) == 0.875
+    assert {k: round(v, 3) for k, v in head["fsi_variants"].items()} == {
+        "day_to_day": 0.875,
+        "generated": 1.0,
+        "no_launch_under_attack": 0.875,
+        "launch_under_attack": 0.954,
+    }
+    us, russia = head["sides"]["us"], head["sides"]["russia"]
+    assert list(us) == ["label", *SIDE_KEYS]
+    assert us["label"] == "United States" and russia["label"] == "Russia"
+    assert (round(us["r"], 3), round(us["c1"], 4), round(us["c2"], 3)) == (0.875, 0.8445, 0.965)
+    assert (round(russia["r"], 3), round(russia["c1"], 3), round(russia["c2"], 3)) == (1.0, 0.967, 0.939)
+    assert round(us["surviving_warheads"]) == 754 and round(us["arriving_warheads"]) == 513
+    assert round(russia["surviving_warheads"], 2) == 391.10
+    assert round(russia["arriving_warheads"], 2) == 261.22
+    assert (round(us["share_destroyed"], 2), round(russia["share_destroyed"], 2)) == (0.55, 0.76)
+
+
+def test_headline_schelling_measure_from_the_two_strikes(data):
+    """(D1 − D2)(d1 − d2): the damage each side does striking first minus in retaliation."""
+    us_first = data["exchange"]["us_strikes_russia"]
+    russia_first = data["exchange"]["russia_strikes_us"]
+    expected = (us_first["damage_victim"] - russia_first["damage_attacker"]) * (
+        russia_first["damage_victim"] - us_first["damage_attacker"]
+    )
+    assert headline(data)["schelling"] == pytest.approx(expected, abs=1e-12)
+    # With the page's rounded damages: (0.8451 − 0.936)(0.934 − 0.7537) = −0.0164.
+    assert round(headline(data)["schelling"], 4) == -0.0164
+
+
+def test_headline_of_partial_data():
+    assert headline({}) == {"fsi": None, "fsi_variants": {}, "schelling": None, "sides": {}}
+    head = headline({"fsi": 0.5, "sides": {"blue": {"r": 0.5}}})
+    assert head["sides"]["blue"] == {"label": "blue", "r": 0.5, **dict.fromkeys(SIDE_KEYS[1:])}
+
+
+# ----------------------------------------------------------------- metric rows
+def test_metric_rows_of_the_default_scenario(data):
+    rows = metric_rows(data)
+    keys = [r["key"] for r in rows]
+    assert keys == [
+        "fsi",
+        "fsi[day_to_day]",
+        "fsi[generated]",
+        "fsi[no_launch_under_attack]",
+        "fsi[launch_under_attack]",
+        "schelling",
+        *(f"us.{k}" for k in SIDE_KEYS),
+        *(f"russia.{k}" for k in SIDE_KEYS),
+        "treaty.compliant",
+        "us.treaty.deployed_launchers.headroom",
+        "us.treaty.deployed_warheads.headroom",
+        "us.treaty.total_launchers.headroom",
+        "russia.treaty.deployed_launchers.headroom",
+        "russia.treaty.deployed_warheads.headroom",
+        "russia.treaty.total_launchers.headroom",
+    ]
+    by_key = {r["key"]: r for r in rows}
+    assert by_key["fsi"] == {
+        "key": "fsi",
+        "metric": "FSI = r_A · r_B",
+        "side": None,
+        "value": data["fsi"],
+        "digits": 3,
+    }
+    assert by_key["fsi[generated]"]["metric"] == "FSI, both sides generated"
+    assert by_key["fsi[generated]"]["value"] == 1.0
+    assert by_key["us.surviving_warheads"]["side"] == "us"
+    assert by_key["us.surviving_warheads"]["digits"] == 0
+    assert round(by_key["us.surviving_warheads"]["value"]) == 754
+    assert by_key["treaty.compliant"]["value"] is True
+    headroom = {k: r["value"] for k, r in by_key.items() if k.endswith(".headroom")}
+    assert list(headroom.values()) == [38, 131, 0, 174, 76, 39]
+    assert by_key["us.treaty.deployed_warheads.headroom"]["metric"] == (
+        "treaty headroom: Warheads on deployed ICBMs and SLBMs, plus one per deployed heavy bomber"
+    )
+
+
+def test_metric_rows_without_treaty_or_schelling(generated):
+    rows = metric_rows(generated)
+    assert len(rows) == 1 + 4 + 1 + 2 * 7
+    assert not any("treaty" in r["key"] for r in rows)
+    without = {k: v for k, v in generated.items() if k != "schelling"}
+    assert "schelling" not in [r["key"] for r in metric_rows(without)]
+
+
+# ----------------------------------------------------------------- comparison
+def test_comparison_lines_up_two_evaluations(data, generated):
+    table = comparison([("day-to-day", data), ("generated", generated)])
+    assert table["columns"] == ["day-to-day", "generated"]
+    rows = {r["key"]: r for r in table["metrics"]}
+    fsi = rows["fsi"]
+    assert fsi["values"] == [data["fsi"], generated["fsi"]]
+    assert round(fsi["values"][1], 3) == 1.0
+    assert fsi["difference"][0] == 0
+    assert fsi["difference"][1] == pytest.approx(1.0 - data["fsi"], abs=1e-15)
+    assert round(fsi["difference"][1], 3) == 0.125
+    # Rows only the first column has: no value and no difference for the second.
+    headroom = rows["us.treaty.deployed_warheads.headroom"]
+    assert headroom["values"] == [131, None] and headroom["difference"] == [0, None]
+    # A yes/no value has no difference.
+    assert rows["treaty.compliant"]["values"] == [True, None]
+    assert rows["treaty.compliant"]["difference"] == [None, None]
+    json.dumps(table, allow_nan=False)
+
+
+def test_comparison_turns_missing_numbers_into_null():
+    table = comparison([("a", {"fsi": float("nan")}), ("b", {"fsi": 0.5})])
+    (fsi,) = (r for r in table["metrics"] if r["key"] == "fsi")
+    assert fsi["values"] == [None, 0.5]
+    assert fsi["difference"] == [None, None]
+    json.dumps(table, allow_nan=False)
+
+
+# ----------------------------------------------------------------- flatten
+def test_flatten_gives_dotted_leaves():
+    nested = {"a": {"b": 1, "c": [1, 2]}, "d": [{"e": 3}, {"e": 4}], "f": "x"}
+    assert flatten(nested) == [("a.b", 1), ("a.c", [1, 2]), ("d.0.e", 3), ("d.1.e", 4), ("f", "x")]
+    assert flatten(7, "top") == [("top", 7)]
+
+
+def test_flatten_of_the_treaty_section(data):
+    leaves = dict(flatten(data["treaty"]))
+    assert leaves["sides.us.limits.1.name"] == "deployed_warheads"
+    assert leaves["sides.us.limits.1.counted"] == 1419
+    assert leaves["sides.russia.limits.1.counted"] == 1474
+    assert leaves["sides.us.upload.added_warheads"] == 2717
+    assert leaves["compliant"] is True
