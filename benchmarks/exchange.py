@@ -8,7 +8,7 @@ costs, r and FSI for each) and prints evaluations per second for
 
 the speed-up, and the largest difference between the two on that sample.
 
-    python benchmarks/exchange.py [--batch 100000] [--workers 2] [--scalar-samples 5000]
+    python benchmarks/exchange.py [--batch 100000] [--workers 2] [--scalar-samples 1000]
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--chunk", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--scalar-samples", type=int, default=5_000)
+    parser.add_argument("--scalar-samples", type=int, default=1_000)
     args = parser.parse_args()
 
     jobs = chunks(args.batch, args.chunk)

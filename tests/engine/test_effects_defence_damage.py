@@ -22,8 +22,8 @@ from security_equation.engine.effects import (
     repeated_shots,
     sspk,
     terminal_kill_probability,
-    uniform,
 )
+from security_equation.engine.ufunc import uniform
 
 
 # ---------------------------------------------------------------- effects (validation.md)
@@ -39,8 +39,12 @@ def test_terminal_kill_probability_published_value():
     assert terminal_kill_probability(750, 900, 200, 0.75) == pytest.approx(0.2888312680363119, abs=1e-12)
 
 
-def test_reliability_times_sspk_is_exact():
-    assert 0.9 * 0.9 == pytest.approx(0.81, abs=0)
+def test_reliability_times_sspk_of_ninety_percent():
+    # (LR/CEP)^2 = log2(10) gives SSPK = 1 - 0.5^log2(10) = 0.9 exactly; R = 0.9 then 0.81.
+    yield_kt, hardness_psi = 300.0, 2000.0
+    cep_m = lethal_radius_m(yield_kt, hardness_psi) / np.sqrt(np.log2(10.0))
+    assert sspk(yield_kt, cep_m, hardness_psi) == pytest.approx(0.9, abs=1e-12)
+    assert terminal_kill_probability(yield_kt, cep_m, hardness_psi, 0.9) == pytest.approx(0.81, abs=1e-12)
 
 
 @pytest.mark.parametrize(("shots", "expected"), [(17, 0.5004), (69, 0.9402)])

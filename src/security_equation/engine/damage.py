@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from security_equation.engine import constants
-from security_equation.engine.effects import result_array, returned, uniform
+from security_equation.engine.ufunc import result_array, returned, uniform
 
 LN5 = float(np.log(1.0 / (1.0 - constants.W80_DAMAGE)))
 

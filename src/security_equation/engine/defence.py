@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from security_equation.engine.effects import returned
+from security_equation.engine.ufunc import returned
 
 #: Where no warhead comes, ``N/m`` is inf or nan; the kernel cleans that up.
 _ERRSTATE = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}

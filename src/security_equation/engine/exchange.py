@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from security_equation.engine import constants, defence, effects
+from security_equation.engine import constants, defence, effects, ufunc
 from security_equation.engine import damage as dmg
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
 
@@ -154,8 +154,8 @@ def _kill_options(attacker: SideArrays, victim: SideArrays, settings: dict) -> n
         attacker_rows(a["cep_m"]),
         np.ascontiguousarray(v["hardness_psi"].T)[None, :, :],
         attacker_rows(a["reliability"]),
-        constant_nmi=effects.uniform(settings["lethal_radius_nmi"]),
-        exponent=effects.uniform(settings["lethal_radius_exponent"]),
+        constant_nmi=ufunc.uniform(settings["lethal_radius_nmi"]),
+        exponent=ufunc.uniform(settings["lethal_radius_exponent"]),
         out=p,
     )
     columns = [constants.CATEGORIES.index(c) for c in victim.structure.categories]
@@ -242,8 +242,8 @@ class _Strike:
     def __init__(self, attacker: SideArrays, victim: SideArrays, settings: dict):
         self.home = _Target(attacker)  # where the victim's retaliation lands
         self.away = _Target(victim)  # where the attacker's value strike lands
-        self.exponent = effects.uniform(settings["cost_exponent"])
-        self.weight = effects.uniform(settings["cost_enemy_weight"])
+        self.exponent = ufunc.uniform(settings["cost_exponent"])
+        self.weight = ufunc.uniform(settings["cost_enemy_weight"])
 
     def outcome(self, vb, va, ab, aa):
         """Arriving warheads, damage and costs for points on the curve (batch on the last axis)."""
