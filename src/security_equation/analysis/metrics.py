@@ -4,7 +4,7 @@ Every Monte Carlo run, sensitivity analysis and sweep reports these names, so th
 outputs line up. Per side ``X`` (names from ``arrays.side_names``):
 
 ``X.r``
-    break-even probability ``min(1, C1/C2)`` (DESIGN §1.7);
+    break-even probability ``min(1, C1/C2)`` (docs/model.md "Stability"; Kent & Thaler, RAND R-3765);
 ``X.c1`` / ``X.c2``
     X's cost when it strikes first / when it is struck first;
 ``X.surviving_warheads``

@@ -15,11 +15,11 @@ from rich.table import Table
 
 from security_equation.analysis.plans import DEFAULT_CHUNK_SIZE
 from security_equation.cli import options
-from security_equation.cli.common import console, err_console, fmt, load, print_json
+from security_equation.cli.common import console, err_console, load, print_json
 from security_equation.cli.options import Method, OutputFormat
 from security_equation.io.errors import InputError
 from security_equation.io.jsonable import finite_or_none
-from security_equation.present.tables import metric_digits
+from security_equation.present.tables import metric_digits, number
 from security_equation.schema.scenario import Scenario
 
 
@@ -79,9 +79,9 @@ def run_samples(
         d = metric_digits(name)
         table.add_row(
             name,
-            fmt(row["nominal"], d),
-            fmt(row["median"], d),
-            f"{fmt(row['p05'], d)} – {fmt(row['p95'], d)}",
+            number(row["nominal"], d),
+            number(row["median"], d),
+            f"{number(row['p05'], d)} – {number(row['p95'], d)}",
         )
     console.print(table)
     return result
@@ -331,7 +331,7 @@ def sweep(
         if label in result["fsi"]:
             info = result["fsi"][label]
             at = ", ".join(f"{k} = {v:g}" for k, v in info["at"].items())
-            table.add_row(f"FSI {label}", f"{fmt(info['fsi'], 3)} at {at}")
+            table.add_row(f"FSI {label}", f"{number(info['fsi'], 3)} at {at}")
     if output is not None:
         table.add_row("output", str(output))
     if plot_path is not None:

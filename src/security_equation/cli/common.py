@@ -1,4 +1,4 @@
-"""Shared pieces of the command line: consoles, scenario loading, JSON and numbers.
+"""Shared pieces of the command line: consoles, scenario loading and JSON.
 
 The options the commands share are in ``cli.options``.
 """
@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from rich.console import Console
 
 from security_equation.io import load_scenario
@@ -52,14 +51,3 @@ def print_json(data: Any) -> None:
     """``data`` as indented JSON on stdout: NumPy values as Python ones, NaN and infinity
     as ``null`` (see ``io.jsonable``)."""
     sys.stdout.write(json.dumps(json_safe(data), indent=2, allow_nan=False) + "\n")
-
-
-def fmt(value: float, digits: int = 0) -> str:
-    """Numbers as people read them: thousands separators, fixed decimals."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not np.isfinite(value):
-        return "—"
-    if digits == 0:
-        return f"{value:,.0f}"
-    return f"{value:,.{digits}f}"

@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
-DEFAULT_SCENARIO = "us-russia-2023"
+# The scenario an argument defaults to (re-exported for the commands).
+from security_equation.io.loading import DEFAULT_SCENARIO as DEFAULT_SCENARIO
 
 
 class OutputFormat(StrEnum):

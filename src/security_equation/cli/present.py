@@ -5,9 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from security_equation.cli.common import fmt
 from security_equation.model import Evaluation
-from security_equation.present.tables import section_dict
+from security_equation.present.tables import number, section_dict
 
 
 def posture_tables(evaluation: Evaluation) -> list[Table]:
@@ -29,22 +28,22 @@ def posture_tables(evaluation: Evaluation) -> list[Table]:
             table.add_row(
                 name,
                 category,
-                fmt(row["launchers"]),
-                fmt(row["non_deployed_launchers"]),
-                fmt(row["warheads_per_launcher"], 2),
-                fmt(row["deployed_warheads"]),
-                fmt(row["warhead_capacity"]),
+                number(row["launchers"]),
+                number(row["non_deployed_launchers"]),
+                number(row["warheads_per_launcher"], 2),
+                number(row["deployed_warheads"]),
+                number(row["warhead_capacity"]),
             )
         t = side["totals"]
         conventional = side.get("conventional_totals")
         table.add_row(
             "total nuclear" if conventional else "total",
             "",
-            fmt(t["launchers"]),
-            fmt(t["non_deployed_launchers"]),
+            number(t["launchers"]),
+            number(t["non_deployed_launchers"]),
             "",
-            fmt(t["deployed_warheads"]),
-            fmt(t["warhead_capacity"]),
+            number(t["deployed_warheads"]),
+            number(t["warhead_capacity"]),
             style="bold",
         )
         if conventional:
@@ -52,11 +51,11 @@ def posture_tables(evaluation: Evaluation) -> list[Table]:
             table.add_row(
                 "total conventional",
                 "",
-                fmt(c["launchers"]),
-                fmt(c["non_deployed_launchers"]),
+                number(c["launchers"]),
+                number(c["non_deployed_launchers"]),
                 "",
-                fmt(c["deployed_warheads"]),
-                fmt(c["warhead_capacity"]),
+                number(c["deployed_warheads"]),
+                number(c["warhead_capacity"]),
                 style="bold",
             )
         tables.append(table)
@@ -106,19 +105,19 @@ def exchange_tables(evaluation: Evaluation) -> list[Table]:
     ]
     for label, name, digits in rows:
         values = [getattr(ex.strike(a), name)[0] for a in ex.side_names]
-        strikes.add_row(label, *(fmt(float(v), digits) for v in values))
+        strikes.add_row(label, *(number(float(v), digits) for v in values))
     index = Table(title="Security equation (Kent & Thaler first-strike stability)", title_justify="left")
     for col in ("side", "C1 strike first", "C2 struck first", "r = min(1, C1/C2)"):
         index.add_column(col, justify="left" if col == "side" else "right")
     for name in ex.side_names:
         side = ex.side(name)
-        index.add_row(labels[name], fmt(side["c1"], 3), fmt(side["c2"], 3), fmt(side["r"], 3))
-    index.add_row("FSI = r_A · r_B", "", "", fmt(ex.fsi(), 3), style="bold")
+        index.add_row(labels[name], number(side["c1"], 3), number(side["c2"], 3), number(side["r"], 3))
+    index.add_row("FSI = r_A · r_B", "", "", number(ex.fsi(), 3), style="bold")
     variants = Table(title="FSI under other postures (both sides)", title_justify="left")
     variants.add_column("posture")
     variants.add_column("FSI", justify="right")
     for v in ex.variant_names:
-        variants.add_row(v.replace("_", " "), fmt(ex.fsi(v), 3))
+        variants.add_row(v.replace("_", " "), number(ex.fsi(v), 3))
     return [strikes, index, variants]
 
 

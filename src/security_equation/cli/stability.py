@@ -8,7 +8,7 @@ Bad input raises ``InputError`` (exit code 2 via ``cli.main``). Wire into the ap
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,10 +17,10 @@ from rich.table import Table
 
 from security_equation.analysis.metrics import SIDE_METRICS
 from security_equation.cli import options
-from security_equation.cli.common import console, fmt, load, parse_spec, print_json
+from security_equation.cli.common import console, load, parse_spec, print_json
 from security_equation.cli.options import OutputFormat
 from security_equation.io.errors import InputError
-from security_equation.present.tables import DIGITS, flatten, line_up, section_dict
+from security_equation.present.tables import DIGITS, flatten, line_up, number, section_dict
 
 __all__ = ["arms_race", "compare", "compare_data", "drivers", "parse_spec", "register"]
 
@@ -90,17 +90,6 @@ def compare_data(
     return {"columns": columns, "metrics": metrics}
 
 
-def _cell(value: Any, digits: int, signed: bool = False) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if value is None:
-        return "—"
-    text = fmt(value, digits)
-    if signed and isinstance(value, int | float) and value > 0:
-        text = "+" + text
-    return text
-
-
 def compare(
     scenarios: Annotated[
         list[str],
@@ -131,8 +120,8 @@ def compare(
         table.add_column(escape(f"Δ {label}"), justify="right", style="cyan")
     for m in data["metrics"]:
         d = m["digits"]
-        cells = [_cell(v, d) for v in m["values"]]
-        cells += [_cell(v, d, signed=True) for v in m["difference"][1:]]
+        cells = [number(v, d) for v in m["values"]]
+        cells += [number(v, d, signed=True) for v in m["difference"][1:]]
         table.add_row(escape(m["metric"]), m["side"] or "", *cells)
     console.print(table)
 
@@ -202,13 +191,13 @@ def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> 
             table.add_row(
                 str(entry["round"]) if i == 0 else "",
                 side,
-                fmt(v["deployed_warheads"]),
-                fmt(v["deployed_launchers"]),
-                fmt(v["arriving"]),
-                fmt(v.get("required")),
-                fmt(v["r"], 3),
-                fmt(entry["fsi"], 3) if i == 0 else "",
-                fmt(v["added_warheads"]) if v["added_warheads"] else "—",
+                number(v["deployed_warheads"]),
+                number(v["deployed_launchers"]),
+                number(v["arriving"]),
+                number(v.get("required")),
+                number(v["r"], 3),
+                number(entry["fsi"], 3) if i == 0 else "",
+                number(v["added_warheads"]) if v["added_warheads"] else "—",
                 v.get("stopped_by") or "",
             )
     out.print(table)
@@ -223,11 +212,11 @@ def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> 
         if not lin:
             continue
         rho = lin.get("rho", {})
-        parts = ", ".join(f"ρ_{s} = {fmt(v, 3) if v is not None else '—'}" for s, v in rho.items())
+        parts = ", ".join(f"ρ_{s} = {number(v, 3) if v is not None else '—'}" for s, v in rho.items())
         verdict = "stable" if lin.get("stable") else "unstable"
         out.print(
             f"Linearised reactions {where} (warheads a side adds per warhead the other "
-            f"adds): {parts}; ρ·ρ = {fmt(lin.get('product'), 3)} → {verdict} "
+            f"adds): {parts}; ρ·ρ = {number(lin.get('product'), 3)} → {verdict} "
             f"(Richardson m·n > a·b with m = n = 1)"
         )
     for note in data.get("notes") or []:
@@ -262,7 +251,7 @@ def render_drivers(data: dict, name: str = "", out: Console | None = None) -> No
     sides = [k.removeprefix("d_r_") for k in (rows[0] if rows else {}) if k.startswith("d_r_")]
     table = Table(
         title=f"Main drivers of first-strike stability {name} "
-        f"(change per unit added; secant over {fmt(data['step'], 1)} units)",
+        f"(change per unit added; secant over {number(data['step'], 1)} units)",
         title_justify="left",
     )
     for col in (
@@ -281,14 +270,14 @@ def render_drivers(data: dict, name: str = "", out: Console | None = None) -> No
             row["action"],
             _sci(row["d_fsi"]),
             *(_sci(row[f"d_r_{s}"]) for s in sides),
-            *(fmt(row[f"d_arriving_{s}"], 3) for s in sides),
+            *(number(row[f"d_arriving_{s}"], 3) for s in sides),
         )
     out.print(table)
     base = data.get("base") or {}
     if "fsi" in base:
         out.print(
-            f"Base FSI {fmt(base['fsi'], 3)}; "
-            + ", ".join(f"r_{s} {fmt(base.get(f'r_{s}'), 3)}" for s in sides)
+            f"Base FSI {number(base['fsi'], 3)}; "
+            + ", ".join(f"r_{s} {number(base.get(f'r_{s}'), 3)}" for s in sides)
         )
 
 

@@ -24,8 +24,9 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from security_equation.cli import options
-from security_equation.cli.common import console, err_console, fmt, load, print_json
+from security_equation.cli.common import console, err_console, load, print_json
 from security_equation.cli.options import OutputFormat
+from security_equation.present.tables import number
 
 DEFAULT_COMMAND = "check"
 
@@ -102,10 +103,14 @@ def contributions_table(side_name: str, side: dict) -> Table:
     for lim in side["limits"]:
         names += [n for n in lim["by_system"] if n not in names]
     for name in names:
-        cells = [fmt(lim["by_system"][name]) if name in lim["by_system"] else "·" for lim in side["limits"]]
+        cells = [
+            number(lim["by_system"][name]) if name in lim["by_system"] else "·" for lim in side["limits"]
+        ]
         table.add_row(escape(name), *cells)
-    table.add_row("total", *(fmt(lim["counted"]) for lim in side["limits"]), style="bold", end_section=True)
-    table.add_row("limit", *(fmt(lim["limit"]) for lim in side["limits"]))
+    table.add_row(
+        "total", *(number(lim["counted"]) for lim in side["limits"]), style="bold", end_section=True
+    )
+    table.add_row("limit", *(number(lim["limit"]) for lim in side["limits"]))
     return table
 
 
@@ -132,14 +137,14 @@ def upload_table(side_name: str, side_assessment) -> Table:
     for r in side_assessment.upload:
         table.add_row(
             escape(r.system),
-            fmt(r.deployed_launchers),
-            fmt(r.non_deployed_launchers),
-            fmt(r.warheads_now),
-            fmt(r.max_warheads_per_launcher, 0 if float(r.max_warheads_per_launcher).is_integer() else 2),
-            fmt(r.capacity),
-            fmt(r.added_on_deployed),
-            fmt(r.added_on_non_deployed),
-            fmt(r.added_warheads),
+            number(r.deployed_launchers),
+            number(r.non_deployed_launchers),
+            number(r.warheads_now),
+            number(r.max_warheads_per_launcher, 0 if float(r.max_warheads_per_launcher).is_integer() else 2),
+            number(r.capacity),
+            number(r.added_on_deployed),
+            number(r.added_on_non_deployed),
+            number(r.added_warheads),
         )
         for key, value in (
             ("dep", r.deployed_launchers),
@@ -153,14 +158,14 @@ def upload_table(side_name: str, side_assessment) -> Table:
             sums[key] += value
     table.add_row(
         "total",
-        fmt(sums["dep"]),
-        fmt(sums["non"]),
-        fmt(sums["now"]),
+        number(sums["dep"]),
+        number(sums["non"]),
+        number(sums["now"]),
         "",
-        fmt(sums["cap"]),
-        fmt(sums["a_dep"]),
-        fmt(sums["a_non"]),
-        fmt(sums["add"]),
+        number(sums["cap"]),
+        number(sums["a_dep"]),
+        number(sums["a_non"]),
+        number(sums["add"]),
         style="bold",
     )
     return table
@@ -180,9 +185,9 @@ def after_upload_table(data: dict) -> Table:
             table.add_row(
                 escape(side["label"]) if i == 0 else "",
                 escape(lim["name"]),
-                fmt(lim["counted"]),
-                fmt(value),
-                fmt(lim["limit"]),
+                number(lim["counted"]),
+                number(value),
+                number(lim["limit"]),
                 _yes(value <= lim["limit"]),
                 end_section=i == len(side["limits"]) - 1,
             )

@@ -22,6 +22,8 @@ from security_equation.io.errors import InputError, Problem
 from security_equation.io.validation import ErrorStyle, LineMap, locate
 from security_equation.schema.scenario import Distribution, Scenario
 
+#: The scenario commands and the web page show when none is named.
+DEFAULT_SCENARIO = "us-russia-2023"
 #: Scenario files larger than this are refused (a scenario is a few kB).
 MAX_FILE_BYTES = 2_000_000
 SUFFIXES = (".yaml", ".yml", ".toml")

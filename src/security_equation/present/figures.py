@@ -17,7 +17,7 @@ from typing import Any
 from security_equation.io.atomic import atomic_path
 from security_equation.io.errors import InputError
 
-#: Figure kinds ``plots.make_figure`` knows, with a one-line description each.
+#: Figure kinds ``analysis.figures.make_figure`` draws, with a one-line description each.
 KINDS: dict[str, str] = {
     "forces": "launchers and warheads per system and side",
     "treaty": "counted totals against the limits of a treaty framework",

@@ -25,7 +25,7 @@ from security_equation.io.errors import InputError
 from security_equation.io.jsonable import json_safe
 from security_equation.model import Evaluation
 from security_equation.present import plots
-from security_equation.present.tables import STRIKE_ROWS, flatten, headline
+from security_equation.present.tables import STRIKE_ROWS, flatten, headline, number
 from security_equation.schema.scenario import Scenario
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -73,26 +73,11 @@ def _environment():
         lstrip_blocks=True,
     )
     env.filters["num"] = number
-    env.filters["signed"] = lambda v, d=0: (
-        ("+" if isinstance(v, int | float) and not isinstance(v, bool) and v > 0 else "") + number(v, d)
-    )
+    env.filters["signed"] = lambda v, d=0: number(v, d, signed=True)
     env.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.0f} %"
     env.filters["pretty"] = lambda s: str(s).replace("_", " ")
     env.filters["key"] = lambda s: str(s).replace("_", " ").replace(".", ": ")
     return env
-
-
-def number(value: Any, digits: int = 0) -> str:
-    """People's numbers: thousands separators, fixed decimals, ``—`` for missing."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return "—"
-        return f"{value:,.{digits}f}"
-    return str(value)
 
 
 # --------------------------------------------------------------------------- images

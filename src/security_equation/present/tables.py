@@ -1,12 +1,17 @@
-"""Plain-data views of evaluations shared by the HTML report and the web API.
+"""Plain-data views of evaluations shared by the command line, the HTML report and the
+web API, and :func:`number`, how every number is written for people.
 
-No I/O and no formatting beyond choosing digits: dicts and lists in, dicts and lists out.
+No I/O: dicts and lists in, dicts and lists (or text) out.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from security_equation.io.jsonable import json_safe
 from security_equation.model.sections import Section
@@ -41,6 +46,22 @@ STRIKE_ROWS: tuple[tuple[str, str, int], ...] = (
     ("cost_attacker", "attacker's cost (C1)", 3),
     ("cost_victim", "victim's cost (C2)", 3),
 )
+
+
+def number(value: Any, digits: int = 0, *, signed: bool = False) -> str:
+    """A value as people read it: thousands separators and ``digits`` decimals, ``—`` for
+    a missing or non-finite number, yes/no for a truth value, anything else as text.
+    ``signed`` puts a ``+`` before positive numbers (differences)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Real):
+        if not math.isfinite(value):
+            return "—"
+        text = f"{value:,.{digits}f}"
+        return "+" + text if signed and value > 0 else text
+    return str(value)
 
 
 def section_dict(section: Section | Mapping) -> Mapping:

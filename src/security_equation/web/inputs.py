@@ -15,11 +15,11 @@ from typing import Any
 
 from security_equation.io import loading
 from security_equation.io.errors import InputError
+from security_equation.io.loading import DEFAULT_SCENARIO
 from security_equation.schema.scenario import Scenario
 
 #: How uploaded text is named in error messages.
 UPLOAD = "<upload>"
-DEFAULT_SCENARIO = "us-russia-2023"
 
 
 def _unknown(kind: str, name: Any, path: str) -> InputError:
