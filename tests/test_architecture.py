@@ -165,15 +165,6 @@ def test_the_engine_imports_no_layer_above_it(imports):
 
 #: Modules that compute results; presenters are given the results instead.
 MODEL_RUNNERS = (f"{PACKAGE}.engine.exchange", f"{PACKAGE}.engine.stability", f"{PACKAGE}.model.evaluation")
-#: Presenter imports not yet removed, each with what removes it: (importer, module) -> why.
-#: The list only shrinks: an entry that no longer occurs fails the test until deleted.
-KNOWN_PRESENTER_IMPORTS = {
-    (f"{PACKAGE}.present.plots", f"{PACKAGE}.engine.exchange"): (
-        "the draw-down figure evaluates the costs along its densified curve with"
-        " engine.exchange.curve_costs; removed when model.evaluation.ExchangeSection offers"
-        " the costs at any points of a curve"
-    ),
-}
 
 
 def test_presenters_never_run_the_model(imports):
@@ -189,10 +180,7 @@ def test_presenters_never_run_the_model(imports):
             or (i.module in (PACKAGE, f"{PACKAGE}.model") and "evaluate" in i.names)
         )
     }
-    new = [text for key, text in found.items() if key not in KNOWN_PRESENTER_IMPORTS]
-    assert not new, "\n".join(new)
-    gone = [f"{a} -> {b}" for a, b in KNOWN_PRESENTER_IMPORTS if (a, b) not in found]
-    assert not gone, "no longer imported; delete from KNOWN_PRESENTER_IMPORTS: " + ", ".join(gone)
+    assert not found, "\n".join(found.values())
 
 
 def test_the_graph_sees_function_level_imports(imports):

@@ -121,7 +121,7 @@ def test_render_functions_print_sections_to_a_given_console():
 
     sc = load_scenario("us-russia-2023")
     out = Console(record=True, width=120)
-    render_drivers(drivers_section(sc, top=3), sc.name, out)
-    render_arms_race(arms_race_section(sc, rounds=5), sc.name, out)
+    render_drivers(drivers_section(sc, top=3).to_dict(), sc.name, out)
+    render_arms_race(arms_race_section(sc, rounds=5).to_dict(), sc.name, out)
     text = out.export_text()
     assert "Main drivers" in text and "Outcome: settles" in text

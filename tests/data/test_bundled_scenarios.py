@@ -119,7 +119,7 @@ def test_scenarios_command_lists_them(seceq):
 
 
 def test_default_overrides_are_inherited(seceq):
-    code, out, err = seceq("run", "post-new-start-upload", "-o", "generated", "-f", "json")
+    code, out, err = seceq("run", "post-new-start-upload", "-O", "generated", "-f", "json")
     assert code == 0, err
     assert json.loads(out)["applied_overrides"] == ["generated"]
 

@@ -266,7 +266,7 @@ def test_set_path_to_nothing_is_reported_at_set(seceq, assignment):
 
 
 def test_unknown_override(seceq):
-    code, _, err = seceq("run", "-o", "nonesuch")
+    code, _, err = seceq("run", "-O", "nonesuch")
     assert code == 2
     assert (
         "security_equation/data/scenarios/us-russia-2023.yaml overrides: unknown override"

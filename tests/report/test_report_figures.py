@@ -176,7 +176,7 @@ def test_race_and_history_figures(scenario):
     from security_equation.model.race import arms_race_section
 
     race = arms_race_section(scenario, framework="none", rounds=3)
-    fig = plots.race_figure(race, scenario.name)
+    fig = plots.race_figure(race.to_dict(), scenario.name)
     assert "warheads" in fig.axes[0].get_ylabel()
     assert plots.figure_bytes(fig).startswith(PNG)
     # The bundled New START aggregates: one panel per central limit. Missing or broken

@@ -70,7 +70,7 @@ def test_set_and_override_reach_the_count(cli):
     assert lim["deployed_launchers"]["headroom"] == -48 and us["compliant"] is False
     code, out, _ = cli("treaty", "-s", "us.systems.trident_ii.launchers=300")
     assert code == 0 and "over" in out and "NO" in out
-    code, out, _ = cli("treaty", "-o", "generated", "-f", "json")
+    code, out, _ = cli("treaty", "-O", "generated", "-f", "json")
     assert code == 0 and json.loads(out)["compliant"] is True
 
 

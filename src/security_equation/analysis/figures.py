@@ -14,7 +14,6 @@ from security_equation.io.errors import InputError
 from security_equation.model import Evaluation, evaluate
 from security_equation.present import plots
 from security_equation.present.figures import KINDS
-from security_equation.present.tables import section_dict
 from security_equation.schema.scenario import Scenario
 
 
@@ -23,7 +22,7 @@ def treaty_data(
 ) -> dict:
     """The treaty section as a dict: from the evaluation when it has one, else assessed."""
     if evaluation is not None and "treaty" in evaluation.sections:
-        return section_dict(evaluation.sections["treaty"])
+        return evaluation.sections["treaty"].to_dict()
     from security_equation.treaty import assess
 
     return assess(scenario, framework or scenario.framework).to_dict()
@@ -34,10 +33,10 @@ def arms_race_data(
 ) -> dict:
     """The arms-race section as a dict: from the evaluation when it has one, else run."""
     if evaluation is not None and "arms_race" in evaluation.sections:
-        return section_dict(evaluation.sections["arms_race"])
+        return evaluation.sections["arms_race"].to_dict()
     from security_equation.model.race import arms_race_section
 
-    return section_dict(arms_race_section(scenario, framework=framework or scenario.framework))
+    return arms_race_section(scenario, framework=framework or scenario.framework).to_dict()
 
 
 def make_figure(

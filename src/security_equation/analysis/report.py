@@ -18,7 +18,7 @@ from security_equation.io.jsonable import json_safe
 from security_equation.model import Evaluation, evaluate
 from security_equation.present.figures import FORMATS
 from security_equation.present.html import ReportData, ReportSection, render_report
-from security_equation.present.tables import comparison, metric_digits, section_dict
+from security_equation.present.tables import comparison, metric_digits
 from security_equation.schema.scenario import Scenario
 
 #: Most scenarios a report compares against the main one.
@@ -45,7 +45,7 @@ def _drivers(evaluation: Evaluation, data: dict) -> ReportSection:
 
     try:
         section = drivers_section(evaluation.exchange.arrays.take([0]), step=10.0, top=10)
-        return ReportSection(json_safe(section_dict(section)))
+        return ReportSection(json_safe(section.to_dict()))
     except InputError as exc:
         return ReportSection(note=str(exc))
 
@@ -57,7 +57,7 @@ def _race(scenario: Scenario, framework: str | None, data: dict) -> ReportSectio
 
     try:
         section = arms_race_section(scenario, framework=framework, rounds=20)
-        return ReportSection(json_safe(section_dict(section)))
+        return ReportSection(json_safe(section.to_dict()))
     except InputError as exc:
         return ReportSection(note=str(exc))
 

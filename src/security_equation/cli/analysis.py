@@ -232,7 +232,7 @@ def sweep(
         typer.Option("--chunk-size", min=1, help="Points per chunk (rounded up to whole blocks of 4096)."),
     ] = DEFAULT_CHUNK_SIZE,
     force: options.ForceOpt = False,
-    override: options.LongOverrideOpt = None,
+    override: options.OverrideOpt = None,
     set_: options.SetOpt = None,
     output_format: options.FormatOpt = OutputFormat.table,
 ) -> None:

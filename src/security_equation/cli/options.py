@@ -1,10 +1,9 @@
 """Every option the ``seceq`` commands share, defined once: a flag means the same thing,
 with the same help, in every command that takes it.
 
-Two short flags still depend on the command: ``-o`` is ``--override`` where a command
-writes no file and ``--output`` where it does (those commands take ``--override`` without
-a short flag), and ``-f`` is ``--format``, or ``--force`` in ``plot`` and ``report``
-(which print no table).
+Short flags too: ``-o`` is always ``--output`` (a file to write), ``-O`` ``--override``,
+``-s`` ``--set``, ``-f`` ``--format``, ``-F`` ``--framework``; ``--force`` has no short
+flag, so it is never typed by accident.
 """
 
 from __future__ import annotations
@@ -41,9 +40,7 @@ _FRAMEWORK_HELP = (
 ScenarioArg = Annotated[
     str, typer.Argument(help="A bundled scenario name (see `seceq scenarios`) or a YAML/TOML file.")
 ]
-OverrideOpt = Annotated[list[str] | None, typer.Option("--override", "-o", help=_OVERRIDE_HELP)]
-#: ``--override`` in commands where ``-o`` names the output file.
-LongOverrideOpt = Annotated[list[str] | None, typer.Option("--override", help=_OVERRIDE_HELP)]
+OverrideOpt = Annotated[list[str] | None, typer.Option("--override", "-O", help=_OVERRIDE_HELP)]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", "-s", help="Set any field by dotted path, e.g. russia.systems.yars.launchers=120."),
@@ -51,8 +48,6 @@ SetOpt = Annotated[
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed (same seed, same numbers).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help=_FORCE_HELP)]
-#: ``--force`` in commands without ``--format`` (``plot``, ``report``), where ``-f`` is free.
-ForceShortOpt = Annotated[bool, typer.Option("--force", "-f", help=_FORCE_HELP)]
 PlotOpt = Annotated[
     Path | None, typer.Option("--plot", help="Save a figure to this PNG file.", dir_okay=False)
 ]

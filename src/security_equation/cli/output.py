@@ -69,7 +69,7 @@ def plot(
     ],
     scenario: options.ScenarioArg = options.DEFAULT_SCENARIO,
     output: PlotOutputOpt = None,
-    force: options.ForceShortOpt = False,
+    force: options.ForceOpt = False,
     attacker: Annotated[
         str | None, typer.Option("--attacker", help="drawdown: only this side's first strike.")
     ] = None,
@@ -80,7 +80,7 @@ def plot(
         Method, typer.Option("--method", "-m", help="sensitivity: Sobol or Morris.")
     ] = Method.sobol,
     axis: PlotAxisOpt = None,
-    override: options.LongOverrideOpt = None,
+    override: options.OverrideOpt = None,
     set_: options.SetOpt = None,
 ) -> None:
     """Draw a figure of a scenario to a PNG or SVG file (greyscale-safe, with units)."""
@@ -131,8 +131,8 @@ def report(
     images: Annotated[
         ImageFormat, typer.Option("--images", help="Inline images as base64 PNG or as SVG.")
     ] = ImageFormat.png,
-    force: options.ForceShortOpt = False,
-    override: options.LongOverrideOpt = None,
+    force: options.ForceOpt = False,
+    override: options.OverrideOpt = None,
     set_: options.SetOpt = None,
 ) -> None:
     """Write one self-contained HTML report (opens offline): summary, treaty, exchange,

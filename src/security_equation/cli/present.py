@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from security_equation.model import Evaluation
-from security_equation.present.tables import number, section_dict
+from security_equation.present.tables import number
 
 
 def posture_tables(evaluation: Evaluation) -> list[Table]:
@@ -128,8 +128,8 @@ def _section_presenters() -> dict:
 
     return {
         "treaty": lambda section, out: render_treaty(section.assessment, out),
-        "drivers": lambda section, out: render_drivers(section_dict(section), out=out),
-        "arms_race": lambda section, out: render_arms_race(section_dict(section), out=out),
+        "drivers": lambda section, out: render_drivers(section.to_dict(), out=out),
+        "arms_race": lambda section, out: render_arms_race(section.to_dict(), out=out),
     }
 
 

@@ -20,7 +20,7 @@ from security_equation.cli import options
 from security_equation.cli.common import console, load, parse_spec, print_json
 from security_equation.cli.options import OutputFormat
 from security_equation.io.errors import InputError
-from security_equation.present.tables import DIGITS, flatten, line_up, number, section_dict
+from security_equation.present.tables import DIGITS, flatten, line_up, number
 
 __all__ = ["arms_race", "compare", "compare_data", "drivers", "parse_spec", "register"]
 
@@ -128,7 +128,7 @@ def compare(
 
 def _show(name: str, section, output_format: OutputFormat, render) -> None:
     """A section of one scenario as JSON (with the scenario's name) or as Rich tables."""
-    data = section_dict(section)
+    data = section.to_dict()
     if output_format is OutputFormat.json:
         print_json({"scenario": name, **data})
     else:

@@ -1,6 +1,6 @@
 """`seceq treaty`: treaty accounting under a framework.
 
-- ``seceq treaty [SCENARIO] [--framework NAME|PATH] [--limit NAME=N] [-o OVERRIDE] [-s PATH=VALUE]
+- ``seceq treaty [SCENARIO] [--framework NAME|PATH] [--limit NAME=N] [-O OVERRIDE] [-s PATH=VALUE]
   [--format table|json]`` counts a scenario (default: the bundled one) under a framework
   (default: the scenario's own). It is short for ``seceq treaty check [SCENARIO] …``.
 - ``seceq treaty history [--format table|json] [-o plot.png|plot.svg]``: the official New START

@@ -78,6 +78,33 @@ class DrawDown:
                 return self._points
         return np.stack([np.asarray(f, dtype=float).T for f in fields])
 
+    def sampled(self, per_piece: int) -> DrawDown:
+        """The same piecewise-linear curve with ``per_piece`` evenly spaced points in every
+        piece (``per_piece = 1``: the breakpoints themselves)."""
+        points = self.spend.shape[1]
+        if points < 2 or per_piece == 1:
+            return self
+        u = np.linspace(0.0, points - 1.0, (points - 1) * per_piece + 1)
+        piece = np.minimum(np.floor(u).astype(int), points - 2)
+        t = u - piece
+
+        def dense(arr):
+            return arr[:, piece] + t[None, :] * (arr[:, piece + 1] - arr[:, piece])
+
+        return DrawDown(
+            *(
+                dense(f)
+                for f in (
+                    self.spend,
+                    self.destroyed,
+                    self.victim_ballistic,
+                    self.victim_air,
+                    self.attacker_ballistic,
+                    self.attacker_air,
+                )
+            )
+        )
+
 
 @dataclass
 class StrikeResult:

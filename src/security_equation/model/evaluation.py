@@ -15,7 +15,7 @@ import numpy as np
 
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.constants import LAUNCH_UNDER_ATTACK_KT
-from security_equation.engine.exchange import Exchange, StrikeResult, curve_costs, exchange
+from security_equation.engine.exchange import DrawDown, Exchange, StrikeResult, curve_costs, exchange
 from security_equation.engine.stability import Stability, stability
 from security_equation.io.jsonable import finite_or_none
 from security_equation.model import posture
@@ -79,14 +79,17 @@ class ExchangeSection:
     stability: Stability
     variant_names: tuple[str, ...]
 
-    def curve_costs(self, attacker: str) -> tuple[np.ndarray, np.ndarray]:
-        """(attacker's, victim's) cost at each breakpoint of the draw-down curve."""
-        return self._curve_costs(*self._pair(attacker))
-
-    def _curve_costs(self, a: int, v: int) -> tuple[np.ndarray, np.ndarray]:
-        return curve_costs(
-            self.arrays.sides[a], self.arrays.sides[v], self.arrays.settings, self.result.strike(a, v).curve
+    def costed_curve(
+        self, attacker: int, victim: int, *, per_piece: int = 1
+    ) -> tuple[DrawDown, np.ndarray, np.ndarray]:
+        """The draw-down curve of ``attacker`` striking ``victim`` first (side indices),
+        sampled ``per_piece`` times in every piece, with the attacker's and the victim's
+        cost at each point."""
+        curve = self.result.strike(attacker, victim).curve.sampled(per_piece)
+        costs = curve_costs(
+            self.arrays.sides[attacker], self.arrays.sides[victim], self.arrays.settings, curve
         )
+        return curve, *costs
 
     def _pair(self, attacker: str) -> tuple[int, int]:
         """(attacker, victim) indices of the one adversary a two-side scenario has."""
@@ -122,7 +125,7 @@ class ExchangeSection:
             out[f"{attacker}_strikes_{victim}"] = {
                 "attacker": attacker,
                 "victim": victim,
-                **strike_dict(strike, self._curve_costs(a, v)),
+                **strike_dict(strike, self.costed_curve(a, v)[1:]),
             }
         return out
 

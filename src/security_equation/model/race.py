@@ -14,9 +14,8 @@ JSON conversion of the engine's results lives here, through ``io.jsonable``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import combinations
 from typing import Any, ClassVar
 
@@ -53,26 +52,8 @@ def _arrays(scenario_or_arrays) -> ScenarioArrays:
 
 
 # --------------------------------------------------------------------------- sections
-class _DictView(Section, Mapping):
-    """A section that also reads like its ``to_dict()`` (``section["path"]``, ``**section``),
-    for callers written against the plain dicts these sections used to be."""
-
-    @cached_property
-    def _data(self) -> dict:
-        return self.to_dict()
-
-    def __getitem__(self, key: str) -> Any:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-
 @dataclass(frozen=True, eq=False)
-class DriversSection(_DictView):
+class DriversSection(Section):
     """The main drivers of first-strike stability: marginal effects per unit added
     (launcher, warhead of upload or interceptor), largest ``|d_fsi|`` first.
 
@@ -97,7 +78,7 @@ class DriversSection(_DictView):
 
 
 @dataclass(frozen=True, eq=False)
-class ArmsRaceSection(_DictView):
+class ArmsRaceSection(Section):
     """Action–reaction from the scenario's requirements under a framework's limits.
 
     ``path``: one JSON-ready entry per round (see ``engine.race.ArmsRace``); ``limits``:

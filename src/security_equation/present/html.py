@@ -241,7 +241,7 @@ def render_report(report: ReportData, image_format: str = "png") -> str:
             "race",
             "Action–reaction path",
             lambda: plots.race_figure(race.data, scenario.name),
-            f"action–reaction model (DESIGN §1.8); {src}",
+            f"action–reaction model (docs/model.md, 'Arms race'); {src}",
             image_format,
             figures,
             notes,

@@ -274,46 +274,14 @@ def treaty_figure(treaty: Mapping) -> Figure:
 
 
 # --------------------------------------------------------------------------- draw-down
-def _dense_curve(curve, per_piece: int = 24):
-    """The piecewise-linear draw-down curve sampled ``per_piece`` times in every piece
-    (a curve of the same type, with ``per_piece`` points in each piece)."""
-    points = curve.spend.shape[1]
-    if points < 2:
-        return curve
-    u = np.linspace(0.0, points - 1.0, (points - 1) * per_piece + 1)
-    piece = np.minimum(np.floor(u).astype(int), points - 2)
-    t = u - piece
-
-    def dense(arr):
-        return arr[:, piece] + t[None, :] * (arr[:, piece + 1] - arr[:, piece])
-
-    return type(curve)(
-        *(
-            dense(getattr(curve, f))
-            for f in (
-                "spend",
-                "destroyed",
-                "victim_ballistic",
-                "victim_air",
-                "attacker_ballistic",
-                "attacker_air",
-            )
-        )
-    )
-
-
 def _drawdown_panels(evaluation: Evaluation, pair: tuple[int, int], top, bottom) -> None:
-    # The costs along the dense curve are the engine's (not yet offered by the evaluation).
-    from security_equation.engine.exchange import curve_costs
-
     ex = evaluation.exchange
     labels = _labels(evaluation)
     a, v = pair
     attacker, victim = ex.side_names[a], ex.side_names[v]
     strike = ex.result.strike(a, v)
     curve = strike.curve
-    dense = _dense_curve(curve)
-    c_att, c_vic = curve_costs(ex.arrays.sides[a], ex.arrays.sides[v], ex.arrays.settings, dense)
+    dense, c_att, c_vic = ex.costed_curve(a, v, per_piece=24)
     spend = dense.spend[0]
     retaliating = dense.victim_ballistic[0] + dense.victim_air[0]
     value = dense.attacker_ballistic[0] + dense.attacker_air[0]

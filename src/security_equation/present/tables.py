@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from security_equation.io.jsonable import json_safe
-from security_equation.model.sections import Section
 
 #: Headline metrics per side: (key in ``Evaluation.to_dict()["sides"][side]``, label, digits).
 SIDE_METRICS: tuple[tuple[str, str, int], ...] = (
@@ -62,11 +61,6 @@ def number(value: Any, digits: int = 0, *, signed: bool = False) -> str:
         text = f"{value:,.{digits}f}"
         return "+" + text if signed and value > 0 else text
     return str(value)
-
-
-def section_dict(section: Section | Mapping) -> Mapping:
-    """The JSON-ready data of a section of an evaluation (``model.sections.Section``)."""
-    return section.to_dict() if isinstance(section, Section) else section
 
 
 def metric_digits(name: str) -> int:

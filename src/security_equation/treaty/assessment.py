@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from security_equation.io.errors import InputError, Problem
 from security_equation.data.sources import is_assumption
+from security_equation.io.errors import InputError, Problem
 from security_equation.schema.framework import Framework
 from security_equation.schema.scenario import Scenario
 from security_equation.treaty import counting
