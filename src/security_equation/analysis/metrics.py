@@ -23,12 +23,15 @@ import numpy as np
 
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.exchange import exchange
-from security_equation.engine.stability import headline_metrics, stability
+from security_equation.engine.stability import (
+    PAIR_METRICS,
+    SIDE_METRICS,
+    headline_metrics,
+    metric_names,
+    stability,
+)
 
-#: Per-side metrics, in output order.
-SIDE_METRICS = ("r", "c1", "c2", "surviving_warheads", "arriving_warheads", "share_destroyed")
-#: Metrics of the pair, in output order.
-PAIR_METRICS = ("fsi", "schelling")
+__all__ = ["PAIR_METRICS", "SIDE_METRICS", "describe_metric", "metric_names", "metrics"]
 
 
 _DESCRIPTIONS = {
@@ -49,13 +52,7 @@ def describe_metric(name: str) -> str:
     return _DESCRIPTIONS.get(metric, name).format(side=side)
 
 
-def metric_names(side_names: tuple[str, str]) -> tuple[str, ...]:
-    """All metric names for a pair of sides, in output order."""
-    return (*PAIR_METRICS, *(f"{side}.{m}" for side in side_names for m in SIDE_METRICS))
-
-
 def metrics(arrays: ScenarioArrays) -> dict[str, np.ndarray]:
     """Evaluate a batch (exchange both ways, stability) and return the metric set."""
     ex = exchange(arrays)
-    out = headline_metrics(ex, stability(ex))
-    return {name: out[name] for name in metric_names(arrays.side_names)}
+    return headline_metrics(ex, stability(ex))

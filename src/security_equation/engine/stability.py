@@ -64,29 +64,73 @@ def stability(ex: Exchange) -> Stability:
     return Stability(pairs, c1, c2, r, fsi, sch)
 
 
-def headline_metrics(ex: Exchange, st: Stability) -> dict[str, np.ndarray]:
-    """The standard metric set of a batch, one array of shape (batch,) per name.
+#: Per-side metrics of the standard set, in output order: X's break-even probability and
+#: costs against an adversary, and what X keeps after that adversary's first strike.
+SIDE_METRICS = ("r", "c1", "c2", "surviving_warheads", "arriving_warheads", "share_destroyed")
+#: Metrics of a pair of sides, in output order.
+PAIR_METRICS = ("fsi", "schelling")
 
-    For two sides the names are ``fsi``, ``schelling`` and per side X ``X.r``, ``X.c1``,
-    ``X.c2``, ``X.surviving_warheads``, ``X.arriving_warheads``, ``X.share_destroyed``
-    (X absorbing the other side's first strike). With more sides each name carries the
-    pair: ``fsi[A,B]``, ``A.r[B]`` (A against B), ``A.surviving_warheads[B]`` (A struck
-    by B)."""
-    names = ex.side_names
-    two = len(names) == 2
-    out: dict[str, np.ndarray] = {}
-    for i, j in st.pairs:
-        tag = "" if two else f"[{names[i]},{names[j]}]"
-        out[f"fsi{tag}"] = st.fsi[i, j]
-        out[f"schelling{tag}"] = st.schelling[i, j]
-    for side, adversary in sorted(st.r):
-        tag = "" if two else f"[{names[adversary]}]"
-        hit = ex.strike(adversary, side)  # this side struck first by the adversary
-        prefix = names[side]
-        out[f"{prefix}.r{tag}"] = st.r[side, adversary]
-        out[f"{prefix}.c1{tag}"] = st.c1[side, adversary]
-        out[f"{prefix}.c2{tag}"] = st.c2[side, adversary]
-        out[f"{prefix}.surviving_warheads{tag}"] = hit.victim_survivors
-        out[f"{prefix}.arriving_warheads{tag}"] = hit.arriving_retaliation
-        out[f"{prefix}.share_destroyed{tag}"] = hit.share_destroyed
-    return {k: np.asarray(v, dtype=float) for k, v in out.items()}
+
+@dataclass
+class Headline:
+    """The standard metric set of a batch, arrays of shape (batch,): each of
+    :data:`SIDE_METRICS` keyed by ``(side, adversary)`` (``side`` against, or struck
+    first by, ``adversary``) and each of :data:`PAIR_METRICS` by the unordered pair."""
+
+    side_names: tuple[str, ...]
+    pairs: tuple[tuple[int, int], ...]
+    side: dict[str, dict[tuple[int, int], np.ndarray]]
+    pair: dict[str, dict[tuple[int, int], np.ndarray]]
+
+    def flat(self) -> dict[str, np.ndarray]:
+        """One array per metric name (see :func:`metric_names`)."""
+        out = {}
+        for metric in PAIR_METRICS:
+            for i, j in self.pairs:
+                out[_pair_name(metric, self.side_names, i, j)] = self.pair[metric][i, j]
+        for side, adversary in sorted(self.side["r"]):
+            for metric in SIDE_METRICS:
+                out[_side_name(metric, self.side_names, side, adversary)] = self.side[metric][side, adversary]
+        return out
+
+
+def _pair_name(metric: str, names: tuple[str, ...], i: int, j: int) -> str:
+    return metric if len(names) == 2 else f"{metric}[{names[i]},{names[j]}]"
+
+
+def _side_name(metric: str, names: tuple[str, ...], side: int, adversary: int) -> str:
+    tag = "" if len(names) == 2 else f"[{names[adversary]}]"
+    return f"{names[side]}.{metric}{tag}"
+
+
+def metric_names(side_names: tuple[str, ...]) -> tuple[str, ...]:
+    """Names of the standard metric set, in output order. For two sides: ``fsi``,
+    ``schelling`` and per side X ``X.r``, ``X.c1``, … (X against, or struck first by, the
+    other). With more sides each name carries its pair: ``fsi[A,B]``, ``A.r[B]``."""
+    n = len(side_names)
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    ordered = sorted((s, a) for s in range(n) for a in range(n) if s != a)
+    return (
+        *(_pair_name(m, side_names, i, j) for m in PAIR_METRICS for i, j in pairs),
+        *(_side_name(m, side_names, s, a) for s, a in ordered for m in SIDE_METRICS),
+    )
+
+
+def headline(ex: Exchange, st: Stability) -> Headline:
+    """The standard metric set of an exchange and its stability."""
+    side: dict[str, dict] = {m: {} for m in SIDE_METRICS}
+    for key in st.r:
+        own, adversary = key
+        hit = ex.strike(adversary, own)  # this side struck first by the adversary
+        side["r"][key], side["c1"][key], side["c2"][key] = st.r[key], st.c1[key], st.c2[key]
+        side["surviving_warheads"][key] = hit.victim_survivors
+        side["arriving_warheads"][key] = hit.arriving_retaliation
+        side["share_destroyed"][key] = hit.share_destroyed
+    pair = {"fsi": dict(st.fsi), "schelling": dict(st.schelling)}
+    return Headline(tuple(ex.side_names), st.pairs, side, pair)
+
+
+def headline_metrics(ex: Exchange, st: Stability) -> dict[str, np.ndarray]:
+    """The standard metric set as one float array of shape (batch,) per name, in the
+    order of :func:`metric_names`."""
+    return {k: np.asarray(v, dtype=float) for k, v in headline(ex, st).flat().items()}

@@ -16,7 +16,7 @@ import numpy as np
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.constants import LAUNCH_UNDER_ATTACK_KT
 from security_equation.engine.exchange import DrawDown, Exchange, StrikeResult, curve_costs, exchange
-from security_equation.engine.stability import Stability, stability
+from security_equation.engine.stability import SIDE_METRICS, Stability, headline, stability
 from security_equation.io.jsonable import finite_or_none
 from security_equation.model import posture
 from security_equation.model.compile import compile_scenario
@@ -106,16 +106,16 @@ class ExchangeSection:
         return float(self.stability.fsi[pair][index])
 
     def side(self, name: str) -> dict:
-        k, other = self._pair(name)
-        hit = self.result.strike(other, k)  # this side struck first by the other
+        """The side's headline metrics against (and struck first by) its adversary, and the
+        warheads it retaliates with, as Python floats (row 0: the scenario as given)."""
+        key = self._pair(name)
+        metrics = headline(self.result, self.stability).side
+        values = {m: float(metrics[m][key][0]) for m in SIDE_METRICS}
+        hit = self.result.strike(key[1], key[0])  # this side struck first by the other
         return {
-            "c1": float(self.stability.c1[k, other][0]),
-            "c2": float(self.stability.c2[k, other][0]),
-            "r": float(self.stability.r[k, other][0]),
-            "surviving_warheads": float(hit.victim_survivors[0]),
+            **{m: values[m] for m in ("c1", "c2", "r", "surviving_warheads")},
             "retaliating_warheads": float(hit.victim_retaliating[0]),
-            "arriving_warheads": float(hit.arriving_retaliation[0]),
-            "share_destroyed": float(hit.share_destroyed[0]),
+            **{m: values[m] for m in ("arriving_warheads", "share_destroyed")},
         }
 
     def to_dict(self) -> dict:
