@@ -17,9 +17,3 @@ def make():
     return SimpleNamespace(
         system=system, side=side, scenario=counting_scenario, missile_defence=missile_defence
     )
-
-
-@pytest.fixture
-def cli(seceq):
-    """Run ``seceq ARGS…`` through the real entry point: (exit code, stdout, stderr)."""
-    return seceq
