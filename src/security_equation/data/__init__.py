@@ -6,5 +6,3 @@
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
-SCENARIOS_DIR = DATA_DIR / "scenarios"
-FRAMEWORKS_DIR = DATA_DIR / "frameworks"

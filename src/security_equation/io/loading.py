@@ -34,10 +34,12 @@ PACKAGE_DIR = DATA_DIR.parent
 
 
 def bundled_dir(kind: str) -> Path:
+    """Where the package's bundled files of one kind (``scenarios``, ``frameworks``) live."""
     return DATA_DIR / kind
 
 
 def bundled_names(kind: str = "scenarios") -> list[str]:
+    """Names of the bundled files of one kind, sorted."""
     return sorted(p.stem for p in bundled_dir(kind).glob("*.yaml"))
 
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from security_equation.io.errors import InputError, Problem
 from security_equation.io.loading import (
     bundled_dir,
+    bundled_names,
     display_name,
     load_chain,
     merge_upload_base,
@@ -44,7 +45,7 @@ def is_no_framework(name: str | Path | None) -> bool:
 
 def bundled_frameworks() -> list[str]:
     """Names of the frameworks shipped with the package."""
-    return sorted(p.stem for p in bundled_dir(KIND).glob("*.yaml"))
+    return bundled_names(KIND)
 
 
 def resolve_framework(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
