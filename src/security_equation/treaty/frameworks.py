@@ -21,7 +21,6 @@ from pydantic import BaseModel, ValidationError
 
 from security_equation.io.errors import InputError, Problem
 from security_equation.io.loading import (
-    bundled_dir,
     bundled_names,
     display_name,
     load_chain,
