@@ -62,9 +62,9 @@ class DrawDown:
     #: The six as one breakpoint-major (6, pieces + 1, batch) array when the fields are its views.
     _points: np.ndarray | None = field(default=None, repr=False, compare=False)
 
-    def points(self) -> np.ndarray:
-        """The six quantities as a (6, pieces + 1, batch) array (batch on the last axis)."""
-        fields = (
+    def fields(self) -> tuple[np.ndarray, ...]:
+        """The six quantities, each (batch, pieces + 1), in declaration order."""
+        return (
             self.spend,
             self.destroyed,
             self.victim_ballistic,
@@ -72,6 +72,10 @@ class DrawDown:
             self.attacker_ballistic,
             self.attacker_air,
         )
+
+    def points(self) -> np.ndarray:
+        """The six quantities as a (6, pieces + 1, batch) array (batch on the last axis)."""
+        fields = self.fields()
         if self._points is not None:
             owner = self._points if self._points.base is None else self._points.base
             if all(f.base is owner for f in fields):
@@ -91,19 +95,7 @@ class DrawDown:
         def dense(arr):
             return arr[:, piece] + t[None, :] * (arr[:, piece + 1] - arr[:, piece])
 
-        return DrawDown(
-            *(
-                dense(f)
-                for f in (
-                    self.spend,
-                    self.destroyed,
-                    self.victim_ballistic,
-                    self.victim_air,
-                    self.attacker_ballistic,
-                    self.attacker_air,
-                )
-            )
-        )
+        return DrawDown(*(dense(f) for f in self.fields()))
 
 
 @dataclass
