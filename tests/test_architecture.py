@@ -143,6 +143,8 @@ def test_the_import_graph_has_no_cycle(imports):
 #: What the engine may not import: it works on arrays, never on files, schemas or results.
 ENGINE_FORBIDDEN = (
     "pydantic",
+    "pandas",
+    "xarray",
     f"{PACKAGE}.schema",
     f"{PACKAGE}.io",
     f"{PACKAGE}.model",

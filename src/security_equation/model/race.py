@@ -5,6 +5,9 @@ Scenario in, typed sections out (see :mod:`model.sections`):
 
 - :func:`drivers_section` → :class:`DriversSection`: the main drivers, marginal effects
   sorted by ``|d_fsi|``;
+- :func:`marginal_effects_table` / :func:`effects_table` and :func:`race_table`: the
+  engine's marginal effects and action–reaction path as tidy pandas tables (the engine
+  itself is NumPy only);
 - :func:`arms_race_section` → :class:`ArmsRaceSection`: the action–reaction path under a
   framework's limits (``treaty.limits.engine_limits``), its outcome and the linearised
   reactions with the Richardson condition they imply (Richardson, 1960).
@@ -17,14 +20,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.race import (
+    ACTIONS,
     ArmsRace,
     Limits,
+    MarginalEffects,
     ReactionSlopes,
     Richardson,
     action_reaction,
@@ -38,6 +43,9 @@ from security_equation.schema.framework import LOADED, Framework
 from security_equation.treaty.assessment import resolve_for
 from security_equation.treaty.frameworks import is_no_framework
 from security_equation.treaty.limits import engine_limits, limit_kind
+
+if TYPE_CHECKING:  # pandas is imported lazily: the CLI starts faster without it
+    import pandas as pd
 
 #: The limit kinds the action–reaction model can run into (it never adds interceptors).
 RACE_KINDS = ("deployed_warheads", "deployed_launchers", "total_launchers")
@@ -223,12 +231,46 @@ def _framework_limits(scenario, framework) -> tuple[dict[str, Limits], list[str]
     return {side: lim.limits for side, lim in sides.items()}, notes, _bombers_count_one(fw)
 
 
+# --------------------------------------------------------------------------- tables of engine results
+def effects_table(effects: MarginalEffects) -> pd.DataFrame:
+    """Marginal effects as a pandas DataFrame: one row per (``member``,) ``side``,
+    ``item``, ``action``, with ``units`` and the rates per unit added (columns in the
+    order of :attr:`MarginalEffects.columns`); ``attrs["base"]`` holds the base values and
+    ``attrs["step"]`` the step."""
+    import pandas as pd
+
+    df = pd.DataFrame.from_records(effects.records(), columns=effects.columns)
+    df.attrs["base"] = effects.base
+    df.attrs["step"] = effects.step
+    return df
+
+
+def marginal_effects_table(
+    scenario_or_arrays, step: float = 1.0, *, actions: tuple[str, ...] = ACTIONS
+) -> pd.DataFrame:
+    """:func:`~security_equation.engine.race.marginal_effects` of a scenario (or its
+    compiled arrays) as a DataFrame (see :func:`effects_table`)."""
+    return effects_table(marginal_effects(_arrays(scenario_or_arrays), step=step, actions=actions))
+
+
+def race_table(race: ArmsRace) -> pd.DataFrame:
+    """An action–reaction path as a tidy pandas DataFrame: one row per (round, side), with
+    ``round``, ``fsi``, ``side`` and the side's entries of the path."""
+    import pandas as pd
+
+    rows = []
+    for entry in race.path:
+        for side, values in entry["sides"].items():
+            rows.append({"round": entry["round"], "fsi": entry["fsi"], "side": side, **values})
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------- sections
 def drivers_section(scenario_or_arrays, *, step: float = 10.0, top: int = 10) -> DriversSection:
     """The main drivers of first-strike stability: marginal effects per unit added,
     sorted by ``|d_fsi|`` (largest first; with more than two sides the largest over the
     pairs), the ``top`` rows."""
-    df = marginal_effects(_arrays(scenario_or_arrays), step=step)
+    df = marginal_effects_table(scenario_or_arrays, step=step)
     df = df[df["units"] > 0].copy()
     # Two sides: the one index; more: the largest change over the pairs.
     df["abs_d_fsi"] = df[[c for c in df.columns if c.startswith("d_fsi")]].abs().max(axis=1)

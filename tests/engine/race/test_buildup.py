@@ -17,6 +17,7 @@ from security_equation.engine.race import (
     reaction_slopes,
 )
 from security_equation.model.compile import compile_scenario
+from security_equation.model.race import race_table
 
 
 # ============================================================================ build path
@@ -91,7 +92,7 @@ def test_action_reaction_settles_on_a_symmetric_survivable_case(race):
     # The final state reproduces the recorded numbers.
     arr_a, arr_b = race.arriving(result.final)
     assert arr_a[0] == pytest.approx(last["sides"]["a"]["arriving"])
-    assert set(result.to_dataframe().columns) >= {"round", "side", "deployed_warheads", "arriving", "r"}
+    assert set(race_table(result).columns) >= {"round", "side", "deployed_warheads", "arriving", "r"}
 
 
 def test_each_round_adds_the_least_force(race):

@@ -1,4 +1,5 @@
-"""Marginal effects by batched finite differences (docs/model.md "Arms race")."""
+"""Marginal effects by batched finite differences (docs/model.md "Arms race"): the engine
+returns arrays (:class:`MarginalEffects`); the model layer makes the table."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ import numpy as np
 import pytest
 
 from security_equation.engine.exchange import exchange
-from security_equation.engine.race import marginal_effects, metrics
+from security_equation.engine.race import MarginalEffects, marginal_effects, metrics
 from security_equation.engine.stability import stability
 from security_equation.io import load_scenario
 from security_equation.model.compile import compile_scenario
+from security_equation.model.race import effects_table, marginal_effects_table
+
+
+def _row(effects: MarginalEffects, side: str, item: str, action: str) -> int:
+    return effects.perturbations.index((side, item, action))
 
 
 def test_marginal_effects_use_one_exchange_call_and_match_direct_evaluation(monkeypatch):
@@ -21,25 +27,29 @@ def test_marginal_effects_use_one_exchange_call_and_match_direct_evaluation(monk
         return exchange(a)
 
     monkeypatch.setattr(metrics, "exchange", counting)
-    df = marginal_effects(arrays, step=10)
+    effects = marginal_effects(arrays, step=10)
     assert len(calls) == 1
     n_items = sum(2 * len(s.structure.system_names) + len(s.structure.layer_names) for s in arrays.sides)
-    assert calls[0] == 1 + n_items and len(df) == n_items
-    assert set(df["action"]) == {"launcher", "upload", "interceptor"}
+    assert calls[0] == 1 + n_items and len(effects.perturbations) == n_items
+    assert effects.members == 1 and effects.units.shape == (n_items, 1)
+    assert all(v.shape == (n_items, 1) for v in effects.rates.values())
+    assert {action for _, _, action in effects.perturbations} == {"launcher", "upload", "interceptor"}
 
     # One row checked against a direct evaluation.
-    row = df[(df.side == "russia") & (df.item == "slbm") & (df.action == "launcher")].iloc[0]
+    p = _row(effects, "russia", "slbm", "launcher")
     base = stability(exchange(arrays))
     more = arrays.copy()
     more.set("russia.systems.slbm.launchers", more.get("russia.systems.slbm.launchers") + 10)
     ex = exchange(more)
     st = stability(ex)
-    assert row["d_fsi"] == pytest.approx((st.fsi[0, 1][0] - base.fsi[0, 1][0]) / 10, abs=1e-12)
-    assert row["d_r_us"] == pytest.approx((st.r[0, 1][0] - base.r[0, 1][0]) / 10, abs=1e-12)
-    assert row["d_arriving_russia"] == pytest.approx(
+    assert effects.rates["d_fsi"][p, 0] == pytest.approx(
+        (st.fsi[0, 1][0] - base.fsi[0, 1][0]) / 10, abs=1e-12
+    )
+    assert effects.rates["d_r_us"][p, 0] == pytest.approx((st.r[0, 1][0] - base.r[0, 1][0]) / 10, abs=1e-12)
+    assert effects.rates["d_arriving_russia"][p, 0] == pytest.approx(
         (ex.strike(0, 1).arriving_retaliation[0] - exchange(arrays).strike(0, 1).arriving_retaliation[0]) / 10
     )
-    assert df.attrs["base"]["fsi"][0] == pytest.approx(base.fsi[0, 1][0])
+    assert effects.base["fsi"][0] == pytest.approx(base.fsi[0, 1][0])
 
 
 def test_upload_is_spread_over_launchers_and_capped(race):
@@ -49,12 +59,18 @@ def test_upload_is_spread_over_launchers_and_capped(race):
             "ssbn": race.system("slbm", 50, 4, 4, alert=(0.5, 0.8)),
         }
     )
-    df = marginal_effects(race.pair(a, a), step=10, actions=("upload",))
-    rows = df[df.side == "a"].set_index("item")
-    assert rows.loc["silo", "units"] == pytest.approx(5.0)  # 100 × 0.05 left to capacity
-    assert rows.loc["ssbn", "units"] == 0  # at capacity
+    effects = marginal_effects(race.pair(a, a), step=10, actions=("upload",))
+    silo, ssbn = _row(effects, "a", "silo", "upload"), _row(effects, "a", "ssbn", "upload")
+    assert effects.units[silo, 0] == pytest.approx(5.0)  # 100 × 0.05 left to capacity
+    assert effects.units[ssbn, 0] == 0  # at capacity
+    assert np.isnan(effects.rates["d_fsi"][ssbn, 0])
+    assert np.isfinite(effects.rates["d_fsi"][silo, 0])
+    # The same through the model layer's table.
+    rows = effects_table(effects)
+    rows = rows[rows.side == "a"].set_index("item")
+    assert rows.loc["silo", "units"] == pytest.approx(5.0)
+    assert rows.loc["ssbn", "units"] == 0
     assert np.isnan(rows.loc["ssbn", "d_fsi"])
-    assert np.isfinite(rows.loc["silo", "d_fsi"])
 
 
 def test_marginal_effects_per_unit_rates_and_batches(race):
@@ -62,13 +78,15 @@ def test_marginal_effects_per_unit_rates_and_batches(race):
     one = marginal_effects(arrays, step=1)
     ten = marginal_effects(arrays, step=10)
     # Per-unit secants over 1 and 10 launchers agree to first order.
-    key = (one.side == "a") & (one.item == "ssbn") & (one.action == "launcher")
-    assert ten[key]["d_arriving_a"].iloc[0] == pytest.approx(one[key]["d_arriving_a"].iloc[0], rel=0.05)
+    key = _row(one, "a", "ssbn", "launcher")
+    assert ten.rates["d_arriving_a"][key, 0] == pytest.approx(one.rates["d_arriving_a"][key, 0], rel=0.05)
     batch = arrays.repeat(3)
     batch.sides[0].systems["launchers"][1:, 1] = [150, 200]
-    df = marginal_effects(batch, step=5)
+    effects = marginal_effects(batch, step=5)
+    assert effects.members == 3 and effects.units.shape == (len(one.perturbations), 3)
+    df = effects_table(effects)
     assert list(df.columns[:5]) == ["member", "side", "item", "action", "units"]
-    assert len(df) == 3 * len(one)
+    assert len(df) == 3 * len(one.records())
     with pytest.raises(ValueError, match="'step'"):
         marginal_effects(arrays, step=0)
     with pytest.raises(ValueError, match="'actions'"):
@@ -76,7 +94,7 @@ def test_marginal_effects_per_unit_rates_and_batches(race):
 
 
 def test_two_sides_name_columns_by_side(race):
-    df = marginal_effects(race.symmetric(None), step=5)
+    df = marginal_effects_table(race.symmetric(None), step=5)
     assert list(df.columns[4:]) == [
         "d_r_a",
         "d_r_b",
@@ -106,9 +124,25 @@ def test_interceptors_never_increase_the_warheads_arriving_at_their_owner(race):
     )
     cases = [(arrays, ("a", "b")), (compile_scenario(load_scenario("us-russia-2023")), ("us", "russia"))]
     for arr, names in cases:
-        df = marginal_effects(arr, step=20, actions=("interceptor",))
-        assert len(df) >= 1
-        for _, row in df.iterrows():
+        effects = marginal_effects(arr, step=20, actions=("interceptor",))
+        assert len(effects.perturbations) >= 1
+        for row in effects.records():
             other = names[1 - names.index(row["side"])]
             assert row[f"d_arriving_{other}"] <= 1e-9
             assert row[f"d_arriving_{row['side']}"] >= -1e-9
+
+
+def test_the_table_holds_the_records_and_the_base(race):
+    """The model layer's table is the engine's records, in their columns, with the base
+    values and the step in ``attrs``."""
+    effects = marginal_effects(race.symmetric(None), step=5)
+    records = effects.records()
+    assert [list(rec) for rec in records] == [effects.columns] * len(records)
+    assert all(isinstance(v, float) for rec in records for k, v in rec.items() if k.startswith("d_"))
+    df = effects_table(effects)
+    assert list(df.columns) == effects.columns and len(df) == len(effects.perturbations)
+    for rec, row in zip(records, df.to_dict(orient="records"), strict=True):
+        assert row.keys() == rec.keys()
+        for key, value in rec.items():
+            assert row[key] == value or (np.isnan(row[key]) and np.isnan(value))
+    assert df.attrs["base"] == effects.base and df.attrs["step"] == 5.0

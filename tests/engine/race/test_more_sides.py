@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from security_equation.engine.race import action_reaction, marginal_effects, reaction_slopes
+from security_equation.model.race import marginal_effects_table
 
 
 @pytest.fixture
@@ -35,12 +36,15 @@ def test_three_identical_sides_race_like_two(two_and_three):
 
 def test_marginal_effects_name_each_pair(two_and_three):
     _, three = two_and_three
-    df = marginal_effects(three, step=10, actions=("launcher",))
+    effects = marginal_effects(three, step=10, actions=("launcher",))
     assert {"d_r_a[b]", "d_r_c[a]", "d_fsi[a,b]", "d_fsi[b,c]", "d_arriving_b[c]", "d_c1_c[b]"} <= set(
-        df.columns
+        effects.rates
     )
-    assert "fsi[a,c]" in df.attrs["base"] and "r_b[c]" in df.attrs["base"]
-    assert len(df) == 3 * 2
+    assert "fsi[a,c]" in effects.base and "r_b[c]" in effects.base
+    assert len(effects.perturbations) == 3 * 2
+    df = marginal_effects_table(three, step=10, actions=("launcher",))
+    assert set(effects.rates) <= set(df.columns) and len(df) == 3 * 2
+    assert "fsi[a,c]" in df.attrs["base"]
 
 
 def test_reaction_slopes_between_any_two_sides(two_and_three):

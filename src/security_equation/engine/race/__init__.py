@@ -29,7 +29,7 @@ from security_equation.engine.race.forces import (
     survivability,
 )
 from security_equation.engine.race.limits import LIMIT_KINDS, Limits, contributions, counted
-from security_equation.engine.race.marginal import ACTIONS, marginal_effects
+from security_equation.engine.race.marginal import ACTIONS, MarginalEffects, marginal_effects
 from security_equation.engine.race.metrics import RaceMetrics, race_metrics
 from security_equation.engine.race.richardson import Richardson, richardson
 
@@ -42,6 +42,7 @@ __all__ = [
     "ArmsRace",
     "BuildPath",
     "Limits",
+    "MarginalEffects",
     "RaceMetrics",
     "ReactionSlopes",
     "Richardson",

@@ -271,7 +271,8 @@ class ArmsRace:
     under its first warhead limit, else its deployed warheads), ``arriving`` and
     ``surviving`` (after the binding adversary's first strike), ``required``, ``r``,
     ``c1``, ``c2`` (against that adversary), ``added_warheads`` and ``stopped_by``. With
-    more than two sides ``fsi`` is the lowest index over the pairs."""
+    more than two sides ``fsi`` is the lowest index over the pairs. The model layer makes
+    a tidy table of the path (``model.race.race_table``)."""
 
     side_names: tuple[str, ...]
     requirement: tuple[float, ...]
@@ -281,16 +282,6 @@ class ArmsRace:
     capped: dict[str, str]  # side -> what stopped it (a limit kind, "capacity" or "production")
     final: ScenarioArrays
     rounds_run: int
-
-    def to_dataframe(self):
-        """The path as a tidy table: one row per (round, side)."""
-        import pandas as pd
-
-        rows = []
-        for entry in self.path:
-            for side, values in entry["sides"].items():
-                rows.append({"round": entry["round"], "fsi": entry["fsi"], "side": side, **values})
-        return pd.DataFrame(rows)
 
 
 def _as_limits(limits, arrays: ScenarioArrays) -> tuple[Limits | None, ...]:

@@ -7,6 +7,7 @@ stability (Kent & Thaler, RAND R-3765, for the index).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,50 @@ from security_equation.engine.race.metrics import race_metrics
 ACTIONS = ("launcher", "upload", "interceptor")
 
 
-def marginal_effects(arrays: ScenarioArrays, step: float = 1.0, *, actions: tuple[str, ...] = ACTIONS):
+@dataclass(frozen=True, eq=False)
+class MarginalEffects:
+    """Marginal effects as arrays: one row per perturbation, one column per batch member.
+
+    ``perturbations``: ``(side, item, action)`` in order (each side's systems, launcher
+    then upload, then its missile-defence layers); ``units`` (perturbations, members):
+    what was actually added; ``rates``: column name (``d_r_<side>``, ``d_fsi``,
+    ``d_arriving_<side>``, ``d_c1_<side>``, with pair tags beyond two sides) ->
+    (perturbations, members) changes per unit added, NaN where nothing could be added;
+    ``base``: the values they change from, one per member; ``step``: the units added per
+    perturbation; ``members``: the batch size. :meth:`records` gives the rows as plain
+    dicts (the model layer makes a table of them)."""
+
+    perturbations: tuple[tuple[str, str, str], ...]
+    units: np.ndarray
+    rates: dict[str, np.ndarray]
+    base: dict[str, list[float]]
+    step: float
+    members: int
+
+    @property
+    def columns(self) -> list[str]:
+        """The keys of each record, in order: ``member`` (more than one member), ``side``,
+        ``item``, ``action``, ``units``, then the rates."""
+        return (["member"] if self.members > 1 else []) + ["side", "item", "action", "units", *self.rates]
+
+    def records(self) -> list[dict[str, Any]]:
+        """One dict per (perturbation, member), keyed by :attr:`columns`, with Python floats."""
+        out = []
+        for p, (side, item, action) in enumerate(self.perturbations):
+            for b in range(self.members):
+                rec: dict[str, Any] = {}
+                if self.members > 1:
+                    rec["member"] = b
+                rec.update({"side": side, "item": item, "action": action, "units": float(self.units[p, b])})
+                for key, values in self.rates.items():
+                    rec[key] = float(values[p, b])
+                out.append(rec)
+        return out
+
+
+def marginal_effects(
+    arrays: ScenarioArrays, step: float = 1.0, *, actions: tuple[str, ...] = ACTIONS
+) -> MarginalEffects:
     """Marginal incentives by batched finite differences.
 
     For each side and each of its systems: add ``step`` deployed launchers (with the
@@ -27,7 +71,7 @@ def marginal_effects(arrays: ScenarioArrays, step: float = 1.0, *, actions: tupl
     interceptors. Every perturbation of every batch member goes into ONE batch with the
     base rows, run through one exchange call, and the base is subtracted.
 
-    Returns a pandas DataFrame, one row per (member,) side, item, action, with
+    Returns a :class:`MarginalEffects`: per (side, item, action) and batch member,
     ``units`` (what was actually added: launchers, warheads or interceptors; less than
     ``step`` when an upload hits capacity, 0 when nothing could be added) and the changes
     **per unit added**: ``d_r_<side>`` for every side, ``d_fsi``, ``d_arriving_<side>``
@@ -35,11 +79,8 @@ def marginal_effects(arrays: ScenarioArrays, step: float = 1.0, *, actions: tupl
     ``d_c1_<side>``. With more than two sides every name carries its pair:
     ``d_r_<side>[<adversary>]``, ``d_fsi[<a>,<b>]``. Rates are NaN where nothing could be
     added. One unit can be lost in the noise of a large force, so ``step > 1`` gives a
-    secant over ``step`` units, still reported per unit. ``df.attrs`` holds the base
-    values and the step.
+    secant over ``step`` units, still reported per unit. ``base`` holds the base values.
     """
-    import pandas as pd
-
     unknown = [a for a in actions if a not in ACTIONS]
     if unknown:
         raise ValueError(
@@ -97,32 +138,25 @@ def marginal_effects(arrays: ScenarioArrays, step: float = 1.0, *, actions: tupl
     def pair_tag(i: int, j: int) -> str:
         return "" if len(m.pairs) == 1 else f"[{names[i]},{names[j]}]"
 
-    columns = {}
+    rates: dict[str, np.ndarray] = {}
     for (k, a), values in m.r.items():
-        columns[f"d_r_{tag(k, a)}"] = rate(values)
+        rates[f"d_r_{tag(k, a)}"] = rate(values)
     for (i, j), values in m.fsi.items():
-        columns[f"d_fsi{pair_tag(i, j)}"] = rate(values)
+        rates[f"d_fsi{pair_tag(i, j)}"] = rate(values)
     for (k, a), values in m.arriving.items():
-        columns[f"d_arriving_{tag(k, a)}"] = rate(values)
+        rates[f"d_arriving_{tag(k, a)}"] = rate(values)
     for (k, a), values in m.c1.items():
-        columns[f"d_c1_{tag(k, a)}"] = rate(values)
+        rates[f"d_c1_{tag(k, a)}"] = rate(values)
 
-    records = []
-    for p, (k, item, action, _) in enumerate(perturbations):
-        for b in range(members):
-            rec: dict[str, Any] = {}
-            if members > 1:
-                rec["member"] = b
-            rec.update({"side": names[k], "item": item, "action": action, "units": float(units[p, b])})
-            for key, values in columns.items():
-                rec[key] = float(values[p, b])
-            records.append(rec)
-    head = (["member"] if members > 1 else []) + ["side", "item", "action", "units"]
-    df = pd.DataFrame.from_records(records, columns=head + list(columns))
     base = {f"fsi{pair_tag(i, j)}": v.reshape(shape)[0].tolist() for (i, j), v in m.fsi.items()}
     for k, a in m.r:
         base[f"r_{tag(k, a)}"] = m.r[k, a].reshape(shape)[0].tolist()
         base[f"arriving_{tag(k, a)}"] = m.arriving[k, a].reshape(shape)[0].tolist()
-    df.attrs["base"] = base
-    df.attrs["step"] = float(step)
-    return df
+    return MarginalEffects(
+        perturbations=tuple((names[k], item, action) for k, item, action, _ in perturbations),
+        units=units,
+        rates=rates,
+        base=base,
+        step=float(step),
+        members=members,
+    )
