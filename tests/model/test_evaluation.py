@@ -229,3 +229,31 @@ def test_html_repr_shows_the_index(evaluation):
     html = evaluation._repr_html_()
     assert "FSI = 0.875" in html and "<b>us-russia-2023</b>" in html
     assert "<th>United States</th>" in html and "<td>754</td>" in html
+
+
+def test_one_evaluation_compiles_once_and_resolves_the_framework_once(scenario, monkeypatch):
+    """Every section reads the one compiled batch and the one resolved framework."""
+    from security_equation.model import compile as compile_module
+    from security_equation.model import evaluation as evaluation_module
+    from security_equation.treaty import frameworks
+
+    calls = {"compile": 0, "load_framework": 0}
+    real_compile, real_load = compile_module.compile_scenario, frameworks.load_framework
+
+    def counting_compile(*args, **kwargs):
+        calls["compile"] += 1
+        return real_compile(*args, **kwargs)
+
+    def counting_load(*args, **kwargs):
+        calls["load_framework"] += 1
+        return real_load(*args, **kwargs)
+
+    for module in (compile_module, evaluation_module):
+        monkeypatch.setattr(module, "compile_scenario", counting_compile)
+    monkeypatch.setattr("security_equation.model.race.compile_scenario", counting_compile)
+    monkeypatch.setattr(frameworks, "load_framework", counting_load)
+    monkeypatch.setattr("security_equation.treaty.assessment.load_framework", counting_load)
+    result = se.evaluate(scenario, framework="security-equation")
+    assert set(result.sections) == set(SECTIONS)
+    assert calls == {"compile": 1, "load_framework": 1}
+    assert result.to_dict()["arms_race"]["framework"] == "security-equation"
