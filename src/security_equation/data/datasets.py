@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pandas is imported lazily: the CLI starts faster without it
     import pandas as pd
 
 from security_equation.data import DATA_DIR
+from security_equation.io import jsonable
 
 SOURCE_COLUMN = "source_id"
 SOURCE_SEPARATOR = ";"
@@ -227,23 +228,7 @@ def _read(path: Path) -> pd.DataFrame:
 
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as plain dicts (missing values as ``None``, numbers as Python numbers)."""
-    import pandas as pd
-
-    out = []
-    for row in frame.astype(object).to_dict(orient="records"):
-        out.append(
-            {
-                k: (
-                    None
-                    if v is None or (not isinstance(v, str) and pd.isna(v))
-                    else v.item()
-                    if hasattr(v, "item")
-                    else v
-                )
-                for k, v in row.items()
-            }
-        )
-    return out
+    return jsonable.records(frame)
 
 
 @cache

@@ -19,6 +19,25 @@ def finite_or_none(value) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _plain(value: Any) -> Any:
+    """One table cell as a JSON value: missing (None, NaN, pandas NA/NaT) as ``None``,
+    timestamps as ``YYYY-MM-DD``, NumPy scalars as Python numbers."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and not hasattr(value, "__len__") and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def records(frame) -> list[dict]:
+    """A pandas DataFrame's rows as JSON-ready dicts (see :func:`_plain` for the cells)."""
+    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.astype(object).to_dict("records")]
+
+
 def json_safe(obj: Any) -> Any:
     """``obj`` with NumPy scalars and arrays as Python values, tuples and sets as lists,
     mapping keys as strings, and NaN/inf as ``None``. Objects with a ``to_dict`` method

@@ -14,6 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from security_equation.data import DATA_DIR
+from security_equation.io.jsonable import records
 from security_equation.schema.framework import Framework
 from security_equation.treaty.frameworks import load_framework
 
@@ -124,20 +125,7 @@ def compliance_table() -> pd.DataFrame:
 
 def to_records(df: pd.DataFrame | None = None) -> list[dict]:
     """The compliance table as JSON-ready records (dates as YYYY-MM-DD, <NA> as None)."""
-    df = compliance_table() if df is None else df
-    out = []
-    for rec in df.to_dict(orient="records"):
-        clean = {}
-        for k, v in rec.items():
-            if isinstance(v, pd.Timestamp):
-                v = v.date().isoformat()
-            elif v is pd.NA or (isinstance(v, float) and pd.isna(v)):
-                v = None
-            elif hasattr(v, "item"):
-                v = v.item()
-            clean[k] = v
-        out.append(clean)
-    return out
+    return records(compliance_table() if df is None else df)
 
 
 def summary() -> dict:
