@@ -117,7 +117,9 @@ def _analyze(method: str, problem: dict, x: np.ndarray, y: np.ndarray, seed: int
                 num_resamples=RESAMPLES,
                 conf_level=0.95,
                 print_to_console=False,
-                seed=seed,
+                # SALib's Sobol analysis treats a falsy seed as "no seed": a Generator is
+                # never falsy and, for seeds > 0, draws exactly what the int seed draws.
+                seed=np.random.default_rng(seed),
             )
             return {k: np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf")}
         from SALib.analyze import morris as morris_analyze
