@@ -355,3 +355,20 @@ def test_uploaded_text_extends_bundled_names_only(base, tmp_path, monkeypatch):
     with pytest.raises(InputError, match="uploads may only extend a bundled scenario by name") as info:
         scenario_from_text(f"extends: {base}\n")
     assert (info.value.problems[0].path, info.value.problems[0].line) == ("extends", 1)
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "where"),
+    [
+        ("run", "extends: us-russia-2023\nname: t\nsides:\n  us:\n    label: 2021-02-30\n", ":5 us.label:"),
+        ("treaty", "extends: new-start\nname: x\ntitle: x\nexpires: 2020-13-01\n", ":4 expires:"),
+    ],
+)
+def test_an_impossible_date_is_a_located_error(seceq, tmp_path, command, text, where):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    args = (command, str(path)) if command == "run" else (command, "-F", str(path))
+    code, _, err = seceq(*args)
+    assert code == 2
+    assert f"{path}{where} cannot read this value" in err
+    assert "Traceback" not in err

@@ -136,7 +136,14 @@ def parse_text(text: str, shown: str, *, toml: bool = False) -> tuple[dict, Line
             _map_lines(node, (), shown, lines, problems)
             if problems:
                 raise InputError(problems)
-            data = loader.construct_document(node)
+            try:
+                data = loader.construct_document(node)
+            except (ValueError, OverflowError) as exc:  # e.g. a date such as 2020-13-01
+                loader.constructed_objects, loader.recursive_objects = {}, {}  # the failed build's state
+                path, line = _unreadable_scalar(loader, node, ())
+                raise InputError.single(
+                    f"cannot read this value: {exc}", path=path or "", file=shown, line=line
+                ) from None
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
@@ -151,6 +158,27 @@ def parse_text(text: str, shown: str, *, toml: bool = False) -> tuple[dict, Line
             line=1,
         )
     return data, lines
+
+
+def _unreadable_scalar(loader, node: yaml.Node, prefix: tuple[str, ...]) -> tuple[str | None, int | None]:
+    """Dotted path and line of the first scalar the YAML constructor cannot build."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            return paths.display(prefix) if prefix else None, node.start_mark.line + 1
+        return None, None
+    if isinstance(node, yaml.MappingNode):
+        children = [(str(k.value), v) for k, v in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = [(str(i), v) for i, v in enumerate(node.value)]
+    else:
+        return None, None
+    for key, child in children:
+        found = _unreadable_scalar(loader, child, (*prefix, key))
+        if found != (None, None):
+            return found
+    return None, node.start_mark.line + 1
 
 
 def _map_lines(
