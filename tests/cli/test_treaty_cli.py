@@ -140,7 +140,7 @@ def test_render_treaty_for_other_presenters():
     console = Console(record=True, width=160)
     render_treaty(assess(load_scenario("us-russia-2023"), "security-equation"), console)
     text = console.export_text()
-    assert "Security equation" in text and "interceptors" in text and "41 over" in text
+    assert "Security equation" in text and "interceptors" in text and "101 over" in text
 
 
 def test_framework_json_schema(seceq):

@@ -36,3 +36,34 @@ def test_a_distribution_describes_itself():
     sc = scenario_from_text("extends: us-russia-2023\nname: d\n")
     described = {path: dist.describe() for path, dist in sc.uncertainty.items()}
     assert described["us.systems.minuteman_iii.reliability"] == "triangular(low=0.65, mode=0.8, high=0.9)"
+
+
+@pytest.mark.parametrize("field", ["training_launchers", "converted_launchers"])
+def test_a_negative_launcher_count_is_located(tmp_path, field):
+    from security_equation.io import load_scenario
+
+    path = tmp_path / "neg.yaml"
+    path.write_text(
+        "extends: us-russia-2023\nname: neg\nsides:\n  us:\n    systems:\n      minuteman_iii:\n"
+        f"        {field}: -4\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    (problem,) = err.value.problems
+    assert problem.file == str(path) and problem.line == 7
+    assert problem.path == f"us.systems.minuteman_iii.{field}"
+    assert ">= 0" in problem.message
+
+
+def test_training_launchers_are_whole_numbers_and_default_to_none():
+    sc = scenario_from_text("extends: us-russia-2023\nname: t\n")
+    assert sc.sides["us"].systems["minuteman_iii"].training_launchers == 4  # MFA1
+    assert sc.sides["us"].systems["trident_ii"].training_launchers == 0
+    with pytest.raises(InputError) as err:
+        scenario_from_text(
+            "extends: us-russia-2023\nname: t\nsides:\n  us:\n    systems:\n      trident_ii:\n"
+            "        training_launchers: 2.5\n"
+        )
+    (problem,) = err.value.problems
+    assert problem.path == "us.systems.trident_ii.training_launchers" and problem.line == 7

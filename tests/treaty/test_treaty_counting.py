@@ -94,6 +94,77 @@ def test_converted_bombers_are_not_accountable_under_new_start(make):
     assert se["deployed_warheads"] == 36  # converted bombers carry no nuclear warhead
 
 
+def test_converted_slbm_tubes_and_training_silos_count_only_in_the_security_equation(make):
+    """New START counts neither; Russia's position (MFA1) counts both against the 800
+    limit on launchers, but not as deployed: they hold no missile."""
+    sc = make.scenario(
+        {
+            "mm3": make.system(launchers=400, non_deployed_launchers=54, training_launchers=4),
+            "d5": make.system(
+                "slbm",
+                launchers=214,
+                non_deployed_launchers=66,
+                converted_launchers=56,
+                warheads_per_launcher=4,
+                max_warheads_per_launcher=8,
+            ),
+        }
+    )
+    assert counts(assess(sc, "new-start")) == {
+        "deployed_launchers": 614,
+        "deployed_warheads": 400 + 856,
+        "total_launchers": 734,
+    }
+    result = assess(sc, "security-equation")
+    se = counts(result)
+    assert se["total_launchers"] == 734 + 56 + 4
+    assert se["deployed_launchers"] == 614 and se["deployed_warheads"] == 400 + 856
+    # Each is an item of its own in the breakdown, next to the system's own count.
+    assert by_system(result, "total_launchers") == {
+        "mm3": 454,
+        "mm3 (training)": 4,
+        "d5": 280,
+        "d5 (converted)": 56,
+    }
+    assert by_system(result, "deployed_launchers") == {"mm3": 400, "d5": 214}
+
+
+def test_a_user_rule_counts_training_launchers(make, tmp_path):
+    fw_file = tmp_path / "training.yaml"
+    fw_file.write_text(
+        """\
+name: training
+title: Training launchers
+limits:
+  training:
+    label: Training launchers
+    unit: launchers
+    limit: 3
+    source: "assumption: a test"
+    rules:
+      - categories: [icbm_silo]
+        count: training_launchers
+        each: 2
+"""
+    )
+    sc = make.scenario({"mm3": make.system(launchers=400, training_launchers=4), "d5": make.system("slbm")})
+    lim = assess(sc, fw_file).sides["us"].limits["training"]
+    assert lim.counted == 8 and lim.by_system == {"mm3 (training)": 8}  # nothing else counted
+    assert lim.headroom == -5
+
+
+def test_an_item_name_taken_by_a_system_is_not_overwritten(make):
+    sc = make.scenario(
+        {
+            "b52": make.system("bomber", launchers=36, converted_launchers=41),
+            "b52 (converted)": make.system("bomber", launchers=5),
+        }
+    )
+    lim = assess(sc, "security-equation").sides["us"].limits["total_launchers"]
+    assert lim.by_system == {"b52": 36, "b52 (converted_launchers)": 41, "b52 (converted)": 5}
+    assert lim.counted == 36 + 41 + 5
+
+
 def test_conventionally_armed_bomber_is_not_accountable(make):
     sc = make.scenario({"b1": make.system("bomber", nuclear=False, launchers=45, yield_kt=0)})
     assert counts(assess(sc, "new-start")) == {
@@ -226,6 +297,7 @@ def test_upload_potential_deployed_and_non_deployed(make):
                 max_warheads_per_launcher=20,
                 test_launchers=4,
                 converted_launchers=41,
+                training_launchers=2,
             ),
             "cps": make.system("conventional_strike", nuclear=False, launchers=8, yield_kt=0),
         }
@@ -235,7 +307,8 @@ def test_upload_potential_deployed_and_non_deployed(make):
     mm3, b52 = rows["mm3"], rows["b52"]
     assert (mm3.warheads_now, mm3.capacity, mm3.added_warheads) == (400, 1350, 950)
     assert (mm3.added_on_deployed, mm3.added_on_non_deployed) == (800, 150)
-    assert (b52.warheads_now, b52.capacity, b52.added_warheads) == (225, 920, 695)  # test/converted out
+    # test, converted and training launchers are left out
+    assert (b52.warheads_now, b52.capacity, b52.added_warheads) == (225, 920, 695)
     up = assess(sc, "new-start").to_dict()["sides"]["us"]["upload"]
     assert up["added_warheads"] == 950 + 695
     # After upload: non-deployed launchers are deployed, missiles carry 3, bombers still count one.

@@ -126,12 +126,82 @@ def test_result_contract_and_json():
     assert data["compliant"] is True
 
 
-def test_security_equation_reflects_the_russian_counting_of_us_conversions():
-    data = assess(load_scenario("us-russia-2023"), "security-equation").to_dict()
-    us = {lim["name"]: lim for lim in data["sides"]["us"]["limits"]}
-    assert us["total_launchers"]["counted"] == 800 + 41  # 41 converted B-52H (MFA1)
-    assert us["interceptors"]["by_system"] == {"gmd": 44}
+def test_security_equation_reproduces_russias_claim_of_101_us_launchers_over_800():
+    """MFA1 (data as of 2022-03-01): the US exceeds the 800 limit on launchers "by 101
+    units", 56 converted Trident II launchers, 41 converted B-52H and 4 training silos."""
+    sc = load_scenario("us-russia-2023")
+    result = assess(sc, "security-equation")
+    us = result.sides["us"].limits
+    total = us["total_launchers"]
+    assert total.counted == 901 and total.headroom == -101 and not total.compliant
+    items = {k: v for k, v in total.by_system.items() if k not in sc.sides["us"].systems}
+    assert items == {"b52h (converted)": 41, "minuteman_iii (training)": 4, "trident_ii (converted)": 56}
+    assert sum(items.values()) == 56 + 41 + 4 == 101 == -total.headroom
+    # The rest is the US's own New START count, 800 (SD3), system by system.
+    new_start = assess(sc, "new-start").sides["us"].limits["total_launchers"]
+    assert new_start.counted == 800
+    assert {k: v for k, v in total.by_system.items() if k not in items} == new_start.by_system
+    # Deployed launchers: converted bombers still count as deployed heavy bombers (MFA1);
+    # converted SLBM tubes and training silos hold no missile, so they do not.
+    deployed = us["deployed_launchers"]
+    assert deployed.counted == 662 + 41
+    assert {k: v for k, v in deployed.by_system.items() if k not in sc.sides["us"].systems} == {
+        "b52h (converted)": 41
+    }
+    assert us["deployed_warheads"].counted == 1419  # they carry no warheads
+    assert us["interceptors"].by_system == {"gmd": 44}
+    # Russia: no converted or training launchers in the data, so its count is New START's.
+    russia = result.sides["russia"].limits["total_launchers"]
+    assert russia.counted == 761 and set(russia.by_system) == set(sc.sides["russia"].systems)
+    # The JSON carries the same items.
+    data = json.loads(json.dumps(result.to_dict()))
+    by_name = {lim["name"]: lim for lim in data["sides"]["us"]["limits"]}
+    assert by_name["total_launchers"]["counted"] == 901 and by_name["total_launchers"]["headroom"] == -101
+    assert by_name["total_launchers"]["by_system"]["trident_ii (converted)"] == 56
     assert not data["sides"]["us"]["compliant"]
+
+
+def test_seceq_treaty_shows_the_101_and_its_three_items(seceq):
+    code, out, err = seceq("treaty", "us-russia-2023", "-F", "security-equation")
+    assert code == 0, err
+    assert "total_launchers by 101" in out and "101 over" in out
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") > 5}
+    items = {"trident_ii (converted)": 56, "b52h (converted)": 41, "minuteman_iii (training)": 4}
+    for item, n in items.items():
+        assert f" {n} " in rows[item], rows[item]
+    code, out, err = seceq("treaty", "us-russia-2023", "-F", "security-equation", "--format", "json")
+    assert code == 0, err
+    total = next(lim for lim in json.loads(out)["sides"]["us"]["limits"] if lim["name"] == "total_launchers")
+    assert total["counted"] == 901 and total["headroom"] == -101
+    assert {k: total["by_system"][k] for k in ("trident_ii (converted)", "b52h (converted)")} == {
+        "trident_ii (converted)": 56,
+        "b52h (converted)": 41,
+    }
+    assert total["by_system"]["minuteman_iii (training)"] == 4
+
+
+@pytest.mark.parametrize("framework", ["new-start", "all-warheads-cap"])
+def test_converted_and_training_launchers_leave_the_other_counts_alone(framework):
+    """New START counts neither converted nor training launchers: the US official
+    662 / 1,419 / 800 (SD3) hold with the 56 + 41 + 4 in the scenario, and the
+    all-warheads cap counts warheads only."""
+    sc = load_scenario("us-russia-2023")
+    plain = sc.model_copy(
+        update={
+            "sides": {
+                **sc.sides,
+                "us": sc.sides["us"].model_copy(
+                    update={
+                        "systems": {
+                            name: s.model_copy(update={"converted_launchers": 0, "training_launchers": 0})
+                            for name, s in sc.sides["us"].systems.items()
+                        }
+                    }
+                ),
+            }
+        }
+    )
+    assert assess(sc, framework).to_dict()["sides"] == assess(plain, framework).to_dict()["sides"]
 
 
 def test_scenario_framework_field_is_used_and_set_changes_it():
@@ -256,6 +326,13 @@ def test_bad_framework_lists_every_problem_with_file_line_and_path(tmp_path):
             "        each: loaded_warheads\n",
             10,
             "only applies to count: deployed_launchers",
+        ),
+        (
+            "name: x\ntitle: t\nlimits:\n  a:\n    label: a\n    unit: u\n    limit: 1\n    source: s\n"
+            "    rules:\n      - count: training_launchers\n        categories: [icbm_silo]\n"
+            "        each: loaded_warheads\n",
+            10,
+            "training launchers carry no warheads",
         ),
         (
             "name: x\ntitle: t\nlimits:\n  a:\n    label: a\n    unit: u\n    limit: 1.5\n    source: s\n"

@@ -10,7 +10,7 @@ from security_equation.engine.race import action_reaction, contributions, counte
 from security_equation.io import load_scenario
 from security_equation.model.compile import compile_scenario
 from security_equation.treaty import assess, bundled_frameworks, engine_limits, load_framework
-from security_equation.treaty.counting import round_half_up, unit_weights
+from security_equation.treaty.counting import SEPARATE_ITEMS, holdings, item_name, round_half_up, unit_weights
 from security_equation.treaty.limits import limit_kind
 
 DEFAULT_SCENARIO = "us-russia-2023"
@@ -39,8 +39,9 @@ def test_the_race_counts_what_the_treaty_counts(framework):
             lim.limits.caps - engine, [treaty[n].headroom for n in lim.names], rtol=0, atol=1e-9
         )
         # System by system, the engine's weights reproduce the rules: each nuclear system's
-        # contribution, with its converted launchers (not in the engine's arrays), rounds
-        # to the treaty's whole number for it.
+        # contribution rounds to the treaty's whole number for it, and its converted and
+        # training launchers (not in the engine's arrays, items of their own in the
+        # treaty's breakdown) are what the rules count on them.
         by_system = contributions(arrays.sides[k].systems, lim.limits)[0]
         structure = arrays.sides[k].structure
         for row, name in enumerate(lim.names):
@@ -48,12 +49,13 @@ def test_the_race_counts_what_the_treaty_counts(framework):
             for col, system_name in enumerate(structure.system_names):
                 system = sc.sides[side].systems[system_name]
                 if structure.nuclear[col]:
-                    converted = system.converted_launchers * sum(
-                        unit_weights(system, rule)["converted_launchers"] for rule in rules
-                    )
-                    assert round_half_up(by_system[row, col] + converted) == treaty[name].by_system.get(
-                        system_name, 0
-                    )
+                    assert round_half_up(by_system[row, col]) == treaty[name].by_system.get(system_name, 0)
+                    for holding in SEPARATE_ITEMS:
+                        part = holdings(system)[holding] * sum(
+                            unit_weights(system, rule)[holding] for rule in rules
+                        )
+                        item = treaty[name].by_system.get(item_name(system_name, holding), 0)
+                        assert round_half_up(part) == item
                 else:
                     assert by_system[row, col] == 0
         # The race reports its warhead count by the same rules.
@@ -65,8 +67,8 @@ def test_the_race_counts_what_the_treaty_counts(framework):
 
 
 def test_what_the_race_does_not_change_is_fixed(make):
-    """Allowances, converted launchers, interceptors and conventional systems are counted
-    by the treaty and carried by the race as a constant."""
+    """Allowances, converted and training launchers, interceptors and conventional systems
+    are counted by the treaty and carried by the race as a constant."""
     sc = make.scenario(
         {
             "slbm": make.system(
@@ -76,6 +78,7 @@ def test_what_the_race_does_not_change_is_fixed(make):
                 warheads_per_launcher=4.25,
                 max_warheads_per_launcher=8,
                 converted_launchers=3,
+                training_launchers=2,
             ),
             "cps": make.system("conventional_strike", launchers=5, nuclear=False),
         },
@@ -86,9 +89,10 @@ def test_what_the_race_does_not_change_is_fixed(make):
     # 10 deployed SLBMs, and 5 conventional launchers as fixed.
     assert limits.counted[rows["deployed_launchers"]] == 10 + 5
     assert limits.fixed[rows["deployed_launchers"]] == pytest.approx(5)
-    # 12 deployed and non-deployed SLBM launchers, and 3 converted and 5 conventional ones as fixed.
-    assert limits.counted[rows["total_launchers"]] == 12 + 3 + 5
-    assert limits.fixed[rows["total_launchers"]] == pytest.approx(3 + 5)
+    # 12 deployed and non-deployed SLBM launchers, and 3 converted, 2 training and 5
+    # conventional ones as fixed.
+    assert limits.counted[rows["total_launchers"]] == 12 + 3 + 2 + 5
+    assert limits.fixed[rows["total_launchers"]] == pytest.approx(3 + 2 + 5)
     # 42.5 loaded warheads round to 43; 5 conventional warheads fixed.
     assert limits.counted[rows["deployed_warheads"]] == 43 + 5
     assert limits.fixed[rows["deployed_warheads"]] == pytest.approx(0.5 + 5)

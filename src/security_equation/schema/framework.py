@@ -34,8 +34,9 @@ NonNegative = Annotated[float, Field(ge=0.0)]
 CountWhat = Literal[
     "deployed_launchers",  # System.launchers: missiles in launchers, deployed bombers
     "non_deployed_launchers",  # System.non_deployed_launchers: empty launchers, non-deployed bombers
-    "launchers",  # deployed + non-deployed (never test or converted ones)
+    "launchers",  # deployed + non-deployed (never test, converted or training ones)
     "converted_launchers",  # System.converted_launchers: converted to non-nuclear roles
+    "training_launchers",  # System.training_launchers: held as training launchers, outside New START
     "interceptors",  # MissileDefence.interceptors of the side's missile-defence layers
 ]
 COUNT_WHAT: tuple[str, ...] = CountWhat.__args__  # type: ignore[attr-defined]
@@ -47,8 +48,10 @@ LOADED = "loaded_warheads"
 class Rule(StrictModel):
     """One term of a limit: which systems match, what is counted on them and how many each.
 
-    A selector left out (``null``) matches any value. Test launchers are never counted:
-    there is nothing to count them with.
+    A selector left out (``null``) matches any value. Converted and training launchers
+    count only under a rule that names them (``count: converted_launchers`` or
+    ``count: training_launchers``, e.g. Russia's count of US launchers, MFA1). Test
+    launchers are never counted: there is nothing to count them with.
     """
 
     categories: list[Category] | None = Field(
@@ -92,7 +95,7 @@ class Rule(StrictModel):
         if self.each == LOADED and self.count != "deployed_launchers":
             raise ValueError(
                 "each: loaded_warheads only applies to count: deployed_launchers"
-                " (non-deployed and converted launchers carry no warheads)"
+                " (non-deployed, converted and training launchers carry no warheads)"
             )
         return self
 

@@ -47,9 +47,15 @@ class System(StrictModel):
     ballistic: bool
     launchers: Count = Field(description="Deployed launchers (missiles in launchers, deployed bombers).")
     non_deployed_launchers: Count = 0
-    test_launchers: Count = Field(0, description="Test/training launchers: listed, never counted.")
+    test_launchers: Count = Field(0, description="Test launchers: listed, never counted.")
     converted_launchers: Count = Field(
         0, description="Launchers or bombers converted to non-nuclear roles: not accountable."
+    )
+    training_launchers: Count = Field(
+        0,
+        description="Launchers the side treats as training launchers, outside New START's count"
+        " (e.g. the 4 US 'training silos' of MFA1): carry no missile, counted only by a rule"
+        " that names them.",
     )
     warheads_per_launcher: NonNegative = Field(description="Average warheads loaded per deployed launcher.")
     max_warheads_per_launcher: NonNegative = Field(description="Upload capacity per launcher.")

@@ -2,13 +2,19 @@
 
 - A rule matches a system by category and the optional flags (nuclear, ballistic,
   heavy_bomber, newstart_accountable); a selector left out matches anything.
-- It counts deployed, non-deployed, deployed + non-deployed or converted launchers
-  (test launchers never count: no rule can name them), or the interceptors of the side's
-  missile-defence layers; ``each`` says how many per unit, or ``loaded_warheads`` for the
-  average loading of the deployed launchers.
-- Warheads from fractional averages: each system's contribution to a limit is rounded to
-  the nearest whole number (halves up) once, after adding the rules that match it; the
-  total is the sum of those whole numbers, so the contributions add up to the total.
+- It counts deployed, non-deployed, deployed + non-deployed, converted or training
+  launchers (test launchers never count: no rule can name them), or the interceptors of
+  the side's missile-defence layers; ``each`` says how many per unit, or
+  ``loaded_warheads`` for the average loading of the deployed launchers.
+- Converted and training launchers, which New START does not count, are items of their
+  own in a limit's breakdown (``"trident_ii (converted)"``, ``"minuteman_iii
+  (training)"``), so a count such as Russia's 101 US launchers over the 800 limit (56
+  converted Trident II tubes, 41 converted B-52H, 4 training silos; MFA1) shows its
+  parts.
+- Warheads from fractional averages: each system's contribution to a limit (and each of
+  its converted or training items) is rounded to the nearest whole number (halves up)
+  once, after adding the rules that match it; the total is the sum of those whole
+  numbers, so the contributions add up to the total.
 - Allowances are fixed counts per side named in the framework (e.g. stored warheads that a
   scenario does not describe).
 """
@@ -16,7 +22,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from security_equation.schema.framework import LOADED, Framework, Limit, Rule
@@ -42,9 +48,19 @@ def matches(system: System, rule: Rule) -> bool:
 
 
 #: What a rule can count on a system, per unit: a deployed launcher, a non-deployed
-#: launcher, a launcher converted to non-nuclear roles, a warhead loaded on a deployed
-#: launcher. Test launchers are not among them: no rule can count them.
-HOLDINGS = ("deployed_launchers", "non_deployed_launchers", "converted_launchers", "loaded_warheads")
+#: launcher, a launcher converted to non-nuclear roles, a training launcher, a warhead
+#: loaded on a deployed launcher. Test launchers are not among them: no rule can count them.
+HOLDINGS = (
+    "deployed_launchers",
+    "non_deployed_launchers",
+    "converted_launchers",
+    "training_launchers",
+    "loaded_warheads",
+)
+
+#: Holdings outside New START's count, shown as items of their own in a limit's
+#: breakdown: holding -> the label added to the system's name.
+SEPARATE_ITEMS = {"converted_launchers": "converted", "training_launchers": "training"}
 
 #: The launchers each ``count`` of a rule takes in (``launchers`` = deployed + non-deployed).
 _LAUNCHERS = {
@@ -52,6 +68,7 @@ _LAUNCHERS = {
     "non_deployed_launchers": ("non_deployed_launchers",),
     "launchers": ("deployed_launchers", "non_deployed_launchers"),
     "converted_launchers": ("converted_launchers",),
+    "training_launchers": ("training_launchers",),
 }
 
 
@@ -61,6 +78,7 @@ def holdings(system: System) -> dict[str, float]:
         "deployed_launchers": system.launchers,
         "non_deployed_launchers": system.non_deployed_launchers,
         "converted_launchers": system.converted_launchers,
+        "training_launchers": system.training_launchers,
         "loaded_warheads": system.launchers * system.warheads_per_launcher,
     }
 
@@ -80,11 +98,23 @@ def unit_weights(system: System, rule: Rule) -> dict[str, float]:
     return weights
 
 
-def system_term(system: System, rule: Rule) -> float:
-    """One rule's count on one system (unrounded; zero if the rule does not match)."""
+def holding_terms(system: System, rule: Rule) -> dict[str, float]:
+    """One rule's count on one system, by holding (unrounded; zeros if the rule does not match)."""
     weights = unit_weights(system, rule)
     have = holdings(system)
-    return sum(weights[what] * have[what] for what in HOLDINGS)
+    return {what: weights[what] * have[what] for what in HOLDINGS}
+
+
+def system_term(system: System, rule: Rule) -> float:
+    """One rule's count on one system (unrounded; zero if the rule does not match)."""
+    return sum(holding_terms(system, rule).values())
+
+
+def item_name(system_name: str, holding: str, taken: Collection[str] = ()) -> str:
+    """The breakdown's name for a system's converted or training launchers
+    (``"b52h (converted)"``), made distinct from the names in ``taken``."""
+    name = f"{system_name} ({SEPARATE_ITEMS[holding]})"
+    return name if name not in taken else f"{system_name} ({holding})"
 
 
 def loaded_warheads(system: System) -> int:
@@ -94,7 +124,10 @@ def loaded_warheads(system: System) -> int:
 
 @dataclass(frozen=True)
 class LimitCount:
-    """A limit counted for one side: total and each system's (or item's) contribution."""
+    """A limit counted for one side: total and each system's (or item's) contribution.
+
+    Items besides systems: a system's converted and training launchers (see
+    :func:`item_name`), missile-defence layers and the framework's allowances."""
 
     name: str
     limit: Limit
@@ -116,6 +149,10 @@ def count_limit(
 ) -> LimitCount:
     """Sum a limit's rules over a side's systems and missile-defence layers, plus allowances.
 
+    A system's converted and training launchers, where a rule counts them, are items of
+    their own (:func:`item_name`); the system's own entry is there when a rule counting
+    anything else matches it.
+
     ``side_name`` selects the framework's allowances for this side (none if not given);
     ``drawn`` warheads are taken out of the allowances marked ``upload_source`` (in file
     order, none below zero): used for the totals after upload, where uploaded warheads come
@@ -126,7 +163,17 @@ def count_limit(
     for sys_name, system in side.systems.items():
         if not any(matches(system, r) for r in system_rules):
             continue
-        by_system[sys_name] = round_half_up(sum(system_term(system, r) for r in system_rules))
+        parts = dict.fromkeys(HOLDINGS, 0.0)
+        for rule in system_rules:
+            for what, value in holding_terms(system, rule).items():
+                parts[what] += value
+        if any(matches(system, r) and r.count not in SEPARATE_ITEMS for r in system_rules):
+            by_system[sys_name] = round_half_up(
+                sum(value for what, value in parts.items() if what not in SEPARATE_ITEMS)
+            )
+        for what in SEPARATE_ITEMS:
+            if parts[what]:
+                by_system[item_name(sys_name, what, side.systems)] = round_half_up(parts[what])
     interceptor_rules = [r for r in limit.rules if r.count == "interceptors"]
     if interceptor_rules:
         for def_name, layer in side.defences.items():
@@ -194,8 +241,9 @@ class UploadRow:
 
 def upload_rows(side: Side) -> list[UploadRow]:
     """Upload potential of each nuclear system: capacity of deployed + non-deployed launchers
-    (``max_warheads_per_launcher`` each) less the warheads loaded now. Test and converted
-    launchers are left out; whether stored warheads exist to fill the capacity is not checked."""
+    (``max_warheads_per_launcher`` each) less the warheads loaded now. Test, converted and
+    training launchers are left out; whether stored warheads exist to fill the capacity is
+    not checked."""
     rows = []
     for name, system in side.systems.items():
         if not system.nuclear:

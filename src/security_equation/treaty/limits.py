@@ -11,10 +11,10 @@ code that :func:`counting.count_limit` counts with. So the race counts as
 
 The engine count is the weighted count of the side's nuclear systems, the forces the
 race changes. ``fixed`` is what the treaty counts beyond them and the race leaves
-unchanged: allowances, converted launchers, interceptors, non-nuclear systems, and the
-rounding of each system's count to a whole number (at most half a unit per system). The
-engine's cap on a limit is ``limit − fixed``, i.e. its count now plus the treaty's
-headroom, so a limit binds in the race where it binds in the treaty.
+unchanged: allowances, converted and training launchers, interceptors, non-nuclear
+systems, and the rounding of each system's count to a whole number (at most half a unit
+per system). The engine's cap on a limit is ``limit − fixed``, i.e. its count now plus
+the treaty's headroom, so a limit binds in the race where it binds in the treaty.
 
 What a limit counts (its kind, which the race reports when the limit stops a side) is
 read from its rules too, see :func:`limit_kind`.
@@ -104,7 +104,8 @@ def engine_limits(framework: str | Path | Framework | None, scenario: Scenario) 
             caps=np.full(len(names), np.inf),
             per_launcher=weights["deployed_launchers"],
             per_non_deployed=weights["non_deployed_launchers"],
-            per_warhead=weights["loaded_warheads"],  # converted launchers: not in the arrays, fixed
+            per_warhead=weights["loaded_warheads"],
+            # converted and training launchers: not in the arrays, so part of `fixed`
             labels=labels,
         )
         now = counted(_system_arrays(side), engine)[0]
