@@ -35,7 +35,8 @@ def _child(points: int, workers: int, chunk_size: int, output: str | None) -> di
 
     n1 = min(1000, points)
     n2 = math.ceil(points / n1)
-    axes = [f"{AXIS_1}=0:400:{n1}", f"{AXIS_2}=0:1000:{n2}"]
+    # Whole-number fields take whole-number grids: steps of one launcher and one interceptor.
+    axes = [f"{AXIS_1}=0:{n1 - 1}:{n1}", f"{AXIS_2}=0:{n2 - 1}:{n2}"]
     scenario = load_scenario("us-russia-2023")
     started = time.perf_counter()
     ds = run_sweep(

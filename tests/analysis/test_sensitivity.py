@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
 from security_equation.analysis.metrics import metric_names, metrics
-from security_equation.analysis.sensitivity import sensitivity
+from security_equation.analysis.sensitivity import (
+    NEARLY_CONSTANT_ABSOLUTE,
+    NEARLY_CONSTANT_RELATIVE,
+    output_summary,
+    sensitivity,
+)
+from security_equation.io import load_scenario
 from security_equation.io.errors import InputError
 from security_equation.model import evaluate
 from security_equation.model.compile import compile_scenario
@@ -180,7 +187,82 @@ def test_cli_sensitivity_table(seceq):
         "sensitivity", "--samples", "64", "--set", f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}"
     )
     assert code == 0, err
-    assert "total ST" in out and "fsi" in out
+    assert "ST ± 95 %" in out and "S1 ± 95 %" in out and "fsi" in out
+    assert re.search(r"\d\.\d{3} ± \d\.\d{3}", out)  # each index with its 95 % half-width
+
+
+# --------------------------------------------------------------------------- nearly constant outputs
+def test_output_summary_rule():
+    # Nearly constant: standard deviation < max(0.001, 1 % of |mean|).
+    assert output_summary(np.array([1.0, 1.0, 0.998, 1.0]))["nearly_constant"]
+    assert output_summary(np.array([100.0, 101.0, 99.0]))["nearly_constant"]  # sd 0.8 < 1.0
+    assert not output_summary(np.array([100.0, 103.0, 97.0]))["nearly_constant"]  # sd 2.4
+    assert not output_summary(np.array([0.0, 0.01, 0.02]))["nearly_constant"]  # sd 0.008 > 0.001
+    summary = output_summary(np.array([0.9, np.nan, 1.0]))
+    assert (summary["min"], summary["max"]) == (0.9, 1.0)
+    assert NEARLY_CONSTANT_RELATIVE == 0.01 and NEARLY_CONSTANT_ABSOLUTE == 1e-3
+
+
+@pytest.fixture(scope="module")
+def default_sobol():
+    """The default scenario's own distributions, 64 Sobol base samples, seed 1."""
+    return sensitivity(load_scenario("us-russia-2023"), "sobol", samples=64, seed=1)
+
+
+def test_nearly_constant_output_is_flagged(default_sobol):
+    attrs = default_sobol.attrs
+    ranges = attrs["output_ranges"]
+    # Russia's r stays at 1 for almost every draw (0.980–1.000, sd 0.0017) ...
+    russia = ranges["russia.r"]
+    assert russia["max"] == 1.0 and russia["min"] > 0.97
+    assert russia["std"] < 0.01 * russia["mean"]
+    # ... yet its Sobol indices are of order one, with intervals as wide as the indices.
+    rows = default_sobol[default_sobol["output"] == "russia.r"]
+    assert rows["ST"].max() > 0.5 and rows["ST_conf"].max() > 0.5
+    assert attrs["nearly_constant_outputs"] == ["russia.r"]
+    assert not rows["meaningful"].any()
+    assert default_sobol[default_sobol["output"] != "russia.r"]["meaningful"].all()
+    span = f"{russia['min']:.3f}–1.000"
+    assert attrs["notes"]["russia.r"].startswith(f"output nearly constant ({span}")
+    assert attrs["notes"]["russia.r"].endswith("indices not meaningful")
+    (warning,) = attrs["warnings"]
+    assert warning.startswith(f"russia.r hardly varies over the sample: {span}")
+    # FSI and the US r vary (sd ≈ 0.04 on a mean ≈ 0.87): not flagged.
+    for output in ("fsi", "us.r"):
+        assert not ranges[output]["nearly_constant"] and ranges[output]["std"] > 0.03
+    # The bar figure carries the flag on Russia's panel only.
+    from security_equation.present.sensitivity_plots import sensitivity_bar_figure
+
+    fig = sensitivity_bar_figure(default_sobol)
+    texts = [[t.get_text() for t in ax.texts] for ax in fig.axes]
+    assert texts[0] == texts[1] == [] and "indices not meaningful" in texts[2][0]
+
+
+def test_morris_flags_the_nearly_constant_output_too():
+    table = sensitivity(load_scenario("us-russia-2023"), "morris", samples=10, seed=1)
+    assert table.attrs["nearly_constant_outputs"] == ["russia.r"]
+    assert "morris indices are not meaningful" in table.attrs["warnings"][0]
+    assert not table[table["output"] == "russia.r"]["meaningful"].any()
+
+
+def test_exactly_constant_output_is_noted_without_a_warning(sobol_table):
+    assert sobol_table.attrs["notes"] == {"russia.r": "output constant (1.000): nothing to attribute"}
+    assert sobol_table.attrs["warnings"] == []
+
+
+def test_cli_sensitivity_warns_and_flags_a_nearly_constant_output(seceq):
+    code, out, err = seceq("sensitivity", "--samples", "64", "--seed", "1")
+    assert code == 0, err
+    assert "warning:" in err and "russia.r hardly varies" in err
+    tail = out[out.index("russia.r: sobol") :]
+    assert "output nearly constant (0.9" in tail and "indices not meaningful" in tail
+    assert "output nearly constant" not in out[: out.index("russia.r: sobol")]
+    code, out, err = seceq("sensitivity", "--samples", "64", "--seed", "1", "-f", "json")
+    data = json.loads(out)
+    assert data["nearly_constant_outputs"] == ["russia.r"] and len(data["warnings"]) == 1
+    row = data["indices"][-1]
+    assert row["output"] == "russia.r" and row["meaningful"] is False
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(row)
 
 
 def test_cli_sensitivity_without_uncertainty_exits_2(seceq, certain_file):

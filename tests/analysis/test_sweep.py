@@ -16,7 +16,9 @@ from security_equation.analysis.plans import (
     parse_axes,
     parse_axis,
     run_chunk,
+    whole_number_field,
 )
+from security_equation.analysis.sweep import run_sweep
 from security_equation.io.errors import InputError
 from security_equation.model.compile import compile_scenario
 
@@ -85,6 +87,76 @@ def test_parse_axes_accepts_settings_defences_and_nested_fields(nominal):
     assert [a.num for a in axes] == [3, 2, 2]
 
 
+# --------------------------------------------------------------------------- whole-number fields
+@pytest.mark.parametrize(
+    ("path", "whole"),
+    [
+        ("us.systems.minuteman_iii.launchers", True),
+        ("russia.systems.slbm.non_deployed_launchers", True),
+        ("us.defences.gmd.interceptors", True),
+        ("us.defences.gmd.shots_per_warhead", True),
+        ("russia.posture.max_warheads_per_target", True),
+        ("us.systems.minuteman_iii.cep_m", False),
+        ("us.defences.gmd.kill_probability", False),
+        ("us.value.w80", False),
+        ("settings.cost_enemy_weight", False),
+    ],
+)
+def test_whole_number_fields_come_from_the_schema(nominal, path, whole):
+    from security_equation.io import paths
+
+    data = nominal.model_dump(mode="python", exclude={"uncertainty", "applied_overrides"})
+    parts = paths.canonical(path)
+    assert whole_number_field(data, parts, paths.get(data, parts)) is whole
+
+
+def test_axis_with_fractional_points_on_a_whole_number_field_is_refused(nominal):
+    with pytest.raises(InputError) as info:
+        parse_axes(
+            [
+                "us.systems.minuteman_iii.launchers=300:400:4",
+                "us.defences.gmd.interceptors=0.5:44:3",
+                "us.systems.minuteman_iii.cep_m=100:200:4",  # not whole-number: fine
+            ],
+            nominal,
+        )
+    launchers, interceptors = info.value.problems
+    assert str(launchers) == (
+        "--axis us.systems.minuteman_iii.launchers: must be a whole number, got 333.333"
+        " (300:400:4 steps by 33.3333): choose NUM so that the step (STOP − START)/(NUM − 1)"
+        " is whole, e.g. 300:400:3 or 300:400:5"
+    )
+    assert str(interceptors) == (
+        "--axis us.defences.gmd.interceptors: must be a whole number, got 0.5 in 0.5:44:3:"
+        " choose a whole START and STOP"
+    )
+
+
+def test_whole_grids_on_whole_number_fields_pass(nominal):
+    axes = parse_axes(
+        [
+            "us.systems.minuteman_iii.launchers=300:400:5",
+            "russia.systems.icbm_mobile.launchers=400:0:41",
+            "us.posture.max_warheads_per_target=2:2:1",
+            "us.defences.gmd.shots_per_warhead=1:4:4",
+        ],
+        nominal,
+    )
+    assert axes[0].values.tolist() == [300, 325, 350, 375, 400]
+    assert axes[1].values.tolist() == list(range(400, -1, -10))
+
+
+def test_same_message_as_set_for_a_fractional_value(nominal, seceq):
+    code, _, err = seceq("run", "--set", "us.systems.minuteman_iii.launchers=300.5")
+    assert code == 2 and "must be a whole number, got 300.5" in err
+    code, _, err = seceq("sweep", "--axis", "us.systems.minuteman_iii.launchers=300:400:4", "--workers", "1")
+    assert code == 2 and "Traceback" not in err
+    assert "--axis us.systems.minuteman_iii.launchers: must be a whole number, got 333.333" in err
+    # run_sweep (the web API's path too) checks the same way.
+    with pytest.raises(InputError, match="must be a whole number, got 333.333"):
+        run_sweep(nominal, [Axis("us.systems.minuteman_iii.launchers", 300.0, 400.0, 4)])
+
+
 def test_chunk_ranges_align_to_blocks():
     assert chunk_ranges(0, 10_000, 7) == [(0, 4096), (4096, 8192), (8192, 10_000)]
     assert chunk_ranges(0, 10_000, 5000) == [(0, 8192), (8192, 10_000)]
@@ -97,15 +169,15 @@ def test_chunk_ranges_align_to_blocks():
 def test_chunks_are_built_lazily_from_the_flat_index(nominal):
     # A 10-million-point plan costs nothing until a chunk is evaluated.
     axes = parse_axes(
-        ["russia.systems.icbm_mobile.launchers=0:400:1000", "us.defences.gmd.interceptors=0:1000:10000"],
+        ["russia.systems.icbm_mobile.launchers=0:999:1000", "us.defences.gmd.interceptors=0:9999:10000"],
         nominal,
     )
     plan = build_plan(nominal, axes)
     assert plan.size == 10_000_000 and plan.base.batch == 1
     arrays = chunk_arrays(plan, 9_999_990, 10_000_000)
     assert arrays.batch == 10
-    assert np.allclose(arrays.get("russia.systems.icbm_mobile.launchers"), 400.0)
-    assert np.allclose(arrays.get("us.defences.gmd.interceptors"), np.linspace(0, 1000, 10000)[-10:])
+    assert np.allclose(arrays.get("russia.systems.icbm_mobile.launchers"), 999.0)
+    assert np.allclose(arrays.get("us.defences.gmd.interceptors"), np.arange(9990, 10000))
 
 
 def test_size_cap(nominal):

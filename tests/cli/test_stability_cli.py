@@ -28,9 +28,48 @@ def test_compare_json_lines_up_scenarios_with_differences(seceq):
     assert fsi["difference"][1] == pytest.approx(fsi["values"][1] - fsi["values"][0])
     assert fsi["values"][1] > fsi["values"][0]
     for side in ("us", "russia"):
-        for metric in ("r", "c1", "c2", "surviving_warheads", "arriving_warheads", "share_destroyed"):
+        for metric in (
+            "r",
+            "c1_over_c2",
+            "c1",
+            "c2",
+            "surviving_warheads",
+            "arriving_warheads",
+            "share_destroyed",
+        ):
             assert rows[(metric, side)]["values"][0] is not None
+    # The uncapped ratio sits next to r: Russia's r is 1.000, its ratio 1.030.
+    names = [(m["metric"], m["side"]) for m in data["metrics"]]
+    assert names.index(("c1_over_c2", "russia")) == names.index(("r", "russia")) + 1
+    assert rows[("r", "russia")]["values"][0] == 1.0
+    assert round(rows[("c1_over_c2", "russia")]["values"][0], 3) == 1.030
     assert ("fsi[generated]", None) in rows
+
+
+def test_compare_names_each_difference_and_its_sign(seceq):
+    # The issue's case: the changed scenario first, the baseline compared with it. The Δ
+    # column says which minus which, so +0.045 reads as "the baseline is higher".
+    code, out, err = seceq("compare", "us-missile-defence-expansion", "us-russia-2023", "-f", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["differences"] == ["us-russia-2023 − us-missile-defence-expansion"]
+    fsi = next(m for m in data["metrics"] if m["metric"] == "fsi")
+    assert fsi["difference"][1] == pytest.approx(fsi["values"][1] - fsi["values"][0])
+    assert fsi["difference"][1] > 0
+    code, out, err = seceq("compare", "us-russia-2023", "us-missile-defence-expansion")
+    assert code == 0, err
+    assert "Δ = column − us-russia-2023" in out
+    # The header may wrap over lines; joined, each column's header reads whole.
+    header = [line.strip("┃").split("┃") for line in out.splitlines() if line.startswith("┃")]
+    names = [" ".join(filter(None, (row[i].strip() for row in header))) for i in range(len(header[0]))]
+    assert names[2:] == [
+        "us-russia-2023",
+        "us-missile-defence-expansion",
+        "Δ = us-missile-defence-expansion − us-russia-2023",
+    ]
+    fsi_line = next(line for line in out.splitlines() if line.startswith("│ fsi "))
+    *_, before, after, delta = (c.strip() for c in fsi_line.strip("│ ").split("│"))
+    assert float(delta) < 0 and delta == f"{float(after) - float(before):.3f}"
 
 
 def test_compare_table_files_and_frameworks(seceq, tmp_path):
@@ -100,8 +139,11 @@ def test_drivers_json_is_sorted_by_fsi_effect(seceq):
     data = json.loads(out)
     effects = [abs(r["d_fsi"]) for r in data["drivers"]]
     assert len(effects) == 6 and effects == sorted(effects, reverse=True)
+    assert all(r["d_c1_over_c2_russia"] != 0 for r in data["drivers"])
+    assert data["base"]["c1_over_c2_russia"] > 1
     code, out, _ = seceq("drivers")
     assert code == 0 and "Main drivers" in out and "Base FSI" in out
+    assert "d C1/C2" in out and "r_russia 1.000 (C1/C2 1.030)" in out
 
 
 def test_parse_spec():
@@ -125,3 +167,24 @@ def test_render_functions_print_sections_to_a_given_console():
     render_arms_race(arms_race_section(sc, rounds=5).to_dict(), sc.name, out)
     text = out.export_text()
     assert "Main drivers" in text and "Outcome: settles" in text
+
+
+def test_run_table_shows_the_uncapped_ratio_next_to_r(seceq):
+    """`seceq run`: the security equation has C1/C2 (uncapped) right after r; Russia's r
+    is 1.000 and its ratio 0.967/0.939 = 1.030 (docs/model.md "Stability")."""
+    code, out, _ = seceq("run", "us-russia-2023")
+    assert code == 0
+    lines = out.splitlines()
+    (at,) = [k for k, line in enumerate(lines) if "r = min(1, C1/C2)" in line]
+    assert lines[at].index("r = min(1, C1/C2)") < lines[at].index("C1/C2 (uncapped)")
+    rows = {
+        line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+        for line in lines[at + 2 : at + 5]
+    }
+    assert rows["United States"] == ["0.845", "0.965", "0.875", "0.875"]
+    assert rows["Russia"] == ["0.967", "0.939", "1.000", "1.030"]
+    assert rows["FSI = r_A · r_B"] == ["", "", "0.875", ""]
+    code, out, _ = seceq("run", "us-russia-2023", "--format", "json")
+    side = json.loads(out)["sides"]["russia"]
+    assert list(side)[list(side).index("r") + 1] == "c1_over_c2"
+    assert side["c1_over_c2"] == pytest.approx(side["c1"] / side["c2"], rel=1e-15)

@@ -68,7 +68,7 @@ def test_the_python_example_runs():
     exec(compile(block, str(README), "exec"), namespace)  # noqa: S102 - the README's own code
     result = namespace["result"]
     assert round(result.fsi, 3) == 0.815  # 120 Russian mobile launchers instead of 180: 0.875 -> 0.815
-    assert len(result.to_dataframe()) == 19
+    assert len(result.to_dataframe()) == 21  # FSI, 4 posture variants, 8 metrics per side
 
 
 def test_the_yaml_example_is_a_valid_scenario():

@@ -307,6 +307,10 @@ def test_r_and_fsi_are_break_even_and_first_strike_stability(name):
         c1, c2 = ex.strike(own, adversary).cost_attacker, ex.strike(adversary, own).cost_victim
         np.testing.assert_array_equal(st.r[own, adversary], stability.break_even(c1, c2))
         np.testing.assert_allclose(st.r[own, adversary], np.minimum(1.0, c1 / c2), rtol=1e-15)
+        # The uncapped ratio behind r (docs/model.md "Stability"), and r is its cap.
+        np.testing.assert_array_equal(st.c1_over_c2[own, adversary], stability.cost_ratio(c1, c2))
+        np.testing.assert_allclose(st.c1_over_c2[own, adversary], c1 / c2, rtol=1e-15)
+        np.testing.assert_array_equal(st.r[own, adversary], np.minimum(1.0, st.c1_over_c2[own, adversary]))
     np.testing.assert_array_equal(st.fsi[0, 1], stability.first_strike_stability(st.r[0, 1], st.r[1, 0]))
 
 
@@ -329,6 +333,7 @@ DOCUMENTED = [
     (damage, "damage_fraction"),
     (damage, "cost"),
     (damage, "cost_pair"),
+    (stability, "cost_ratio"),
     (stability, "break_even"),
     (stability, "first_strike_stability"),
 ]

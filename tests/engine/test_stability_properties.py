@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from security_equation.engine.exchange import curve_costs, exchange
-from security_equation.engine.stability import stability
+from security_equation.engine.stability import break_even, cost_ratio, stability
 from security_equation.io import load_scenario
 from security_equation.model.compile import compile_scenario
 from tests.factories import air_defence, compile_pair, missile_defence, side, system
@@ -457,3 +457,33 @@ def test_enlarging_inventories_does_not_necessarily_erode_stability():
     base = _symmetric(50, 100)
     assert _symmetric(50, 150) > base + 0.1
     assert _symmetric(150, 100) < base - 0.05
+
+
+# ----------------------------------------------------------------- the ratio behind r
+costs = st.one_of(st.just(0.0), unit(0.0, 2.0))
+
+
+@PROPERTY
+@given(c1=st.lists(costs, min_size=1, max_size=20), c2=st.lists(costs, min_size=1, max_size=20))
+def test_r_is_the_uncapped_ratio_capped_at_one(c1, c2):
+    """``r = min(1, C1/C2)`` goes through ``cost_ratio`` (docs/model.md "Stability"): the
+    ratio is C1/C2 where C2 > 0, 1 when both costs are zero, infinite when only C2 is."""
+    n = min(len(c1), len(c2))
+    c1, c2 = np.array(c1[:n]), np.array(c2[:n])
+    ratio = cost_ratio(c1, c2)
+    np.testing.assert_array_equal(break_even(c1, c2), np.minimum(1.0, ratio))
+    positive = c2 > 0
+    np.testing.assert_allclose(ratio[positive], c1[positive] / c2[positive], rtol=1e-15)
+    assert np.all(ratio[~positive & (c1 == 0)] == 1.0)
+    assert np.all(np.isposinf(ratio[~positive & (c1 > 0)]))
+
+
+@PROPERTY
+@given(a=sides(), b=sides())
+def test_stability_reports_the_ratio_behind_each_r(a, b):
+    """On random scenarios each side's ``r`` is its ``c1_over_c2`` capped at 1, and the
+    ratio is C1/C2 of the same costs."""
+    _, s = metrics(compile_pair(a, b))
+    for key in ((0, 1), (1, 0)):
+        np.testing.assert_array_equal(s.r[key], np.minimum(1.0, s.c1_over_c2[key]))
+        np.testing.assert_array_equal(s.c1_over_c2[key], cost_ratio(s.c1[key], s.c2[key]))

@@ -372,3 +372,13 @@ def test_an_impossible_date_is_a_located_error(seceq, tmp_path, command, text, w
     assert code == 2
     assert f"{path}{where} cannot read this value" in err
     assert "Traceback" not in err
+
+
+def test_error_messages_are_printed_literally(seceq, tmp_path):
+    """Rich must not read markup or emoji codes (":100:") into a user's values."""
+    code, _, err = seceq(
+        "sweep", "--axis", "us.systems.minuteman_iii.launchers=0:100:7", "-o", str(tmp_path / "s.nc")
+    )
+    assert code == 2
+    assert "(0:100:7 steps by" in err
+    assert "\U0001f4af" not in err  # the "hundred points" emoji Rich makes of ":100:"

@@ -90,6 +90,42 @@ def test_r_is_the_capped_ratio_of_the_costs(data):
         assert side["r"] == pytest.approx(min(1.0, side["c1"] / side["c2"]), abs=1e-15), name
 
 
+def test_each_side_shows_the_uncapped_ratio_behind_r(data):
+    """``sides.<side>.c1_over_c2`` right after ``r`` (docs/model.md "Stability"): the US
+    ratio is its r, 0.8445/0.965 = 0.875; Russia's r is capped at 1 and its ratio,
+    0.967/0.939 = 1.030, shows the margin."""
+    for name, side in data["sides"].items():
+        keys = list(side)
+        assert keys[keys.index("r") + 1] == "c1_over_c2", name
+        assert side["c1_over_c2"] == pytest.approx(side["c1"] / side["c2"], rel=1e-15), name
+        assert side["r"] == min(1.0, side["c1_over_c2"]), name
+        assert "c1_over_c2_note" not in side
+    assert round(data["sides"]["us"]["c1_over_c2"], 3) == 0.875
+    assert round(data["sides"]["russia"]["c1_over_c2"], 3) == 1.030
+    # The exact values of the model, to the precision of a float.
+    assert data["sides"]["us"]["c1_over_c2"] == pytest.approx(
+        0.8445075470321817 / 0.9649345800550633, rel=1e-9
+    )
+    assert data["sides"]["russia"]["c1_over_c2"] == pytest.approx(
+        0.9665644930237485 / 0.9387708685152533, rel=1e-9
+    )
+
+
+def test_an_infinite_ratio_is_null_in_json_with_a_note(scenario):
+    """C2 = 0 < C1 (being struck first costs nothing): JSON has no infinity, so the ratio
+    is null and a note says why; r stays 1."""
+    evaluation = se.evaluate(scenario, sections=())
+    ex = evaluation.exchange
+    key = (ex.side_names.index("russia"), ex.side_names.index("us"))
+    ex.stability.c1_over_c2[key] = ex.stability.c1_over_c2[key].copy()
+    ex.stability.c1_over_c2[key][0] = math.inf
+    side = evaluation.to_dict()["sides"]["russia"]
+    assert side["c1_over_c2"] is None and "infinite" in side["c1_over_c2_note"]
+    assert side["r"] == 1.0
+    json.dumps(evaluation.to_dict(), allow_nan=False)
+    assert "<td>∞</td>" in evaluation._repr_html_()
+
+
 def test_treaty_counts_of_the_default_scenario(data):
     treaty = data["treaty"]
     assert treaty["framework"]["name"] == "new-start"
@@ -164,6 +200,25 @@ def test_default_sections_and_keys(evaluation, data):
     assert data["drivers"]["base"]["fsi"] == data["fsi"]
 
 
+def test_drivers_show_the_ratio_moving_where_r_is_capped(data):
+    """Russia's r is 1 in the default scenario, so every d_r_russia is 0; the uncapped
+    ratio behind it (docs/model.md "Stability") still moves."""
+    drivers = data["drivers"]
+    base = drivers["base"]
+    assert base["c1_over_c2_russia"] == pytest.approx(data["sides"]["russia"]["c1_over_c2"], rel=1e-12)
+    assert base["c1_over_c2_us"] == pytest.approx(data["sides"]["us"]["c1_over_c2"], rel=1e-12)
+    rows = drivers["drivers"]
+    for row in rows:
+        keys = list(row)
+        for side in ("us", "russia"):
+            assert keys[keys.index(f"d_r_{side}") + 1] == f"d_c1_over_c2_{side}"
+    assert all(row["d_r_russia"] == 0 for row in rows)
+    assert all(row["d_c1_over_c2_russia"] != 0 for row in rows)
+    # Where r < 1 it is the ratio, so their changes agree.
+    for row in rows:
+        assert row["d_c1_over_c2_us"] == pytest.approx(row["d_r_us"], rel=1e-9, abs=1e-15)
+
+
 def test_no_sections_gives_the_exchange_only(scenario, data):
     bare = se.evaluate(scenario, sections=())
     assert bare.sections == {}
@@ -206,8 +261,8 @@ def test_to_dict_of_a_scenario_with_missing_numbers_is_strict_json(scenario):
 def test_to_dataframe_holds_the_headline_numbers(evaluation, data):
     df = evaluation.to_dataframe()
     assert list(df.columns) == ["side", "metric", "value"]
-    # FSI, its four variants, and seven numbers for each of the two sides.
-    assert len(df) == 1 + 4 + 2 * 7
+    # FSI, its four variants, and eight numbers for each of the two sides.
+    assert len(df) == 1 + 4 + 2 * 8
     whole = df[df["side"].isna()].set_index("metric")["value"]
     assert whole["fsi"] == data["fsi"]
     assert round(whole["fsi[launch_under_attack]"], 3) == 0.954
@@ -218,6 +273,7 @@ def test_to_dataframe_holds_the_headline_numbers(evaluation, data):
         "c1",
         "c2",
         "r",
+        "c1_over_c2",
         "surviving_warheads",
         "retaliating_warheads",
         "arriving_warheads",
@@ -229,6 +285,7 @@ def test_html_repr_shows_the_index(evaluation):
     html = evaluation._repr_html_()
     assert "FSI = 0.875" in html and "<b>us-russia-2023</b>" in html
     assert "<th>United States</th>" in html and "<td>754</td>" in html
+    assert "<th>c1_over_c2</th>" in html and "<td>1.030</td>" in html
 
 
 def test_one_evaluation_compiles_once_and_resolves_the_framework_once(scenario, monkeypatch):

@@ -74,6 +74,19 @@ def test_report_has_every_section(report, evaluation):
         assert f"{evaluation.exchange.side(name)['r']:.3f}" in report
 
 
+def test_report_shows_the_uncapped_ratio_next_to_r(report):
+    """Russia's r is capped at 1; the report shows the ratio C1/C2 behind it next to r
+    (docs/model.md "Stability") in the summary, the drivers and the comparison."""
+    summary = report[report.index('<section id="summary">') : report.index('<section id="forces">')]
+    assert "C1/C2 = 1.030 (uncapped)" in summary and "C1/C2 = 0.875 (uncapped)" in summary
+    assert '<th class="n">r</th><th class="n">C1/C2 (uncapped)</th>' in summary
+    assert '<td class="n">1.000</td><td class="n">1.030</td>' in summary
+    assert '<td class="n">0.875</td><td class="n">0.875</td>' in summary
+    drivers = report[report.index('<section id="arms-race">') :]
+    assert '<th class="n">d r russia</th><th class="n">d c1 over c2 russia</th>' in drivers
+    assert "<td>C1/C2 (uncapped)</td>" in report[report.index('<section id="comparison">') :]
+
+
 def test_report_lists_every_source_and_assumption(report, scenario, evaluation):
     for p in provenance(scenario):
         assert f"<code>{p.path}</code>" in report
@@ -90,11 +103,30 @@ def test_report_lists_every_source_and_assumption(report, scenario, evaluation):
 def test_report_comparison_lines_up_the_scenarios(report):
     table = report[report.index('id="comparison-table"') :]
     table = table[: table.index("</table>")]
-    assert "Δ generated" in table
+    assert '<th class="n">Δ = generated − us-russia-2023</th>' in table
+    assert "Δ = column − us-russia-2023" in report
     generated = load_scenario("us-russia-2023", ["generated"])
     from security_equation.model import evaluate
 
     assert f"{evaluate(generated, sections=()).fsi:.3f}" in table
+
+
+def test_report_comparison_delta_is_the_other_minus_this(scenario, evaluation):
+    # The issue's case: a report of the missile-defence scenario compared with the
+    # baseline printed "Δ us-russia-2023 +0.045"; the column now says which minus which.
+    from security_equation.model import evaluate
+
+    defended = load_scenario("us-missile-defence-expansion")
+    report = build_report(defended, compare=[("us-russia-2023", scenario)])
+    table = report[report.index('id="comparison-table"') :]
+    table = table[: table.index("</table>")]
+    assert "Δ = us-russia-2023 − us-missile-defence-expansion" in table
+    delta = evaluation.fsi - evaluate(defended, sections=()).fsi
+    assert delta > 0.01
+    fsi_row = table[table.index("<tbody>") :]  # the first row is FSI
+    fsi_row = fsi_row[: fsi_row.index("</tr>")]
+    assert "FSI" in fsi_row
+    assert f">+{delta:.3f}<" in fsi_row
 
 
 def test_report_treaty_section(report):

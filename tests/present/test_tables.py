@@ -12,13 +12,16 @@ from security_equation.present.tables import (
     SIDE_METRICS,
     STRIKE_ROWS,
     comparison,
+    difference_labels,
     flatten,
     headline,
     metric_rows,
+    ratio_text,
 )
 
 SIDE_KEYS = [
     "r",
+    "c1_over_c2",
     "c1",
     "c2",
     "surviving_warheads",
@@ -69,6 +72,28 @@ def test_headline_of_the_default_scenario(data):
     assert round(russia["surviving_warheads"], 2) == 391.10
     assert round(russia["arriving_warheads"], 2) == 261.22
     assert (round(us["share_destroyed"], 2), round(russia["share_destroyed"], 2)) == (0.55, 0.76)
+
+
+def test_headline_shows_the_uncapped_ratio_behind_r(data):
+    """Russia's r is capped at 1; the ratio C1/C2 behind it (docs/model.md "Stability")
+    shows the margin, 0.967/0.939 = 1.030, and the US ratio is its r, 0.875."""
+    sides = headline(data)["sides"]
+    for side in sides.values():
+        assert side["c1_over_c2"] == pytest.approx(side["c1"] / side["c2"], rel=1e-12)
+        assert side["r"] == pytest.approx(min(1.0, side["c1_over_c2"]), rel=1e-12)
+    assert round(sides["us"]["c1_over_c2"], 3) == 0.875
+    assert round(sides["russia"]["c1_over_c2"], 3) == 1.030
+    assert [r["metric"] for r in metric_rows(data) if r["key"] == "russia.c1_over_c2"] == ["C1/C2 (uncapped)"]
+    assert ratio_text(sides["russia"]) == "1.030"
+    assert "c1_over_c2_note" not in sides["russia"]
+
+
+def test_an_infinite_ratio_is_shown_as_infinite():
+    """C2 = 0 < C1: JSON carries null and a note; people read ∞, not a missing number."""
+    infinite = {"r": 1.0, "c1_over_c2": None, "c1_over_c2_note": "C2 = 0 < C1"}
+    assert ratio_text(infinite) == "∞"
+    assert headline({"sides": {"blue": infinite}})["sides"]["blue"]["c1_over_c2_note"] == "C2 = 0 < C1"
+    assert ratio_text({"c1_over_c2": None}) == "—"
 
 
 def test_headline_schelling_measure_from_the_two_strikes(data):
@@ -133,7 +158,7 @@ def test_metric_rows_of_the_default_scenario(data):
 
 def test_metric_rows_without_treaty_or_schelling(generated):
     rows = metric_rows(generated)
-    assert len(rows) == 1 + 4 + 1 + 2 * 7
+    assert len(rows) == 1 + 4 + 1 + 2 * len(SIDE_KEYS)
     assert not any("treaty" in r["key"] for r in rows)
     without = {k: v for k, v in generated.items() if k != "schelling"}
     assert "schelling" not in [r["key"] for r in metric_rows(without)]
@@ -143,6 +168,7 @@ def test_metric_rows_without_treaty_or_schelling(generated):
 def test_comparison_lines_up_two_evaluations(data, generated):
     table = comparison([("day-to-day", data), ("generated", generated)])
     assert table["columns"] == ["day-to-day", "generated"]
+    assert table["differences"] == ["generated − day-to-day"]  # Δ = this column − the first
     rows = {r["key"]: r for r in table["metrics"]}
     fsi = rows["fsi"]
     assert fsi["values"] == [data["fsi"], generated["fsi"]]
@@ -165,6 +191,26 @@ def test_comparison_turns_missing_numbers_into_null():
     assert fsi["values"] == [None, 0.5]
     assert fsi["difference"] == [None, None]
     json.dumps(table, allow_nan=False)
+
+
+def test_comparison_difference_is_this_column_minus_the_first():
+    # A larger US missile defence lowers FSI (0.875 → 0.830 at the time of writing): its
+    # Δ against the baseline is negative, and the baseline's Δ against it positive.
+    base, defended = (
+        se.evaluate(se.load_scenario(name), sections=()).to_dict()
+        for name in ("us-russia-2023", "us-missile-defence-expansion")
+    )
+    assert defended["fsi"] < base["fsi"]
+    for first, other, sign in (
+        (("us-russia-2023", base), ("us-missile-defence-expansion", defended), -1),
+        (("us-missile-defence-expansion", defended), ("us-russia-2023", base), +1),
+    ):
+        table = comparison([first, other])
+        assert table["differences"] == [f"{other[0]} − {first[0]}"]
+        (fsi,) = (r for r in table["metrics"] if r["key"] == "fsi")
+        assert fsi["difference"][1] == pytest.approx(other[1]["fsi"] - first[1]["fsi"])
+        assert sign * fsi["difference"][1] > 0.01
+    assert difference_labels(["a", "b", "c"]) == ["b − a", "c − a"] and difference_labels([]) == []
 
 
 # ----------------------------------------------------------------- flatten

@@ -89,9 +89,23 @@ def test_evaluate_matches_the_model(client):
     expected = evaluate(load_scenario(DEFAULT), sections=())
     assert data["fsi"] == pytest.approx(expected.fsi, abs=1e-12)
     for side in ("us", "russia"):
-        for key in ("r", "c1", "c2", "surviving_warheads", "arriving_warheads"):
+        for key in ("r", "c1_over_c2", "c1", "c2", "surviving_warheads", "arriving_warheads"):
             assert data["sides"][side][key] == pytest.approx(expected.exchange.side(side)[key])
     assert data["framework"] in (None, "new-start")
+
+
+def test_evaluate_returns_the_uncapped_ratio_behind_r(client):
+    """Russia's r is capped at 1; the API returns the ratio C1/C2 behind it
+    (docs/model.md "Stability") right after r, also in a comparison."""
+    data = client.post("/api/evaluate", json={"scenario": DEFAULT}).json()
+    russia = data["sides"]["russia"]
+    assert list(russia)[list(russia).index("r") + 1] == "c1_over_c2"
+    assert russia["r"] == 1.0 and round(russia["c1_over_c2"], 3) == 1.030
+    assert russia["c1_over_c2"] == pytest.approx(russia["c1"] / russia["c2"], rel=1e-15)
+    compared = client.post("/api/compare", json={"scenarios": [{"scenario": DEFAULT}] * 2}).json()
+    rows = {m["key"]: m for m in compared["metrics"]}
+    assert rows["russia.c1_over_c2"]["values"] == [russia["c1_over_c2"]] * 2
+    assert rows["russia.c1_over_c2"]["metric"] == "C1/C2 (uncapped)"
 
 
 def test_edits_are_applied_like_the_cli_set(client):

@@ -68,6 +68,10 @@ def test_editing_a_force_updates_the_metrics(server_url, browser, tmp_path):
     expect(fsi).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=20_000)
     before = fsi.text_content()
     expect(page.locator("#metric-us-r")).to_have_text(re.compile(r"^\d\.\d{3}$"))
+    # Russia's r is capped at 1; the uncapped C1/C2 next to it shows the margin.
+    expect(page.locator("#metric-russia-r")).to_have_text("1.000")
+    expect(page.locator("#metric-russia-c1_over_c2")).to_have_text("1.030")
+    assert page.locator("#metrics thead th").nth(2).text_content() == "C1/C2 (uncapped)"
     expect(page.locator("#plot-square")).to_have_attribute("src", re.compile("^blob:"), timeout=20_000)
 
     launchers = page.locator('[data-path="us.systems.trident_ii.launchers"]')
@@ -106,10 +110,12 @@ def test_editing_a_force_updates_the_metrics(server_url, browser, tmp_path):
     assert edited.sides["russia"].posture.alert == "generated"
 
     # Two frameworks side by side.
-    if page.locator("#compare-frameworks").is_enabled():
-        page.click("#compare-frameworks")
-        expect(page.locator("#compare-table tbody tr").first).to_be_visible(timeout=20_000)
-        assert page.locator("#compare-table thead th").count() >= 5
+    expect(page.locator("#compare-frameworks")).to_be_enabled()
+    page.click("#compare-frameworks")
+    expect(page.locator("#compare-table tbody tr").first).to_be_visible(timeout=20_000)
+    headers = page.locator("#compare-table thead th").all_inner_texts()
+    assert len(headers) == 5, headers  # metric, side, A, B, and B − A named as such
+    assert headers[-1] == f"Δ = {headers[3]} − {headers[2]}", headers
 
     # An uploaded file replaces the scenario (and its edits).
     page.set_input_files("#upload", str(saved))

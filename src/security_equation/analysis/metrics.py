@@ -5,6 +5,9 @@ outputs line up. Per side ``X`` (names from ``arrays.side_names``):
 
 ``X.r``
     break-even probability ``min(1, C1/C2)`` (docs/model.md "Stability"; Kent & Thaler, RAND R-3765);
+``X.c1_over_c2``
+    the uncapped ratio ``C1/C2`` behind ``X.r`` (above 1: striking first costs X that many
+    times what being struck first does; ``inf`` when ``C2 = 0 < C1``);
 ``X.c1`` / ``X.c2``
     X's cost when it strikes first / when it is struck first;
 ``X.surviving_warheads``
@@ -38,6 +41,7 @@ _DESCRIPTIONS = {
     "fsi": "first-strike stability index r_A * r_B",
     "schelling": "Schelling measure (D1 - D2)(d1 - d2)",
     "r": "break-even probability min(1, C1/C2) of {side}",
+    "c1_over_c2": "uncapped cost ratio C1/C2 of {side} (r = min(1, C1/C2))",
     "c1": "cost to {side} when {side} strikes first",
     "c2": "cost to {side} when struck first",
     "surviving_warheads": "{side} warheads surviving the other side's first strike",

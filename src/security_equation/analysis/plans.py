@@ -9,6 +9,11 @@ values with ``numpy.unravel_index``, so no array of the whole grid is ever built
 
 Where a path is both swept and uncertain, the axis value wins at every point.
 
+A field the schema types as a whole number (launchers, interceptors,
+``shots_per_warhead``, ``max_warheads_per_target``, …: found by asking the schema, see
+``whole_number_field``) takes only axes whose every point is whole, as ``--set`` takes
+only whole numbers there; an axis such as ``300:400:4`` (step 33.3) is refused.
+
 Reproducibility: a point's sampled values depend only on the seed and its sample index
 (see ``analysis.sampling``), and the engine always evaluates it within the same fixed
 block of ``EVAL_BLOCK`` points, so the same sweep gives bit-identical numbers whatever
@@ -117,10 +122,74 @@ def _probe(data: dict, parts: tuple[str, ...], value: float) -> list[str]:
     return []
 
 
+#: Pydantic's error types for a non-whole number given to an ``int`` field.
+_INT_ERRORS = frozenset({"int_type", "int_from_float"})
+
+
+def whole_number_field(data: dict, parts: tuple[str, ...], current: float) -> bool:
+    """Whether the scenario schema takes only whole numbers at ``parts``: the scenario
+    ``data`` (valid) is validated once with a fractional value there, and the field is
+    whole-number if pydantic refuses it as not an integer at that location (its ``loc``
+    may hold union tags between the path's keys)."""
+    probe = copy.deepcopy(data)
+    paths.set_in(probe, parts, float(current) + 0.5)
+    try:
+        Scenario.model_validate(probe)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = iter(str(k) for k in err["loc"])
+            if err["type"] in _INT_ERRORS and all(part in loc for part in parts):
+                return True
+    return False
+
+
+def _whole_steps(start: int, stop: int, num: int) -> list[int]:
+    """The NUMs nearest ``num`` (at most one below and one above) that make a whole step
+    from ``start`` to ``stop``."""
+    span = abs(stop - start)
+    if span == 0:
+        return []
+    divisors = set()
+    for d in range(1, math.isqrt(span) + 1):
+        if span % d == 0:
+            divisors.update((d, span // d))
+    nums = sorted(d + 1 for d in divisors)
+    below = [n for n in nums if n < num]
+    above = [n for n in nums if n > num]
+    return [*below[-1:], *above[:1]]
+
+
+def _is_whole(values: np.ndarray) -> np.ndarray:
+    return np.abs(values - np.round(values)) <= 1e-9 * np.maximum(1.0, np.abs(values))
+
+
+def whole_number_problem(axis: Axis, where: str) -> Problem | None:
+    """Why ``axis`` does not fit a whole-number field (``None`` if every point is whole),
+    in the words ``--set`` uses ("must be a whole number, got …"), with NUMs that fit."""
+    values = axis.values
+    whole = _is_whole(values)
+    if whole.all():
+        return None
+    bad = float(values[np.argmin(whole)])
+    grid = f"{axis.start:g}:{axis.stop:g}:{axis.num}"
+    if not _is_whole(np.array([axis.start, axis.stop])).all():
+        return Problem(f"must be a whole number, got {bad:g} in {grid}: choose a whole START and STOP", where)
+    start, stop = round(axis.start), round(axis.stop)
+    step = (axis.stop - axis.start) / (axis.num - 1)
+    fits = _whole_steps(start, stop, axis.num)
+    hint = " or ".join(f"{start}:{stop}:{n}" for n in fits)
+    return Problem(
+        f"must be a whole number, got {bad:g} ({grid} steps by {step:g}): choose NUM so that "
+        "the step (STOP − START)/(NUM − 1) is whole" + (f", e.g. {hint}" if hint else ""),
+        where,
+    )
+
+
 def check_axes(
     axes: Sequence[Axis], scenario: Scenario, arrays: ScenarioArrays, option: str = "--axis"
 ) -> None:
-    """Every axis must address a numeric field of the scenario and stay within its limits."""
+    """Every axis must address a numeric field of the scenario and stay within its limits;
+    on a whole-number field, every point must be whole."""
     problems: list[Problem] = []
     data = scenario.model_dump(mode="python", exclude={"uncertainty", "applied_overrides"})
     seen: set[str] = set()
@@ -149,6 +218,11 @@ def check_axes(
             )
             problems.append(Problem(f"no such numeric field{extra}", where))
             continue
+        if whole_number_field(data, parts, current):
+            problem = whole_number_problem(axis, where)
+            if problem is not None:
+                problems.append(problem)
+                continue
         for end in dict.fromkeys((axis.start, axis.stop)):
             for message in _probe(data, parts, end):
                 problems.append(Problem(f"{end:g} is outside the field's range: {message}", where))

@@ -13,6 +13,20 @@ lognormal). Sobol indices are thus shares of the output variance under the scena
 actual distributions, not under flat ranges; Morris effects are per unit of
 probability range, so they are comparable across parameters of different units.
 The value range covered is reported in the ``low`` and ``high`` columns.
+
+Nearly constant outputs. Sobol indices are ratios to the output's total variance
+(Saltelli et al., *Global Sensitivity Analysis: The Primer*, Wiley 2008, ch. 4), so they
+do not see how small that variance is: Russia's ``r`` in us-russia-2023 stays at 1.000
+for almost every draw and dips to about 0.98 for a few, yet gets total indices of order
+one with bootstrap intervals as wide as the indices. Our rule (a modelling choice, not
+from the literature): an output is *nearly constant* when its standard deviation over
+the sample is below ``NEARLY_CONSTANT_RELATIVE`` (1 %) of its mean magnitude or below
+``NEARLY_CONSTANT_ABSOLUTE`` (0.001, the last decimal the tables show for FSI and ``r``,
+which lie in [0, 1]). The standard deviation, not the range, because the range of a
+sample grows with its size while the indices stay just as noisy. Its indices are still
+computed, but the table flags them (``meaningful`` false, a note in ``attrs["notes"]``
+and a warning in ``attrs["warnings"]``). Morris effects of such an output are flagged the
+same way.
 """
 
 from __future__ import annotations
@@ -44,6 +58,13 @@ MORRIS_LEVELS = 4
 #: Bootstrap resamples for confidence intervals.
 RESAMPLES = 100
 DEFAULT_SAMPLES = {"sobol": 1024, "morris": 100}
+#: An output whose standard deviation over the sample is below this share of its mean
+#: magnitude is nearly constant: its indices are flagged as not meaningful (see the
+#: module docstring).
+NEARLY_CONSTANT_RELATIVE = 0.01
+#: … or below this absolute standard deviation (FSI and ``r`` lie in [0, 1] and are
+#: shown to 0.001).
+NEARLY_CONSTANT_ABSOLUTE = 1e-3
 
 
 def outputs_for(side_names: Sequence[str]) -> tuple[str, ...]:
@@ -64,6 +85,44 @@ def evaluate_values(
         result = metrics(arrays)
         parts.append({k: v for k, v in result.items() if outputs is None or k in outputs})
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def _span(low: float, high: float) -> str:
+    """``low–high`` with just enough decimals (3 to 6) to tell them apart."""
+    for digits in range(3, 7):
+        a, b = f"{low:.{digits}f}", f"{high:.{digits}f}"
+        if a != b:
+            break
+    return f"{a}–{b}"
+
+
+def output_summary(y: np.ndarray) -> dict:
+    """Observed ``min``, ``max``, ``mean`` and ``std`` of one output over the sample (finite
+    values only), and whether it is ``nearly_constant`` (see the module docstring)."""
+    finite = np.asarray(y, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        nan = float("nan")
+        return {"min": nan, "max": nan, "mean": nan, "std": nan, "nearly_constant": True}
+    mean, std = float(finite.mean()), float(finite.std())
+    limit = max(NEARLY_CONSTANT_ABSOLUTE, NEARLY_CONSTANT_RELATIVE * abs(mean))
+    return {
+        "min": float(finite.min()),
+        "max": float(finite.max()),
+        "mean": mean,
+        "std": std,
+        "nearly_constant": bool(std < limit),
+    }
+
+
+def nearly_constant_note(summary: dict) -> str:
+    """The flag a nearly constant output's indices carry."""
+    if summary["max"] == summary["min"]:
+        return f"output constant ({summary['min']:.3f}): nothing to attribute"
+    return (
+        f"output nearly constant ({_span(summary['min'], summary['max'])}, "
+        f"standard deviation {summary['std']:.2g}): indices not meaningful"
+    )
 
 
 def _problem(params) -> dict:
@@ -148,9 +207,13 @@ def sensitivity(
 
     Returns a tidy table, one row per (output, parameter): ``rank`` (1 = most
     influential, by ``ST`` for Sobol, ``mu_star`` for Morris), the indices and their 95 %
-    confidence half-widths, the distribution and the value range covered. ``table.attrs``
-    holds the method, samples, evaluations, seed and ``constant_outputs`` (outputs that
-    did not vary at all: their indices are 0 and every parameter shares rank 1).
+    confidence half-widths, the distribution, the value range covered and ``meaningful``
+    (false for every index of a nearly constant output). ``table.attrs`` holds the method,
+    samples, evaluations, seed, ``constant_outputs`` (outputs that did not vary at all:
+    their indices are 0 and every parameter shares rank 1), ``output_ranges`` (each
+    output's observed min, max, mean, std and whether it is nearly constant),
+    ``nearly_constant_outputs``, ``notes`` (the flag per nearly constant output) and
+    ``warnings`` (one sentence per nearly constant output, naming it and its range).
     """
     if method not in METHODS:
         raise InputError.single(f"must be one of {', '.join(METHODS)}, got '{method}'", path="--method")
@@ -169,6 +232,17 @@ def sensitivity(
     highs = [float(inverse_cdf(d, hi)) for (_, d), (_, hi) in zip(params, problem["bounds"], strict=True)]
     rows = []
     constant = [o for o in outputs if np.ptp(np.nan_to_num(y[o])) == 0.0]
+    ranges = {o: output_summary(y[o]) for o in outputs}
+    nearly = [o for o in outputs if ranges[o]["nearly_constant"]]
+    notes = {o: nearly_constant_note(ranges[o]) for o in nearly}
+    warnings_ = [
+        f"{o} hardly varies over the sample: {_span(ranges[o]['min'], ranges[o]['max'])}, "
+        f"mean {ranges[o]['mean']:.3f} (standard deviation {ranges[o]['std']:.2g} "
+        f"< max({NEARLY_CONSTANT_ABSOLUTE:g}, {NEARLY_CONSTANT_RELATIVE:.0%} of |mean|)): "
+        f"its {method} indices are not meaningful"
+        for o in nearly
+        if o not in constant
+    ]
     for output in outputs:
         indices = _analyze(method, problem, x, y[output], seed)
         # Equal indices share a rank (e.g. all 0 when the output does not move).
@@ -187,6 +261,7 @@ def sensitivity(
                     "distribution": describe(dist),
                     "low": lows[j],
                     "high": highs[j],
+                    "meaningful": output not in notes,
                 }
             )
     table = pd.DataFrame(rows).sort_values(
@@ -203,6 +278,10 @@ def sensitivity(
             "outputs": list(outputs),
             "index": key,
             "constant_outputs": constant,
+            "output_ranges": ranges,
+            "nearly_constant_outputs": nearly,
+            "notes": notes,
+            "warnings": warnings_,
         }
     )
     return table

@@ -10,6 +10,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from security_equation.cli import options
@@ -122,7 +123,11 @@ def main() -> None:
     except InputError as exc:
         if debug:
             raise
-        err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        # The message is the user's text (paths, values, ranges such as 0:100:7): print it
+        # literally, with no Rich markup or emoji codes read into it.
+        err_console.print(
+            f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True, emoji=False
+        )
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted")

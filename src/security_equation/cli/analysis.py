@@ -11,6 +11,7 @@ from typing import Annotated
 
 import numpy as np
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from security_equation.analysis.plans import DEFAULT_CHUNK_SIZE
@@ -123,6 +124,8 @@ def sensitivity(
 
         save_figure(sensitivity_bar_figure(table), plot)
     attrs = table.attrs
+    for warning in attrs.get("warnings", ()):
+        err_console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False, emoji=False)
     if output_format is OutputFormat.json:
         records = [
             {k: (finite_or_none(v) if isinstance(v, float) else v) for k, v in row.items()}
@@ -131,19 +134,23 @@ def sensitivity(
         print_json({**attrs, "plot": str(plot) if plot else None, "indices": records})
         return
     sobol = method is Method.sobol
+    notes = attrs.get("notes", {})
     for output in attrs["outputs"]:
         rows = table[table["output"] == output]
+        note = notes.get(output)
         t = Table(
             title=f"{output}: {method.value} sensitivity ({attrs['evaluations']:,} evaluations, seed {seed})",
             title_justify="left",
+            caption=f"[bold yellow]{escape(note)}[/bold yellow]" if note else None,
+            caption_justify="left",
         )
         t.add_column("rank", justify="right")
         t.add_column("parameter", style="bold")
         if sobol:
-            t.add_column("total ST", justify="right")
-            t.add_column("first-order S1", justify="right")
+            t.add_column("ST ± 95 %", justify="right")
+            t.add_column("S1 ± 95 %", justify="right")
         else:
-            t.add_column("μ*", justify="right")
+            t.add_column("μ* ± 95 %", justify="right")
             t.add_column("σ", justify="right")
         t.add_column("distribution", style="dim")
         for _, row in rows.iterrows():
@@ -151,7 +158,13 @@ def sensitivity(
                 cells = (f"{row.ST:.3f} ± {row.ST_conf:.3f}", f"{row.S1:.3f} ± {row.S1_conf:.3f}")
             else:
                 cells = (f"{row.mu_star:.4f} ± {row.mu_star_conf:.4f}", f"{row.sigma:.4f}")
-            t.add_row(str(row["rank"]), row.parameter, *cells, row.distribution)
+            t.add_row(
+                str(row["rank"]),
+                row.parameter,
+                *cells,
+                row.distribution,
+                style=None if row.meaningful else "dim",
+            )
         console.print(t)
     if plot is not None:
         console.print(f"figure: {plot}")

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from security_equation.model import Evaluation
-from security_equation.present.tables import number
+from security_equation.present.tables import number, ratio_text
 
 
 def posture_tables(evaluation: Evaluation) -> list[Table]:
@@ -107,12 +107,14 @@ def exchange_tables(evaluation: Evaluation) -> list[Table]:
         values = [getattr(ex.strike(a), name)[0] for a in ex.side_names]
         strikes.add_row(label, *(number(float(v), digits) for v in values))
     index = Table(title="Security equation (Kent & Thaler first-strike stability)", title_justify="left")
-    for col in ("side", "C1 strike first", "C2 struck first", "r = min(1, C1/C2)"):
+    for col in ("side", "C1 strike first", "C2 struck first", "r = min(1, C1/C2)", "C1/C2 (uncapped)"):
         index.add_column(col, justify="left" if col == "side" else "right")
     for name in ex.side_names:
         side = ex.side(name)
-        index.add_row(labels[name], number(side["c1"], 3), number(side["c2"], 3), number(side["r"], 3))
-    index.add_row("FSI = r_A · r_B", "", "", number(ex.fsi(), 3), style="bold")
+        index.add_row(
+            labels[name], number(side["c1"], 3), number(side["c2"], 3), number(side["r"], 3), ratio_text(side)
+        )
+    index.add_row("FSI = r_A · r_B", "", "", number(ex.fsi(), 3), "", style="bold")
     variants = Table(title="FSI under other postures (both sides)", title_justify="left")
     variants.add_column("posture")
     variants.add_column("FSI", justify="right")

@@ -20,7 +20,7 @@ from security_equation.cli import options
 from security_equation.cli.common import console, load, parse_spec, print_json
 from security_equation.cli.options import OutputFormat
 from security_equation.io.errors import InputError
-from security_equation.present.tables import DIGITS, flatten, line_up, number
+from security_equation.present.tables import DIGITS, difference_labels, flatten, line_up, number
 
 __all__ = ["arms_race", "compare", "compare_data", "drivers", "parse_spec", "register"]
 
@@ -62,8 +62,8 @@ def compare_data(
     overrides: list[str] | None = None,
     set_values: list[str] | None = None,
 ) -> dict:
-    """Evaluate every scenario (× framework) and line the metrics up, with differences
-    against the first column."""
+    """Evaluate every scenario (× framework) and line the metrics up, with each column's
+    ``difference`` *this column minus the first*, named in ``differences`` (``"B − A"``)."""
     from security_equation.model import evaluate
 
     if not specs:
@@ -87,7 +87,8 @@ def compare_data(
             results.append(_metrics_of(evaluate(scenario, framework=framework).to_dict()))
     keep = ("metric", "side", "values", "difference", "digits")
     metrics = [{k: row[k] for k in keep} for row in line_up(results)]
-    return {"columns": columns, "metrics": metrics}
+    labels = [c["label"] for c in columns]
+    return {"columns": columns, "differences": difference_labels(labels), "metrics": metrics}
 
 
 def compare(
@@ -106,18 +107,23 @@ def compare(
         print_json(
             {
                 "columns": data["columns"],
+                "differences": data["differences"],
                 "metrics": [{k: v for k, v in m.items() if k != "digits"} for m in data["metrics"]],
             }
         )
         return
     labels = [c["label"] for c in data["columns"]]
-    table = Table(title="Stability compared (Δ against the first column)", title_justify="left")
+    table = Table(
+        title=f"Stability compared (Δ = column − {escape(labels[0])}: negative where lower)",
+        title_justify="left",
+    )
     table.add_column("metric", style="bold")
     table.add_column("side")
     for label in labels:
-        table.add_column(escape(label), justify="right")
-    for label in labels[1:]:
-        table.add_column(escape(f"Δ {label}"), justify="right", style="cyan")
+        table.add_column(escape(label), justify="right", overflow="fold")
+    for difference in data["differences"]:
+        # Folded, not cut: the header must keep both names of "Δ = B − A".
+        table.add_column(escape(f"Δ = {difference}"), justify="right", style="cyan", overflow="fold")
     for m in data["metrics"]:
         d = m["digits"]
         cells = [number(v, d) for v in m["values"]]
@@ -259,17 +265,21 @@ def render_drivers(data: dict, name: str = "", out: Console | None = None) -> No
         "item",
         "action",
         "d FSI",
-        *(f"d r {s}" for s in sides),
+        *(col for s in sides for col in (f"d r {s}", f"d C1/C2 {s}")),
         *(f"d arriving {s}" for s in sides),
     ):
-        table.add_column(col, justify="left" if col in ("side", "item", "action") else "right")
+        # Neither names nor numbers are cut (numbers fold on a narrow terminal).
+        names = col in ("side", "item", "action")
+        table.add_column(col, justify="left" if names else "right", no_wrap=names, overflow="fold")
     for row in rows:
         table.add_row(
             row["side"],
             row["item"],
             row["action"],
             _sci(row["d_fsi"]),
-            *(_sci(row[f"d_r_{s}"]) for s in sides),
+            # Each r with the uncapped ratio behind it (docs/model.md "Stability"), which
+            # moves where r = 1 cannot.
+            *(_sci(row[key]) for s in sides for key in (f"d_r_{s}", f"d_c1_over_c2_{s}")),
             *(number(row[f"d_arriving_{s}"], 3) for s in sides),
         )
     out.print(table)
@@ -277,7 +287,10 @@ def render_drivers(data: dict, name: str = "", out: Console | None = None) -> No
     if "fsi" in base:
         out.print(
             f"Base FSI {number(base['fsi'], 3)}; "
-            + ", ".join(f"r_{s} {number(base.get(f'r_{s}'), 3)}" for s in sides)
+            + ", ".join(
+                f"r_{s} {number(base.get(f'r_{s}'), 3)} (C1/C2 {number(base.get(f'c1_over_c2_{s}'), 3)})"
+                for s in sides
+            )
         )
 
 

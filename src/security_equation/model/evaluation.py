@@ -8,6 +8,7 @@ provenance.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,9 @@ VARIANTS: dict[str, dict[str, float]] = {
     "no_launch_under_attack": {"posture.launch_under_attack": 0.0},
     "launch_under_attack": {"posture.launch_under_attack": LAUNCH_UNDER_ATTACK_KT},
 }
+
+#: Why a side's ``c1_over_c2`` is ``None`` in JSON (docs/model.md "Stability").
+RATIO_INFINITE_NOTE = "C2 = 0 < C1: being struck first costs nothing, so C1/C2 is infinite (r = 1)"
 
 STRIKE_FIELDS = (
     "attacker_weapons",
@@ -107,13 +111,23 @@ class ExchangeSection:
 
     def side(self, name: str) -> dict:
         """The side's headline metrics against (and struck first by) its adversary, and the
-        warheads it retaliates with, as Python floats (row 0: the scenario as given)."""
+        warheads it retaliates with, as Python floats (row 0: the scenario as given).
+        ``c1_over_c2`` is the uncapped ratio behind ``r`` (docs/model.md "Stability"),
+        ``None`` when infinite (``C2 = 0 < C1``), with ``c1_over_c2_note`` saying so."""
         key = self._pair(name)
         metrics = headline(self.result, self.stability).side
         values = {m: float(metrics[m][key][0]) for m in SIDE_METRICS}
         hit = self.result.strike(key[1], key[0])  # this side struck first by the other
+        ratio = values["c1_over_c2"]
+        out = {
+            **{m: values[m] for m in ("c1", "c2", "r")},
+            "c1_over_c2": finite_or_none(ratio),
+        }
+        if math.isinf(ratio):
+            out["c1_over_c2_note"] = RATIO_INFINITE_NOTE
         return {
-            **{m: values[m] for m in ("c1", "c2", "r", "surviving_warheads")},
+            **out,
+            "surviving_warheads": values["surviving_warheads"],
             "retaliating_warheads": float(hit.victim_retaliating[0]),
             **{m: values[m] for m in ("arriving_warheads", "share_destroyed")},
         }
@@ -169,14 +183,22 @@ class Evaluation:
             f"<b>{escape(self.scenario.name)}</b>: first-strike stability index "
             f"FSI = {data.get('fsi', float('nan')):.3f}"
         )
-        metrics = ("c1", "c2", "r", "surviving_warheads", "arriving_warheads", "share_destroyed")
+        metrics = (
+            "c1",
+            "c2",
+            "r",
+            "c1_over_c2",
+            "surviving_warheads",
+            "arriving_warheads",
+            "share_destroyed",
+        )
         cells = "".join(f"<th>{escape(m)}</th>" for m in metrics)
         body = ""
         for values in data["sides"].values():
             tds = "".join(
-                f"<td>{values.get(m, float('nan')):,.3f}</td>"
-                if m in ("c1", "c2", "r", "share_destroyed")
-                else f"<td>{values.get(m, float('nan')):,.0f}</td>"
+                "<td>∞</td>"  # c1_over_c2 is None (with a note) when infinite: C2 = 0 < C1
+                if values.get(m, float("nan")) is None
+                else f"<td>{values.get(m, float('nan')):,.{0 if m.endswith('warheads') else 3}f}</td>"
                 for m in metrics
             )
             body += f"<tr><th>{escape(values['label'])}</th>{tds}</tr>"

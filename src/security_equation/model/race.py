@@ -66,7 +66,8 @@ class DriversSection(Section):
     (launcher, warhead of upload or interceptor), largest ``|d_fsi|`` first.
 
     ``drivers``: one JSON-ready row per (side, item, action) with ``units`` and the
-    changes ``d_r_<side>``, ``d_fsi``, ``d_arriving_<side>``, ``d_c1_<side>`` per unit;
+    changes ``d_r_<side>``, ``d_c1_over_c2_<side>`` (the uncapped ratio behind ``r``,
+    docs/model.md "Stability"), ``d_fsi``, ``d_arriving_<side>``, ``d_c1_<side>`` per unit;
     ``base``: the values they change from; ``step``: the units added per perturbation."""
 
     name: ClassVar[str] = "drivers"

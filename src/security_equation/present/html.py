@@ -25,7 +25,14 @@ from security_equation.io.errors import InputError
 from security_equation.io.jsonable import json_safe
 from security_equation.model import Evaluation
 from security_equation.present import plots
-from security_equation.present.tables import STRIKE_ROWS, flatten, headline, number
+from security_equation.present.tables import (
+    STRIKE_ROWS,
+    difference_labels,
+    flatten,
+    headline,
+    number,
+    ratio_text,
+)
 from security_equation.schema.scenario import Scenario
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -76,6 +83,7 @@ def _environment():
     env.filters["signed"] = lambda v, d=0: number(v, d, signed=True)
     env.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.0f} %"
     env.filters["pretty"] = lambda s: str(s).replace("_", " ")
+    env.filters["ratio"] = ratio_text
     env.filters["key"] = lambda s: str(s).replace("_", " ").replace(".", ": ")
     return env
 
@@ -296,12 +304,22 @@ def render_report(report: ReportData, image_format: str = "png") -> str:
         ],
         "race": race,
         "uncertainty": report.uncertainty,
-        "comparison": report.comparison,
+        "comparison": _comparison(report.comparison),
         "provenance": _provenance(scenario, treaty, evaluation.assumptions),
         "unsourced": list(evaluation.unsourced),
         "settings": _settings(scenario),
     }
     return _environment().get_template("report.html.j2").render(**context)
+
+
+def _comparison(compared: Mapping | None) -> dict | None:
+    """The comparison as the template shows it: every Δ column named *this minus the
+    first* (``present.tables.difference_labels``), also for a table built without names."""
+    if not compared:
+        return None
+    out = dict(compared)
+    out.setdefault("differences", difference_labels(out.get("columns") or []))
+    return out
 
 
 def _treaty_upload(treaty: Any) -> dict:

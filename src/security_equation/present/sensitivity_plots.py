@@ -61,11 +61,15 @@ def sensitivity_bar_figure(table, outputs=None, title: str | None = None) -> Fig
                 error_kw={"ecolor": "black", "capsize": 2, "linewidth": 0.8},
             )
         ax.set_yticks(y, [_short(p) for p in rows["parameter"]], fontsize=8)
-        if output in table.attrs.get("constant_outputs", ()):
+        constant = output in table.attrs.get("constant_outputs", ())
+        note = table.attrs.get("notes", {}).get(output)
+        if constant or note:
             ax.text(
                 0.5,
                 0.5,
-                "does not vary over these ranges: nothing to attribute",
+                "does not vary over these ranges: nothing to attribute"
+                if constant
+                else note.replace(": ", ":\n", 1),
                 transform=ax.transAxes,
                 ha="center",
                 va="center",

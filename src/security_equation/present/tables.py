@@ -18,6 +18,7 @@ from security_equation.io.jsonable import json_safe
 #: Headline metrics per side: (key in ``Evaluation.to_dict()["sides"][side]``, label, digits).
 SIDE_METRICS: tuple[tuple[str, str, int], ...] = (
     ("r", "break-even probability r = min(1, C1/C2)", 3),
+    ("c1_over_c2", "C1/C2 (uncapped)", 3),
     ("c1", "cost when striking first (C1)", 3),
     ("c2", "cost when struck first (C2)", 3),
     ("surviving_warheads", "warheads surviving a first strike", 0),
@@ -63,6 +64,15 @@ def number(value: Any, digits: int = 0, *, signed: bool = False) -> str:
     return str(value)
 
 
+def ratio_text(side: Mapping) -> str:
+    """A side's uncapped ``C1/C2`` (``Evaluation.to_dict()["sides"][side]``) as people read
+    it: 3 decimals, ``∞`` when ``C2 = 0 < C1`` (JSON ``null`` with ``c1_over_c2_note``;
+    docs/model.md "Stability")."""
+    if side.get("c1_over_c2") is None and side.get("c1_over_c2_note"):
+        return "∞"
+    return number(side.get("c1_over_c2"), 3)
+
+
 def metric_digits(name: str) -> int:
     """Digits a metric of the standard set (``analysis.metrics``) is shown with."""
     return 0 if name.endswith("warheads") else 3
@@ -73,6 +83,8 @@ def headline(data: Mapping) -> dict:
     sides = {}
     for name, side in (data.get("sides") or {}).items():
         sides[name] = {"label": side.get("label", name), **{key: side.get(key) for key, _, _ in SIDE_METRICS}}
+        if side.get("c1_over_c2_note"):  # why the ratio is None (infinite)
+            sides[name]["c1_over_c2_note"] = side["c1_over_c2_note"]
     return {
         "fsi": data.get("fsi"),
         "fsi_variants": dict(data.get("fsi_variants") or {}),
@@ -143,7 +155,9 @@ def metric_rows(data: Mapping) -> list[dict]:
 def line_up(columns: Iterable[Iterable[Mapping]]) -> list[dict]:
     """Rows of several columns matched by their ``key``, in order of first appearance:
     each row's ``values`` (one per column, ``None`` where a column lacks it) and their
-    ``difference`` against the first column (``None`` where either is not a number).
+    ``difference`` *this column minus the first* (``values[i] − values[0]``, so a column
+    whose value is lower than the first's has a negative difference; ``None`` where either
+    is not a number; see :func:`difference_labels`).
     Every other entry of a row is taken from the first column that has it."""
     columns = [list(c) for c in columns]
     rows: dict[Any, dict] = {}
@@ -165,11 +179,20 @@ def line_up(columns: Iterable[Iterable[Mapping]]) -> list[dict]:
     return list(rows.values())
 
 
+def difference_labels(labels: Sequence[str]) -> list[str]:
+    """What each difference of :func:`line_up` is, as people read it: ``"B − A"`` for
+    every column ``B`` after the first, ``A`` (one per column but the first)."""
+    labels = [str(label) for label in labels]
+    return [f"{label} − {labels[0]}" for label in labels[1:]] if labels else []
+
+
 def comparison(columns: Sequence[tuple[str, Mapping]]) -> dict:
     """Line up evaluations (``(label, Evaluation.to_dict())`` pairs): every metric with
-    its value per column and the difference against the first column."""
+    its value per column and its ``difference`` *this column minus the first*;
+    ``differences`` names them (``"B − A"``, one per column after the first)."""
     metrics = line_up(metric_rows(data) for _, data in columns)
-    return {"columns": [label for label, _ in columns], "metrics": json_safe(metrics)}
+    labels = [label for label, _ in columns]
+    return {"columns": labels, "differences": difference_labels(labels), "metrics": json_safe(metrics)}
 
 
 def flatten(node: Any, prefix: str = "", *, into_lists: bool = True) -> list[tuple[str, Any]]:

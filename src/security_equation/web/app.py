@@ -372,8 +372,9 @@ def create_app() -> FastAPI:
     # ---------------------------------------------------------------- analysis
     @app.post("/api/evaluate", tags=["analysis"])
     def evaluate(request: EvaluateRequest) -> Any:
-        """FSI, each side's r, costs, survivors and arriving warheads, the exchange both
-        ways, posture and assumptions (and optional sections)."""
+        """FSI, each side's r with the uncapped C1/C2 behind it (``c1_over_c2``), costs,
+        survivors and arriving warheads, the exchange both ways, posture and assumptions
+        (and optional sections)."""
         scenario, framework = _load(request)
         return _json(_evaluation_dict(scenario, framework, tuple(request.sections)))
 

@@ -97,14 +97,24 @@ def test_two_sides_name_columns_by_side(race):
     df = marginal_effects_table(race.symmetric(None), step=5)
     assert list(df.columns[4:]) == [
         "d_r_a",
+        "d_c1_over_c2_a",
         "d_r_b",
+        "d_c1_over_c2_b",
         "d_fsi",
         "d_arriving_a",
         "d_arriving_b",
         "d_c1_a",
         "d_c1_b",
     ]
-    assert list(df.attrs["base"]) == ["fsi", "r_a", "arriving_a", "r_b", "arriving_b"]
+    assert list(df.attrs["base"]) == [
+        "fsi",
+        "r_a",
+        "c1_over_c2_a",
+        "arriving_a",
+        "r_b",
+        "c1_over_c2_b",
+        "arriving_b",
+    ]
 
 
 def test_interceptors_never_increase_the_warheads_arriving_at_their_owner(race):

@@ -40,7 +40,8 @@ def test_marginal_effects_name_each_pair(two_and_three):
     assert {"d_r_a[b]", "d_r_c[a]", "d_fsi[a,b]", "d_fsi[b,c]", "d_arriving_b[c]", "d_c1_c[b]"} <= set(
         effects.rates
     )
-    assert "fsi[a,c]" in effects.base and "r_b[c]" in effects.base
+    assert {"d_c1_over_c2_a[b]", "d_c1_over_c2_c[a]"} <= set(effects.rates)
+    assert "fsi[a,c]" in effects.base and "r_b[c]" in effects.base and "c1_over_c2_b[c]" in effects.base
     assert len(effects.perturbations) == 3 * 2
     df = marginal_effects_table(three, step=10, actions=("launcher",))
     assert set(effects.rates) <= set(df.columns) and len(df) == 3 * 2

@@ -1,8 +1,9 @@
 """Marginal incentives by batched finite differences (docs/model.md "Arms race"): the
-change in each side's ``r``, in the first-strike stability index and in each side's
-arriving retaliation per launcher, per warhead of upload and per interceptor, for every
-system and missile-defence layer of every side: the main drivers of first-strike
-stability (Kent & Thaler, RAND R-3765, for the index).
+change in each side's ``r`` and in the uncapped ``C1/C2`` behind it (docs/model.md
+"Stability"), in the first-strike stability index and in each side's arriving retaliation
+per launcher, per warhead of upload and per interceptor, for every system and
+missile-defence layer of every side: the main drivers of first-strike stability (Kent &
+Thaler, RAND R-3765, for the index).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.race.metrics import race_metrics
+from security_equation.engine.stability import cost_ratio
 
 ACTIONS = ("launcher", "upload", "interceptor")
 
@@ -24,8 +26,9 @@ class MarginalEffects:
 
     ``perturbations``: ``(side, item, action)`` in order (each side's systems, launcher
     then upload, then its missile-defence layers); ``units`` (perturbations, members):
-    what was actually added; ``rates``: column name (``d_r_<side>``, ``d_fsi``,
-    ``d_arriving_<side>``, ``d_c1_<side>``, with pair tags beyond two sides) ->
+    what was actually added; ``rates``: column name (``d_r_<side>``,
+    ``d_c1_over_c2_<side>``, ``d_fsi``, ``d_arriving_<side>``, ``d_c1_<side>``, with pair
+    tags beyond two sides) ->
     (perturbations, members) changes per unit added, NaN where nothing could be added;
     ``base``: the values they change from, one per member; ``step``: the units added per
     perturbation; ``members``: the batch size. :meth:`records` gives the rows as plain
@@ -74,9 +77,10 @@ def marginal_effects(
     Returns a :class:`MarginalEffects`: per (side, item, action) and batch member,
     ``units`` (what was actually added: launchers, warheads or interceptors; less than
     ``step`` when an upload hits capacity, 0 when nothing could be added) and the changes
-    **per unit added**: ``d_r_<side>`` for every side, ``d_fsi``, ``d_arriving_<side>``
-    (each side's retaliatory warheads arriving after absorbing a first strike) and
-    ``d_c1_<side>``. With more than two sides every name carries its pair:
+    **per unit added**: ``d_r_<side>`` for every side, ``d_c1_over_c2_<side>`` (the
+    uncapped ratio behind ``r``, which still moves where ``r`` is capped at 1), ``d_fsi``,
+    ``d_arriving_<side>`` (each side's retaliatory warheads arriving after absorbing a
+    first strike) and ``d_c1_<side>``. With more than two sides every name carries its pair:
     ``d_r_<side>[<adversary>]``, ``d_fsi[<a>,<b>]``. Rates are NaN where nothing could be
     added. One unit can be lost in the noise of a large force, so ``step > 1`` gives a
     secant over ``step`` units, still reported per unit. ``base`` holds the base values.
@@ -138,9 +142,12 @@ def marginal_effects(
     def pair_tag(i: int, j: int) -> str:
         return "" if len(m.pairs) == 1 else f"[{names[i]},{names[j]}]"
 
+    # The uncapped ratio behind r (docs/model.md "Stability"): it moves where r = 1 cannot.
+    ratio = {key: cost_ratio(m.c1[key], m.c2[key]) for key in m.r}
     rates: dict[str, np.ndarray] = {}
     for (k, a), values in m.r.items():
         rates[f"d_r_{tag(k, a)}"] = rate(values)
+        rates[f"d_c1_over_c2_{tag(k, a)}"] = rate(ratio[k, a])
     for (i, j), values in m.fsi.items():
         rates[f"d_fsi{pair_tag(i, j)}"] = rate(values)
     for (k, a), values in m.arriving.items():
@@ -151,6 +158,7 @@ def marginal_effects(
     base = {f"fsi{pair_tag(i, j)}": v.reshape(shape)[0].tolist() for (i, j), v in m.fsi.items()}
     for k, a in m.r:
         base[f"r_{tag(k, a)}"] = m.r[k, a].reshape(shape)[0].tolist()
+        base[f"c1_over_c2_{tag(k, a)}"] = ratio[k, a].reshape(shape)[0].tolist()
         base[f"arriving_{tag(k, a)}"] = m.arriving[k, a].reshape(shape)[0].tolist()
     return MarginalEffects(
         perturbations=tuple((names[k], item, action) for k, item, action, _ in perturbations),

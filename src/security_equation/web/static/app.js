@@ -4,8 +4,9 @@
 "use strict";
 
 const PLOTS = ["square", "waterfall", "drawdown", "forces", "treaty"];
+// c1_over_c2: the uncapped C1/C2 behind r (null with c1_over_c2_note when infinite).
 const SIDE_METRICS = [
-  ["r", 3], ["c1", 3], ["c2", 3], ["surviving_warheads", 0], ["arriving_warheads", 0],
+  ["r", 3], ["c1_over_c2", 3], ["c1", 3], ["c2", 3], ["surviving_warheads", 0], ["arriving_warheads", 0],
   ["share_destroyed", 3],
 ];
 
@@ -196,7 +197,10 @@ function renderMetrics(data) {
   for (const [side, values] of Object.entries(data.sides)) {
     const row = el("tr", {}, el("td", { text: values.label || side }));
     for (const [key, digits] of SIDE_METRICS) {
-      row.append(el("td", { class: "n", id: `metric-${side}-${key}`, text: fmt(values[key], digits) }));
+      const infinite = key === "c1_over_c2" && values[key] === null && values.c1_over_c2_note;
+      row.append(el("td", { class: "n", id: `metric-${side}-${key}`,
+                            text: infinite ? "∞" : fmt(values[key], digits),
+                            title: infinite ? values.c1_over_c2_note : "" }));
     }
     tbody.append(row);
   }
@@ -305,7 +309,8 @@ function renderComparison(data) {
   const table = $("compare-table");
   const head = el("tr", {}, el("th", { text: "metric" }), el("th", { text: "side" }));
   for (const c of data.columns) head.append(el("th", { class: "n", text: c }));
-  for (const c of data.columns.slice(1)) head.append(el("th", { class: "n", text: `Δ ${c}` }));
+  // Each difference is this column minus the first ("B − A"), named so by the API.
+  for (const d of data.differences) head.append(el("th", { class: "n", text: `Δ = ${d}` }));
   table.tHead.replaceChildren(head);
   const rows = [];
   for (const m of data.metrics) {
