@@ -28,6 +28,7 @@ PLACEHOLDERS = {
     "NAME": "sources",
     "A B …": "us-russia-2023 deep-cuts-1000",
     "--axis PATH=START:STOP:NUM …": "--axis us.systems.minuteman_iii.launchers=300:400:2 -o {tmp}/sweep.nc",
+    "[--limits-in-force]": "--limits-in-force",
     "KIND": "square",
     "-o FILE": "-o {tmp}/square.png",
     "-o report.html": "-o {tmp}/report.html",

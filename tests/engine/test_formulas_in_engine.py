@@ -6,7 +6,9 @@ random inputs, so a change to a formula shows in the engine's results:
 
 * the kill matrix is ``effects.terminal_kill_probability``; for one weapon type, n full
   layers on a class kill ``effects.repeated_shots(p, n)`` of it;
-* leakage is ``defence.layer_leakers`` / ``expected_leakers`` / ``leak_through_layers``;
+* leakage is ``defence.layer_leakers`` / ``expected_leakers`` / ``leak_through_layers``
+  (with decoys or shoot–look–shoot, ``decoyed_leakers`` / ``shoot_look_shoot_leakers``),
+  the chance all are stopped ``all_stopped_given_leakers``;
 * damage is ``damage.damage_fraction`` (or ``tabulated_damage``), costs ``damage.cost``;
 * ``r`` and FSI are ``stability.break_even`` and ``stability.first_strike_stability``;
 
@@ -330,6 +332,8 @@ DOCUMENTED = [
     (defence, "layer_leakers"),
     (defence, "expected_leakers"),
     (defence, "leak_through_layers"),
+    (defence, "objects_per_warhead"),
+    (defence, "all_stopped_given_leakers"),
     (damage, "damage_fraction"),
     (damage, "cost"),
     (damage, "cost_pair"),
@@ -365,11 +369,77 @@ def test_engine_and_reference_call_every_documented_function(monkeypatch):
         "terminal_kill_probability",
         "layer_leakers",
         "expected_leakers",
+        "objects_per_warhead",
+        "all_stopped_given_leakers",
         "damage_fraction",
         "cost_pair",
         "break_even",
         "first_strike_stability",
     }
+
+
+def with_decoys_and_look(arrays, seed: int = SEED):
+    """The arrays with random decoys, discrimination and firing on every layer."""
+    rng = np.random.default_rng(seed)
+    for s in arrays.sides:
+        shape = s.layers["interceptors"].shape
+        s.layers["decoys_per_warhead"][:] = rng.uniform(0.0, 4.0, shape)
+        s.layers["discrimination_probability"][:] = rng.uniform(0.0, 1.0, shape)
+        s.layers["shoot_look_shoot"][:] = rng.integers(0, 2, shape)
+    return arrays
+
+
+LAYER_OPTIONS = ("decoyed_leakers", "shoot_look_shoot_leakers")
+
+
+def test_the_engine_calls_the_decoy_and_firing_formulas_only_where_a_layer_uses_them(monkeypatch):
+    calls: dict[str, int] = {}
+    for name in LAYER_OPTIONS:
+        _spy(monkeypatch, defence, name, calls)
+    arrays = _compiled("us-missile-defence-expansion").copy()
+    exchange.exchange(arrays)
+    reference.exchange_one(arrays)
+    assert calls == {}  # the defaults keep the plain kernel
+    batch = with_decoys_and_look(arrays.repeat(4))
+    exchange.exchange(batch)
+    assert set(calls) == set(LAYER_OPTIONS)
+    calls.clear()
+    reference.exchange_one(batch)
+    assert set(calls) == set(LAYER_OPTIONS)
+
+
+def test_value_leakage_with_decoys_and_look_is_leak_through_layers():
+    arrays = with_decoys_and_look(random_batch("us-missile-defence-expansion"))
+    rng = np.random.default_rng(SEED)
+    for s in arrays.sides:
+        ballistic = rng.uniform(0.0, 3000.0, arrays.batch)
+        ballistic[::7] = 0.0
+        share = s.structure.layer_value_share[None, :]
+        expected = defence.leak_through_layers(
+            ballistic,
+            s.layers["interceptors"] * share,
+            s.layers["kill_probability"],
+            s.layers["system_reliability"],
+            s.layers["shots_per_warhead"],
+            s.layers["decoys_per_warhead"],
+            s.layers["discrimination_probability"],
+            s.layers["shoot_look_shoot"] > 0.5,
+        )
+        np.testing.assert_allclose(exchange._Target(s).leaked(ballistic), expected, rtol=1e-13, atol=1e-12)
+
+
+def test_reference_agrees_with_the_engine_with_decoys_and_look():
+    arrays = with_decoys_and_look(random_batch("us-missile-defence-expansion", batch=20))
+    ex = exchange.exchange(arrays)
+    fsi = stability.stability(ex).fsi[0, 1]
+    for k in range(arrays.batch):
+        ref = reference.exchange_one(arrays, k)
+        assert ref["fsi"] == pytest.approx(fsi[k], abs=1e-9)
+        for direction in range(2):
+            for field in ("all_stopped_retaliation", "all_stopped_first_strike", "arriving_retaliation"):
+                assert ref["strikes"][direction][field] == pytest.approx(
+                    getattr(ex.strikes[direction], field)[k], rel=1e-7, abs=1e-9
+                )
 
 
 def test_layer_stop_probability_goes_through_the_leak_kernel(monkeypatch):

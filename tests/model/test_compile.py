@@ -105,6 +105,10 @@ def test_every_system_field_matches_the_validated_scenario(default, arrays):
                 assert s.systems[field][0, col] == want, f"{name}.{sys_name}.{field}"
 
 
+#: The layer defaults (docs/model.md, "Defences"): no decoys, a salvo.
+NO_DECOYS_SALVO = {"decoys_per_warhead": 0.0, "discrimination_probability": 1.0, "shoot_look_shoot": 0.0}
+
+
 def test_layers_scalars_and_settings_carry_the_scenario_values(arrays):
     us, russia = arrays.sides
     assert {k: v[0, 0] for k, v in us.layers.items()} == {
@@ -112,12 +116,14 @@ def test_layers_scalars_and_settings_carry_the_scenario_values(arrays):
         "kill_probability": 0.5,
         "shots_per_warhead": 4,
         "system_reliability": 0.9,
+        **NO_DECOYS_SALVO,
     }
     assert {k: v[0, 0] for k, v in russia.layers.items()} == {
         "interceptors": 68,
         "kill_probability": 0.5,
         "shots_per_warhead": 2,
         "system_reliability": 0.8,
+        **NO_DECOYS_SALVO,
     }
     common = {
         "w80": 300,
@@ -222,9 +228,9 @@ def test_batch_repeats_row_zero_in_independent_copies(default):
 
 # ----------------------------------------------------------------- slots, get and set
 def test_every_numeric_field_has_a_dotted_path(arrays):
-    # 8 systems × 10 fields + 2 layers × 4 fields + 2 air defences + 2 sides × 6 scalars
+    # 8 systems × 10 fields + 2 layers × 7 fields + 2 air defences + 2 sides × 6 scalars
     # (penetration comes from the air defence) + 5 settings.
-    assert len(arrays.slots) == 8 * 10 + 2 * 4 + 2 + 2 * 6 + 5 == 107
+    assert len(arrays.slots) == 8 * 10 + 2 * 7 + 2 + 2 * 6 + 5 == 113
     assert arrays.get(f"{MM3}.launchers")[0] == 400
     assert arrays.get("us.systems.trident_ii.alert_fraction.day_to_day")[0] == 0.6
     assert arrays.get("russia.defences.a135.interceptors")[0] == 68
@@ -299,3 +305,20 @@ def test_swapped_exchanges_the_sides_and_back(arrays):
     back = swapped.swapped()
     assert back.side_names == arrays.side_names
     assert back.sides[0] is arrays.sides[0]
+
+
+def test_decoys_and_firing_compile_and_have_dotted_paths(default):
+    from security_equation.io.loading import scenario_from_text
+
+    sc = scenario_from_text(
+        "extends: us-russia-2023\nname: md\nsides:\n  us:\n    defences:\n      gmd:\n"
+        "        decoys_per_warhead: 3\n        discrimination_probability: 0.6\n"
+        "        firing: shoot_look_shoot\n"
+    )
+    arrays = compile_scenario(sc, batch=2)
+    assert arrays.get("us.defences.gmd.decoys_per_warhead").tolist() == [3.0, 3.0]
+    assert arrays.get("us.defences.gmd.discrimination_probability").tolist() == [0.6, 0.6]
+    assert arrays.get("us.defences.gmd.firing").tolist() == [1.0, 1.0]  # shoot-look-shoot
+    assert arrays.get("russia.defences.a135.firing").tolist() == [0.0, 0.0]  # salvo
+    arrays.set("us.defences.gmd.firing", [0.0, 1.0])
+    np.testing.assert_array_equal(arrays.sides[0].layers["shoot_look_shoot"][:, 0], [0.0, 1.0])

@@ -180,6 +180,8 @@ def test_default_sections_and_keys(evaluation, data):
         "description",
         "origin",
         "applied_overrides",
+        "description_note",
+        "edited_values",
         "fsi",
         "fsi_variants",
         "schelling",

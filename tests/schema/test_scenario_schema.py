@@ -67,3 +67,33 @@ def test_training_launchers_are_whole_numbers_and_default_to_none():
         )
     (problem,) = err.value.problems
     assert problem.path == "us.systems.trident_ii.training_launchers" and problem.line == 7
+
+
+DEFENCE = (
+    "extends: us-russia-2023\nname: md\nsides:\n  us:\n    defences:\n      gmd:\n        {field}: {value}\n"
+)
+
+
+def test_missile_defence_layer_defaults_are_no_decoys_and_a_salvo():
+    gmd = scenario_from_text("extends: us-russia-2023\nname: md\n").sides["us"].defences["gmd"]
+    assert (gmd.decoys_per_warhead, gmd.discrimination_probability, gmd.firing) == (0.0, 1.0, "salvo")
+    sc = scenario_from_text(DEFENCE.format(field="firing", value="shoot_look_shoot"))
+    assert sc.sides["us"].defences["gmd"].firing == "shoot_look_shoot"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("decoys_per_warhead", "-1", ">= 0"),
+        ("discrimination_probability", "1.5", "<= 1"),
+        ("discrimination_probability", "-0.1", ">= 0"),
+        ("firing", "shoot_shoot", "salvo"),
+    ],
+)
+def test_bad_decoy_and_firing_fields_are_located(field, value, message):
+    with pytest.raises(InputError) as err:
+        scenario_from_text(DEFENCE.format(field=field, value=value))
+    (problem,) = err.value.problems
+    assert problem.path == f"us.defences.gmd.{field}"
+    assert problem.line == 7
+    assert message in problem.message

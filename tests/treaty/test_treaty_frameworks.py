@@ -82,7 +82,8 @@ def test_result_contract_and_json():
     result = assess(sc)  # the scenario's own framework
     assert isinstance(result, TreatyAssessment) and result.framework.name == sc.framework == "new-start"
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
-    assert set(data) == {"framework", "compliant", "sides"}
+    assert set(data) == {"framework", "compliant", "sides", "status", "as_of"}
+    assert (data["status"], data["as_of"]) == ("in force", "2023-03-01")  # the scenario's date
     assert set(data["framework"]) == {"name", "title", "description", "origin", "assumptions"}
     assert set(data["sides"]) == {"us", "russia"}
     for side in data["sides"].values():

@@ -81,6 +81,14 @@ def test_editing_a_force_updates_the_metrics(server_url, browser, tmp_path):
     assert float(after) != float(before)
     expect(launchers).to_have_class(re.compile("edited"))
     expect(page.locator("#status")).to_have_text("1 edit applied")
+    # The page lists the edit with its original value and source (docs/model.md,
+    # "Provenance of edited values").
+    expect(page.locator("#description-note")).to_have_text(
+        "(edited: 1 value changed from the bundled scenario; see edited values)"
+    )
+    expect(page.locator('#edited-values li[data-edited="us.systems.trident_ii.launchers"]')).to_have_text(
+        re.compile(r"^us\.systems\.trident_ii\.launchers = 100 — edited by web edit \(was 214: ")
+    )
 
     launchers.fill("-3")
     error = page.locator("#error")
@@ -108,6 +116,8 @@ def test_editing_a_force_updates_the_metrics(server_url, browser, tmp_path):
     edited = load_scenario(saved)
     assert edited.sides["us"].systems["trident_ii"].launchers == 100
     assert edited.sides["russia"].posture.alert == "generated"
+    note = edited.sides["us"].systems["trident_ii"].sources["launchers"]
+    assert note.startswith("edited by web edit (was 214")
 
     # Two frameworks side by side.
     expect(page.locator("#compare-frameworks")).to_be_enabled()

@@ -22,6 +22,7 @@ from security_equation.analysis.plans import (
 from security_equation.analysis.sampling import describe, draw, require_uncertainty
 from security_equation.analysis.store import PartialStore, write_dataset
 from security_equation.io.atomic import check_writable
+from security_equation.model.provenance import edited_values, swept_values
 from security_equation.schema.scenario import Scenario
 
 Progress = Callable[[int, int], None]
@@ -163,6 +164,10 @@ def to_dataset(plan: Plan, flat: dict[str, np.ndarray], scenario: Scenario):
         "seed": plan.seed,
         "parameters": json.dumps({p: describe(d) for p, d in plan.params}),
         "parameters_overridden_by_axes": json.dumps(overridden),
+        # What each axis replaces, and the values edited before the sweep (docs/model.md,
+        # "Provenance of edited values"): a swept value does not carry the scenario's source.
+        "swept_values": json.dumps(swept_values(scenario, [a.path for a in plan.axes])),
+        "edited_values": json.dumps(edited_values(scenario)),
         "created_by": f"security-equation {_version()}",
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "conventions": "dims are dotted scenario paths; with samples, the same draws at every"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from security_equation.model import Evaluation
 from security_equation.present.tables import number, ratio_text
@@ -70,11 +71,31 @@ def assumptions_table(evaluation: Evaluation, limit: int | None = None) -> Table
     rows = evaluation.assumptions if limit is None else evaluation.assumptions[:limit]
     for a in rows:
         reason = a.note.split(":", 1)[1].strip() if ":" in a.note else a.note
+        if a.edits:  # an edited figure's reason is its edit, never the old note alone
+            reason = a.source
         value = str(a.value)
         for path, text in a.distributions:
             where = path.removeprefix(a.path).lstrip(".")
             value += f"\n~ {where + ': ' if where else ''}{text}"
         table.add_row(a.path, value, reason)
+    return table
+
+
+def edited_values_table(evaluation: Evaluation) -> Table | None:
+    """Every value changed from the files (``--set``, an override, a web edit), with its
+    original value and source note (docs/model.md, "Provenance of edited values")."""
+    from security_equation.model.provenance import edited_values
+
+    rows = edited_values(evaluation.scenario)
+    if not rows:
+        return None
+    table = Table(title=f"Edited values ({len(rows)})", title_justify="left")
+    for col in ("field", "value", "original value", "original source", "edited by"):
+        table.add_column(col, justify="right" if "value" in col else "left")
+    for row in rows:
+        original = "not set" if row["original_value"] is None else str(row["original_value"])
+        cells = (row["path"], str(row["value"]), original, row["original_source"] or "—", row["by"])
+        table.add_row(*(Text(c) for c in cells))  # notes are text, never Rich markup
     return table
 
 
@@ -146,7 +167,13 @@ def render(evaluation: Evaluation, console: Console, *, all_assumptions: bool = 
         + (f"  [dim](overrides: {', '.join(s.applied_overrides)})[/dim]" if s.applied_overrides else "")
     )
     if s.description:
-        console.print(s.description, style="dim")
+        console.print(s.description, style="dim", markup=False)
+    edited = edited_values_table(evaluation)
+    if edited is not None:
+        from security_equation.model.provenance import description_note
+
+        console.print(description_note(s), style="yellow", markup=False)
+        console.print(edited)
     console.print()
     for table in posture_tables(evaluation):
         console.print(table)

@@ -156,18 +156,31 @@ def arms_race(
             help="New launchers a side can build per round (default: as many as it deploys).",
         ),
     ] = None,
+    limits_in_force: Annotated[
+        bool,
+        typer.Option(
+            "--limits-in-force",
+            help="Apply the framework's limits even when it has expired (or does not bind yet)"
+            " on the scenario's date (default: such a framework sets no limits).",
+        ),
+    ] = False,
     override: options.OverrideOpt = None,
     set_: options.SetOpt = None,
     output_format: options.FormatOpt = OutputFormat.table,
 ) -> None:
-    """Action–reaction: each side adds the least force that meets its requirement."""
+    """Action–reaction: each side adds the least force that meets its requirement.
+
+    The framework's limits bind only if it is in force on the scenario's `date` (today's
+    date when the scenario gives none); `--limits-in-force` applies them all the same."""
     from security_equation.model.race import arms_race_section
 
     sc = load(scenario, override, set_)
     fw = framework if framework is not None else sc.framework
     _show(
         sc.name,
-        arms_race_section(sc, framework=fw, rounds=rounds, production=production),
+        arms_race_section(
+            sc, framework=fw, rounds=rounds, production=production, limits_in_force=limits_in_force
+        ),
         output_format,
         render_arms_race,
     )
@@ -176,9 +189,12 @@ def arms_race(
 def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> None:
     """Print an ``arms_race_section`` dict (also usable from ``present.render``)."""
     out = out or console
-    table = Table(
-        title=f"Action–reaction {name} (framework: {data.get('framework') or 'none'})", title_justify="left"
-    )
+    framework = data.get("framework") or "none"
+    status = data.get("framework_status")
+    if status and status != "in force":  # expired or not yet binding on the scenario's date
+        applied = "limits applied all the same" if data.get("limits_applied") else "no limits"
+        framework += f", {status.split(' — ')[0]}: {applied}"
+    table = Table(title=f"Action–reaction {name} (framework: {escape(framework)})", title_justify="left")
     for col in (
         "round",
         "side",

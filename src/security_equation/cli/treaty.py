@@ -72,9 +72,20 @@ def _headroom(value: int) -> str:
     return f"{value:,} left" if value >= 0 else f"[bold red]{-value:,} over[/bold red]"
 
 
+def _status_note(data: dict) -> str:
+    """`` (expired on 2026-02-05 — shown as if in force)`` after a verdict, or nothing
+    when the framework is in force (treaty.assessment.status_qualifier)."""
+    from security_equation.treaty.assessment import status_qualifier
+
+    return escape(status_qualifier(data.get("status")))
+
+
 def limits_table(data: dict) -> Table:
     fw = data["framework"]
-    table = Table(title=f"Limits under {escape(fw['title'])} ({escape(fw['name'])})", title_justify="left")
+    table = Table(
+        title=f"Limits under {escape(fw['title'])} ({escape(fw['name'])}){_status_note(data)}",
+        title_justify="left",
+    )
     for col in ("side", "limit", "counted", "limit value", "headroom / excess", "compliant"):
         table.add_column(col, justify="left" if col in ("side", "limit") else "right")
     for side in data["sides"].values():
@@ -173,7 +184,8 @@ def upload_table(side_name: str, side_assessment) -> Table:
 
 def after_upload_table(data: dict) -> Table:
     table = Table(
-        title="Counts after upload (non-deployed launchers deployed, all loaded to capacity)",
+        title="Counts after upload (non-deployed launchers deployed, all loaded to capacity)"
+        + _status_note(data),
         title_justify="left",
     )
     for col in ("side", "limit", "now", "after upload", "limit value", "compliant after upload"):
@@ -209,6 +221,11 @@ def render_treaty(assessment, console: Console) -> None:
         over = [f"{lim['name']} by {-lim['headroom']:,}" for lim in side["limits"] if not lim["compliant"]]
         if over:
             verdict.append(f"{side['label']} exceeds {', '.join(over)}")
+    when = "today; the scenario gives no date" if not assessment.dated else "the scenario's date"
+    style = "green" if assessment.in_force else "bold yellow"
+    console.print(
+        f"[bold]Status[/bold] as of {data['as_of']} ({when}): [{style}]{escape(data['status'])}[/{style}]"
+    )
     console.print(
         "[bold]Compliant (both sides):[/bold] "
         + (
@@ -216,6 +233,7 @@ def render_treaty(assessment, console: Console) -> None:
             if data["compliant"]
             else "[bold red]no[/bold red] — " + escape("; ".join(verdict))
         )
+        + _status_note(data)
     )
     console.print(limits_table(data))
     for name, side in data["sides"].items():

@@ -27,7 +27,11 @@ def is_assumption(note: str) -> bool:
 
 
 def cited_ids(note: str) -> list[str]:
-    """Source ids named in a note such as ``"SD3; NN-US23 (inferred: …)"``."""
+    """Registered source ids named anywhere in a note, once each in order of first mention:
+    ``"MD2; MD3 (inferred: …); MD1 (64 proposed …)"`` cites MD2, MD3 and MD1, and
+    ``"assumption: … of the 341 SM-3 planned (MD4) …"`` cites MD4. Ids inside parentheses
+    and in assumptions count too (only the text before the first "(" used to, which left
+    MD1 and MD4 out of the report's "Sources cited"); a token counts only if the register
+    has it."""
     register = source_register()
-    head = note.split("(")[0]
-    return [tok for tok in _ID_PATTERN.findall(head) if tok in register]
+    return list(dict.fromkeys(tok for tok in _ID_PATTERN.findall(note) if tok in register))

@@ -24,8 +24,17 @@ SYSTEM_FIELDS = (
     "alert_day_to_day",
     "alert_generated",
 )
-#: Numeric per-missile-defence-layer fields.
-LAYER_FIELDS = ("interceptors", "kill_probability", "shots_per_warhead", "system_reliability")
+#: Numeric per-missile-defence-layer fields (``shoot_look_shoot`` is 1.0 for that firing
+#: doctrine, 0.0 for a salvo; docs/model.md, "Defences").
+LAYER_FIELDS = (
+    "interceptors",
+    "kill_probability",
+    "shots_per_warhead",
+    "system_reliability",
+    "decoys_per_warhead",
+    "discrimination_probability",
+    "shoot_look_shoot",
+)
 #: Per-side scalars.
 SIDE_SCALARS = (
     "penetration_probability",

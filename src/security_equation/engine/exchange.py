@@ -23,7 +23,9 @@ Every array has a leading batch axis; the greedy loop runs over options, never o
 batch members. Each formula of docs/model.md is evaluated by its one function: the kill
 matrix by ``effects.terminal_kill_probability`` (through ``effects.sspk`` and
 ``effects.lethal_radius_m``), leakage by ``defence.layer_leakers`` (directly, or through
-``defence.leak_through_layers``), damage by ``damage.damage_fraction`` or
+``defence.leak_through_layers``; a layer facing decoys or firing shoot–look–shoot by
+``defence.decoyed_leakers``), the chance that every warhead is stopped by
+``defence.all_stopped_given_leakers``, damage by ``damage.damage_fraction`` or
 ``damage.tabulated_damage`` and costs by ``damage.cost`` and ``damage.cost_pair``.
 """
 
@@ -116,6 +118,11 @@ class StrikeResult:
     cost_attacker: np.ndarray
     cost_victim: np.ndarray
     curve: DrawDown
+    #: Probability that every warhead aimed at value is stopped (1.0 when none comes):
+    #: the victim's retaliation by the attacker's defences, the attacker's value strike
+    #: by the victim's (docs/model.md, "Defences").
+    all_stopped_retaliation: np.ndarray | None = None
+    all_stopped_first_strike: np.ndarray | None = None
 
     @property
     def share_destroyed(self) -> np.ndarray:
@@ -203,6 +210,9 @@ def _layer_leak(side: SideArrays, warheads: np.ndarray, share: np.ndarray) -> np
         lift(layers["kill_probability"]),
         lift(layers["system_reliability"]),
         lift(layers["shots_per_warhead"]),
+        lift(layers["decoys_per_warhead"]),
+        lift(layers["discrimination_probability"]),
+        lift(layers["shoot_look_shoot"] > 0.5),
     )
 
 
@@ -223,15 +233,22 @@ class _Target:
         for layer in range(layers["interceptors"].shape[1]):
             k = np.ascontiguousarray(layers["kill_probability"][:, layer])
             cap = np.ascontiguousarray(layers["shots_per_warhead"][:, layer])
-            self.layers.append(
-                (
-                    layers["interceptors"][:, layer] * share[layer],
-                    1.0 - k,
-                    k,
-                    np.ascontiguousarray(layers["system_reliability"][:, layer]),
-                    None if np.isinf(cap).all() else cap,
-                )
+            kernel = (
+                layers["interceptors"][:, layer] * share[layer],
+                1.0 - k,
+                k,
+                np.ascontiguousarray(layers["system_reliability"][:, layer]),
+                None if np.isinf(cap).all() else cap,
             )
+            # Decoys and shoot-look-shoot only where a layer uses them: the defaults keep
+            # the plain kernel (and its speed).
+            objects = defence.objects_per_warhead(
+                layers["decoys_per_warhead"][:, layer], layers["discrimination_probability"][:, layer]
+            )
+            sls = layers["shoot_look_shoot"][:, layer] > 0.5
+            if (objects != 1.0).any() or sls.any():
+                kernel = (*kernel, None if (objects == 1.0).all() else objects, sls if sls.any() else None)
+            self.layers.append(kernel)
         self.penetration = side.scalars["penetration_probability"]
         self.table = side.structure.damage_table
         self.w80 = side.scalars["w80"]
@@ -239,14 +256,27 @@ class _Target:
     def arriving(self, ballistic: np.ndarray, air: np.ndarray) -> np.ndarray:
         """Warheads arriving on value: ballistic ones through the layers (``ballistic >= 0``),
         air-breathing ones through air defence."""
+        out = np.multiply(air, self.penetration)
+        out += self.leaked(ballistic)
+        return out
+
+    def leaked(self, ballistic: np.ndarray) -> np.ndarray:
+        """Ballistic warheads (``>= 0``) leaking through the value-defending layers."""
         leaked = ballistic
         if self.layers:
             with np.errstate(**_ERRSTATE):
                 for layer in self.layers:
-                    leaked = defence.layer_leakers(leaked, *layer)
-        out = np.multiply(air, self.penetration)
-        out += leaked
-        return out
+                    if len(layer) == 5:
+                        leaked = defence.layer_leakers(leaked, *layer)
+                    else:
+                        leaked = defence.decoyed_leakers(leaked, *layer)
+        return leaked
+
+    def all_stopped(self, ballistic: np.ndarray, air: np.ndarray) -> np.ndarray:
+        """Probability that every warhead aimed at value is stopped: the ballistic ones by
+        the layers, the air-breathing ones by air defence (each warhead independently)."""
+        missiles = defence.all_stopped_given_leakers(ballistic, self.leaked(ballistic))
+        return missiles * defence.all_stopped_given_leakers(air, air * self.penetration)
 
     def damage(self, arriving: np.ndarray) -> np.ndarray:
         """Damage fraction (a new array)."""
@@ -539,6 +569,8 @@ def first_strike(attacker: SideArrays, victim: SideArrays, settings: dict) -> St
         cost_attacker=c_att,
         cost_victim=c_vic,
         curve=curve,
+        all_stopped_retaliation=strike.home.all_stopped(np.maximum(vb, 0.0), va),
+        all_stopped_first_strike=strike.away.all_stopped(np.maximum(ab, 0.0), aa),
     )
 
 

@@ -9,7 +9,8 @@ baseline of ``benchmarks/exchange.py``.
 
 The formulas themselves are not written out again here: like the engine, it calls the
 one function for each (``effects.terminal_kill_probability``,
-``defence.expected_leakers``, ``damage.damage_fraction`` / ``tabulated_damage``,
+``defence.expected_leakers`` (and through it ``defence.decoyed_leakers``),
+``defence.all_stopped_given_leakers``, ``damage.damage_fraction`` / ``tabulated_damage``,
 ``damage.cost`` / ``cost_pair``, ``stability.break_even`` and
 ``first_strike_stability``), on Python floats or on small arrays of one scenario (its
 kill matrix, the grid points of its curve).
@@ -65,8 +66,18 @@ def _leak(side: _Side, m, shares):
             layer["kill_probability"],
             layer["system_reliability"],
             layer["shots_per_warhead"],
+            layer["decoys_per_warhead"],
+            layer["discrimination_probability"],
+            layer["shoot_look_shoot"] > 0.5,
         )
     return m
+
+
+def _all_stopped(side: _Side, ballistic: float, air: float) -> float:
+    """Probability that every warhead aimed at the side's value is stopped."""
+    leaked = _leak(side, ballistic, side.value_share)
+    missiles = defence.all_stopped_given_leakers(ballistic, leaked)
+    return float(missiles * defence.all_stopped_given_leakers(air, air * side.sc["penetration_probability"]))
 
 
 def _damage(side: _Side, w):
@@ -260,6 +271,8 @@ def _strike(a: _Side, v: _Side, st: dict):
         "damage_victim": d_v,
         "cost_attacker": ca,
         "cost_victim": cv,
+        "all_stopped_retaliation": _all_stopped(a, vb, va),
+        "all_stopped_first_strike": _all_stopped(v, ab, aa),
     }
 
 

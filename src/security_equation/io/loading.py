@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -27,6 +28,10 @@ DEFAULT_SCENARIO = "us-russia-2023"
 #: Scenario files larger than this are refused (a scenario is a few kB).
 MAX_FILE_BYTES = 2_000_000
 SUFFIXES = (".yaml", ".yml", ".toml")
+#: What changed a value, as ``Edit.by`` names it (docs/model.md, "Provenance of edited values").
+SET_EDIT = "--set"
+WEB_EDIT = "web edit"
+SWEEP_EDIT = "sweep axis"
 
 
 # --------------------------------------------------------------------------- reading files
@@ -308,6 +313,7 @@ def compose(
     """Raw scenario data: base chain, then named overrides, then ``--set`` values."""
     path = resolve(name_or_path)
     data, lines = load_chain(path)
+    refuse_loader_keys(data, lines, display_name(path))
     data.setdefault("name", path.stem)
     data["origin"] = display_name(path)
     available = data.pop("overrides", None) or {}
@@ -337,7 +343,9 @@ def compose(
             raise InputError.single(str(exc), path=f"overrides.{name}", file=display_name(path)) from None
         for parts, _ in _flatten(expanded):
             lines[parts] = lines.get(("overrides", name), (display_name(path), None))
+        edits = record_edits(data, expanded, f"override {name}")
         data = paths.deep_merge(data, expanded)
+        data["edits"] = edits
     if overrides:
         data["applied_overrides"] = (*data.get("applied_overrides", ()), *overrides)
     if set_values:
@@ -345,9 +353,12 @@ def compose(
     return data, lines
 
 
-def apply_set_values(data: dict, lines: LineMap, set_values: Mapping[str, Any]) -> dict:
+def apply_set_values(
+    data: dict, lines: LineMap, set_values: Mapping[str, Any], *, by: str = SET_EDIT
+) -> dict:
     """``--set`` values (dotted path -> value) merged over raw scenario data; ``lines``
-    gains each path as coming from ``--set``. Sides, systems and defences must exist."""
+    gains each path as coming from ``--set``. Sides, systems and defences must exist.
+    Each changed value is recorded as an edit ``by`` this (``--set``, ``web edit``)."""
     try:
         expanded = _expand_dotted(dict(set_values))
     except ValueError as exc:
@@ -355,7 +366,104 @@ def apply_set_values(data: dict, lines: LineMap, set_values: Mapping[str, Any]) 
     for parts, _ in _flatten(expanded):
         _check_names_exist(data, parts)
         lines[parts] = ("--set", None)
-    return paths.deep_merge(data, expanded)
+    edits = record_edits(data, expanded, by)
+    merged = paths.deep_merge(data, expanded)
+    merged["edits"] = edits
+    return merged
+
+
+# --------------------------------------------------------------------------- edits
+#: Keys of a validated scenario only the loader fills: a file may not give them.
+LOADER_KEYS = ("edits",)
+
+
+def refuse_loader_keys(data: Mapping, lines: LineMap, shown: str | None) -> None:
+    """A file may not claim edits: they are recorded from ``--set``, overrides and web edits."""
+    for key in LOADER_KEYS:
+        if key in data:
+            raise InputError.single(
+                f"'{key}' is not a key of a scenario file: the loader records edited values"
+                " (from --set, named overrides and web edits) itself",
+                path=key,
+                file=shown,
+                line=lines.get((key,), (None, None))[1],
+            )
+
+
+def _note_at(data: Mapping, parts: tuple[str, ...]) -> str | None:
+    """The source note of a field in raw data: ``sources.<field>`` of the nearest model
+    above it that has one (``posture.sources.alert_fractions`` for a leaf inside it)."""
+    for k in range(len(parts) - 1, 0, -1):
+        try:
+            note = paths.get(data, (*parts[:k], "sources", parts[k]))
+        except KeyError:
+            continue
+        return note if isinstance(note, str) else None
+    return None
+
+
+def original_value(data: Mapping, parts: tuple[str, ...]) -> Any:
+    """A field's value in raw scenario data; where the data do not give it, the schema's
+    default (None when there is none)."""
+    try:
+        return copy.deepcopy(paths.get(data, parts))
+    except KeyError:
+        pass
+    field = _field_at(parts, data)
+    if field is None or field.is_required():
+        return None
+    value = field.get_default(call_default_factory=True)
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+
+
+def _same(a: Any, b: Any) -> bool:
+    return isinstance(a, bool) == isinstance(b, bool) and a == b
+
+
+def record_edits(data: Mapping, changes: Mapping, by: str) -> tuple[dict, ...]:
+    """The edits of ``data`` (raw scenario data) after merging ``changes`` (nested, as
+    ``_expand_dotted`` gives them) over it: one per changed leaf, with the value and the
+    source note it replaces. The original of a path edited before is kept; a value set back
+    to its original is no edit. Source notes (``…sources.<field>``) are notes, not values."""
+    recorded = {e["path"]: dict(e) for e in data.get("edits") or ()}
+    for parts, value in _flatten(changes):
+        if "sources" in parts[:-1] or parts[-1] == "sources":
+            continue
+        path = paths.display(parts)
+        if path in recorded:
+            original, note = recorded[path]["original_value"], recorded[path]["original_source"]
+        else:
+            original, note = original_value(data, parts), _note_at(data, parts)
+        if _same(value, original):
+            recorded.pop(path, None)
+            continue
+        recorded[path] = {
+            "path": path,
+            "by": by,
+            "value": value,
+            "original_value": original,
+            "original_source": note,
+        }
+    return tuple(recorded.values())
+
+
+def edit_summary(scenario: Scenario, see: str = "see edited values", *, named: bool = False) -> str | None:
+    """The note a description carries once values differ from the files, e.g. ``(edited: 1
+    value changed from the bundled scenario; see edited values)``; None when none do.
+    ``named`` names the bundled file too (for a saved copy, which has no origin)."""
+    n = len(scenario.edits)
+    if not n:
+        return None
+    origin = scenario.origin or ""
+    if origin.startswith(f"{PACKAGE_DIR.name}/"):
+        what = "the bundled scenario" + (f" {Path(origin).stem}" if named else "")
+    else:
+        what = origin or "the scenario as uploaded"
+    return f"(edited: {_count(n)} changed from {what}; {see})"
+
+
+def _count(n: int) -> str:
+    return f"{n} value{'s' if n != 1 else ''}"
 
 
 #: Levels of a scenario keyed by user-chosen names: --set may change, not invent, them.
@@ -593,24 +701,55 @@ def load_scenario(
 
 
 def scenario_from_text(
-    text: str, shown: str = "<upload>", set_values: Mapping[str, Any] | None = None
+    text: str, shown: str = "<upload>", set_values: Mapping[str, Any] | None = None, *, by: str = SET_EDIT
 ) -> Scenario:
     """Validate scenario text (e.g. an upload), then apply ``set_values`` edits.
     ``extends`` may name a bundled scenario only: text never reaches the file system."""
     data, lines = parse_text(text, shown)
     data, lines = merge_upload_base(data, lines, shown)
+    refuse_loader_keys(data, lines, shown)
     data.pop("overrides", None)
     data.setdefault("name", "uploaded")
     if set_values:
-        data = apply_set_values(data, lines, set_values)
+        data = apply_set_values(data, lines, set_values, by=by)
     return validate(data, lines, shown)
 
 
 def dump_scenario(scenario: Scenario) -> str:
-    """The scenario as YAML text that loads back to the same scenario."""
+    """The scenario as YAML text that loads back to the same scenario.
+
+    An edited scenario (``scenario.edits``) is saved so that it does not claim the old
+    sources: each edited value's source note says it was edited, by what, and its original
+    value and note; the description carries the edit note and a header comment lists the
+    edits (docs/model.md, "Provenance of edited values")."""
     data = scenario.model_dump(
-        mode="json", exclude={"applied_overrides", "origin", "uncertainty"}, exclude_defaults=False
+        mode="json", exclude={"applied_overrides", "origin", "uncertainty", "edits"}, exclude_defaults=False
     )
     for key, dist in scenario.uncertainty.items():
         paths.set_in(data, paths.canonical(key), dist.model_dump(exclude_none=True))
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = yaml.safe_dump(_mark_edits(scenario, data), sort_keys=False, allow_unicode=True)
+    if not scenario.edits:
+        return text
+    head = [f"# Edited from {scenario.origin or 'the scenario as uploaded'}: {_count(len(scenario.edits))}"]
+    for edit in scenario.edits:
+        head.append(f"#   {edit.path} = {json.dumps(edit.value, default=str)}: {edit.describe()}")
+    return "\n".join(" ".join(line.splitlines()) for line in head) + "\n" + text
+
+
+def _mark_edits(scenario: Scenario, data: dict) -> dict:
+    """Dumped data whose edited values' source notes (``sources.<field>`` of the nearest
+    model with sources) say they were edited, and whose description says so."""
+    for edit in scenario.edits:
+        parts = paths.canonical(edit.path)
+        for k in range(len(parts) - 1, 0, -1):
+            model = _model_at_loc(parts[:k], data)
+            if model is None or "sources" not in model.model_fields:
+                continue
+            holder = paths.get(data, parts[:k])
+            notes = holder.setdefault("sources", {})
+            notes[parts[k]] = edit.describe(notes.get(parts[k]))
+            break
+    summary = edit_summary(scenario, "see the source notes that say 'edited by'", named=True)
+    if summary:
+        data["description"] = f"{data.get('description') or ''} {summary}".strip()
+    return data

@@ -74,7 +74,8 @@ def clean_loc(loc: tuple) -> tuple:
     out: list = []
     for i, part in enumerate(loc):
         text = str(part)
-        if text.startswith(_TAG_PREFIXES) or text in _TYPE_TAGS:
+        # A type tag follows the key it qualifies: a first part is always a key (``date``).
+        if text.startswith(_TAG_PREFIXES) or (text in _TYPE_TAGS and i > 0):
             continue
         after_defences = i >= 2 and loc[i - 2] == "defences" or len(out) >= 2 and out[-2] == "defences"
         if after_defences and text in _DEFENCE_KINDS:

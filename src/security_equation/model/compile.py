@@ -22,6 +22,13 @@ from security_equation.schema.scenario import (
 _SHARES = {"value": (1.0, 0.0), "forces": (0.0, 1.0), "both": (0.5, 0.5)}
 
 
+def _layer_value(layer: MissileDefence, field: str) -> float:
+    """A layer's number for the engine's array ``field`` (the firing doctrine as 0/1)."""
+    if field == "shoot_look_shoot":
+        return 1.0 if layer.firing == "shoot_look_shoot" else 0.0
+    return getattr(layer, field)
+
+
 def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
     systems = list(side.systems.items())
     layers = [(n, d) for n, d in side.defences.items() if isinstance(d, MissileDefence)]
@@ -80,10 +87,11 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
                 "kill_given",
                 (col, k),
             )
-    layer_arrays = {f: row([getattr(d, f) for _, d in layers]) for f in LAYER_FIELDS}
+    layer_arrays = {f: row([_layer_value(d, f) for _, d in layers]) for f in LAYER_FIELDS}
     for col, (layer_name, _) in enumerate(layers):
         for f in LAYER_FIELDS:
-            slots[f"{name}.defences.{layer_name}.{f}"] = ("layers", index, f, col)
+            path = "firing" if f == "shoot_look_shoot" else f  # 0 salvo, 1 shoot-look-shoot
+            slots[f"{name}.defences.{layer_name}.{path}"] = ("layers", index, f, col)
     scalars = {
         "penetration_probability": np.array([air[0].penetration_probability if air else 1.0]),
         "w80": np.array([side.value.w80 if side.value.w80 is not None else np.nan]),

@@ -21,7 +21,7 @@ from security_equation.engine.stability import SIDE_METRICS, Stability, headline
 from security_equation.io.jsonable import finite_or_none
 from security_equation.model import posture
 from security_equation.model.compile import compile_scenario
-from security_equation.model.provenance import assumptions, unsourced
+from security_equation.model.provenance import assumptions, description_note, edited_values, unsourced
 from security_equation.model.race import arms_race_section, drivers_section
 from security_equation.model.sections import Section, TreatySection
 from security_equation.schema.scenario import Scenario
@@ -55,6 +55,8 @@ STRIKE_FIELDS = (
     "cost_victim",
     "share_destroyed",
     "spent_per_destroyed",
+    "all_stopped_retaliation",
+    "all_stopped_first_strike",
 )
 
 
@@ -211,6 +213,10 @@ class Evaluation:
             "description": s.description,
             "origin": s.origin,
             "applied_overrides": list(s.applied_overrides),
+            # The description is the files'; once values are edited a note says it may no
+            # longer match (docs/model.md, "Provenance of edited values").
+            "description_note": description_note(s),
+            "edited_values": edited_values(s),
         }
         if self.exchange is not None:
             ex = self.exchange

@@ -40,7 +40,13 @@ from security_equation.io.jsonable import finite_or_none, json_safe
 from security_equation.model.compile import compile_scenario
 from security_equation.model.sections import Section
 from security_equation.schema.framework import LOADED, Framework
-from security_equation.treaty.assessment import resolve_for
+from security_equation.treaty.assessment import (
+    IN_FORCE,
+    NOT_YET_BINDING,
+    as_of_date,
+    framework_status,
+    resolve_for,
+)
 from security_equation.treaty.frameworks import is_no_framework
 from security_equation.treaty.limits import engine_limits, limit_kind
 
@@ -92,7 +98,10 @@ class ArmsRaceSection(Section):
 
     ``path``: one JSON-ready entry per round (see ``engine.race.ArmsRace``); ``limits``:
     per side, the cap on each limit kind the race can run into (its nuclear forces' count
-    now plus the treaty's headroom; ``None``: no limit) with labels; ``capped``: what
+    now plus the treaty's headroom; ``None``: no limit) with labels; ``framework_status``:
+    the framework's status on ``as_of`` (the scenario's date, else today; ``None``: no
+    framework) and ``limits_applied``: whether the race runs under its limits (not when it
+    has expired or does not bind yet, unless asked for); ``capped``: what
     stopped each side that stayed short; ``linearised`` / ``linearised_end``: the reaction
     slopes and the Richardson condition at the start and, when anything was built, at the
     end. ``race`` is the engine's result (final arrays included)."""
@@ -110,6 +119,9 @@ class ArmsRaceSection(Section):
     linearised: dict
     linearised_end: dict | None = None
     race: ArmsRace | None = field(default=None, repr=False)
+    framework_status: str | None = None
+    as_of: str | None = None
+    limits_applied: bool = False
 
     def to_dict(self) -> dict:
         out = {
@@ -125,6 +137,9 @@ class ArmsRaceSection(Section):
         }
         if self.linearised_end is not None:
             out["linearised_end"] = json_safe(self.linearised_end)
+        out["framework_status"] = self.framework_status
+        out["as_of"] = self.as_of
+        out["limits_applied"] = self.limits_applied
         return out
 
 
@@ -216,12 +231,32 @@ def _weights_count_bombers_one(limits: Limits | None, arrays: ScenarioArrays, k:
     return bool((limits.per_launcher[row, bomber] > 0).any())
 
 
-def _framework_limits(scenario, framework) -> tuple[dict[str, Limits], list[str], bool]:
+def _framework_limits(
+    scenario, framework, limits_in_force: bool = False
+) -> tuple[dict[str, Limits], list[str], bool, str | None]:
     """Per-side engine limits under a framework, notes on limits the race cannot reach,
-    and how the framework counts bombers (for the report)."""
+    how the framework counts bombers (for the report) and the framework's status on the
+    scenario's date. A framework expired or not yet binding on that date sets no limits
+    (and a note says so) unless ``limits_in_force``."""
     if framework is None or (not isinstance(framework, Framework) and is_no_framework(framework)):
-        return {}, ["no treaty limits"], False
+        return {}, ["no treaty limits"], False, None
     fw = resolve_for(scenario, framework)
+    on = as_of_date(scenario)
+    status = framework_status(fw, on)
+    if status != IN_FORCE and not limits_in_force:
+        if status == NOT_YET_BINDING:
+            what = f"{status} on {on.isoformat()} (binding from {fw.binding_from.isoformat()})"
+        else:
+            what = status.split(" — ")[0]  # "expired on 2026-02-05"
+        return (
+            {},
+            [
+                f"{fw.title} ({fw.name}) {what}: the race runs without its limits;"
+                " use --limits-in-force to apply them"
+            ],
+            False,
+            status,
+        )
     sides = engine_limits(fw, scenario)
     notes = [
         f"{side}: limit '{name}' not used by the action–reaction model"
@@ -229,7 +264,7 @@ def _framework_limits(scenario, framework) -> tuple[dict[str, Limits], list[str]
         for name, kind in zip(lim.names, lim.limits.kinds, strict=True)
         if kind not in RACE_KINDS
     ]
-    return {side: lim.limits for side, lim in sides.items()}, notes, _bombers_count_one(fw)
+    return {side: lim.limits for side, lim in sides.items()}, notes, _bombers_count_one(fw), status
 
 
 # --------------------------------------------------------------------------- tables of engine results
@@ -292,17 +327,22 @@ def arms_race_section(
     production: float | None = None,
     limits: Mapping[str, Limits] | None = None,
     arrays: ScenarioArrays | None = None,
+    limits_in_force: bool = False,
 ) -> ArmsRaceSection:
     """Action–reaction from the scenario's requirements under a framework's limits (a
     name, a file or a resolved :class:`Framework`; or explicit engine ``limits`` per side),
     with the linearised reactions and the Richardson condition at the start
     (``linearised``) and, when anything was built, at the end (``linearised_end``).
-    ``arrays``: the scenario already compiled (its member 0 is used), to compile once."""
+    ``arrays``: the scenario already compiled (its member 0 is used), to compile once.
+    A framework that has expired (or does not bind yet) on the scenario's ``date`` (today
+    when it has none) sets no limits, and a note says so; ``limits_in_force`` applies its
+    limits all the same."""
     arrays = _arrays(scenario) if arrays is None else arrays
     names = arrays.side_names
     notes: list[str] = []
+    status = None
     if limits is None:
-        limits, notes, bombers_one = _framework_limits(scenario, framework)
+        limits, notes, bombers_one, status = _framework_limits(scenario, framework, limits_in_force)
         count_one = dict.fromkeys(names, bombers_one)
     else:
         count_one = {n: _weights_count_bombers_one(limits.get(n), arrays, k) for k, n in enumerate(names)}
@@ -323,4 +363,7 @@ def arms_race_section(
         linearised=linearised,
         linearised_end=linearised_end,
         race=race,
+        framework_status=status,
+        as_of=as_of_date(scenario).isoformat() if status is not None else None,
+        limits_applied=bool(limits),
     )

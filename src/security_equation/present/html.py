@@ -119,18 +119,34 @@ def _figure(key: str, title: str, fig_fn, source: str, fmt: str, figures: dict, 
 
 # --------------------------------------------------------------------------- provenance
 def _provenance(scenario: Scenario, treaty: ReportSection, assumptions: Sequence) -> dict:
-    from security_equation.model.provenance import cited_ids, provenance, source_register
+    """Every figure with its source (edited ones marked, with what they replaced), the
+    edited values, and every source the report cites: in any field's note (also inside
+    parentheses and assumptions, and an edited value's original note), the scenario's
+    ``references`` and the framework assumptions shown (``data.sources.cited_ids`` reads
+    them all)."""
+    from security_equation.model.provenance import cited_ids, edited_values, provenance, source_register
 
     register = source_register()
     rows = []
     cited: dict[str, list[str]] = {}
     for p in provenance(scenario):
-        ids = cited_ids(p.note)
+        notes = [p.note, *(e.original_source or "" for e in p.edits)]
+        ids = list(dict.fromkeys(i for note in notes for i in cited_ids(note)))
         for i in ids:
             cited.setdefault(i, []).append(p.path)
         rows.append({**json_safe(p.to_dict()), "ids": ids})
     for ref in scenario.references:
         cited.setdefault(ref, [])
+    framework_assumptions = []
+    framework_ids: set[str] = set()
+    if isinstance(treaty.data, Mapping):
+        fw = treaty.data.get("framework") or {}
+        for item in fw.get("assumptions") or []:
+            text = item if isinstance(item, str) else "; ".join(f"{k}: {v}" for k, v in flatten(item))
+            framework_assumptions.append(text)
+            framework_ids.update(cited_ids(text))
+    for sid in sorted(framework_ids):
+        cited.setdefault(sid, [])
     sources = []
     for sid, used_by in cited.items():
         entry = register.get(sid) or {}
@@ -143,17 +159,12 @@ def _provenance(scenario: Scenario, treaty: ReportSection, assumptions: Sequence
                 "location": entry.get("url_or_repo_path", ""),
                 "grade": entry.get("grade", ""),
                 "used_by": len(used_by),
+                "framework": sid in framework_ids,
             }
         )
-    framework_assumptions = []
-    if isinstance(treaty.data, Mapping):
-        fw = treaty.data.get("framework") or {}
-        for item in fw.get("assumptions") or []:
-            framework_assumptions.append(
-                item if isinstance(item, str) else "; ".join(f"{k}: {v}" for k, v in flatten(item))
-            )
     return {
         "figures": rows,
+        "edited": edited_values(scenario),
         "sources": sorted(sources, key=lambda s: s["id"]),
         "assumptions": [json_safe(a.to_dict()) for a in assumptions],
         "framework_assumptions": framework_assumptions,
@@ -284,6 +295,7 @@ def render_report(report: ReportData, image_format: str = "png") -> str:
             "origin": scenario.origin,
             "overrides": list(scenario.applied_overrides),
             "framework": framework,
+            "description_note": data.get("description_note"),
         },
         "version": __version__,
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -265,9 +265,11 @@ def treaty_figure(treaty: Mapping) -> Figure:
     )
     title = fw.get("title") or fw.get("name") or "treaty framework"
     verdict = treaty.get("compliant")
+    status = treaty.get("status")
     fig.suptitle(
         f"{title}: "
-        + ("all sides compliant" if verdict else "not compliant" if verdict is False else "limits"),
+        + ("all sides compliant" if verdict else "not compliant" if verdict is False else "limits")
+        + (f"\n({status}, as of {treaty.get('as_of')})" if status and status != "in force" else ""),
         fontsize=11,
     )
     return fig

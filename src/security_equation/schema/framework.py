@@ -141,7 +141,9 @@ class Framework(StrictModel):
         None, description="Date from which the limits bind (YYYY-MM-DD)."
     )
     expires: Annotated[dt.date, Field(strict=False)] | None = Field(
-        None, description="Date the framework lapsed or lapses (YYYY-MM-DD)."
+        None,
+        description="Date the framework lapsed or lapses (YYYY-MM-DD): not in force from this date"
+        " on (a scenario dated then is shown as if in force, labelled expired).",
     )
     assumptions: list[str] = Field(default_factory=list, description="Assumptions behind the counting.")
     sources: dict[str, str] = Field(default_factory=dict, description="Source ids cited: id -> what for.")

@@ -5,7 +5,8 @@ Every model forbids unknown keys, so a typo is an error, not a silent default.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import datetime as dt
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -104,7 +105,7 @@ class System(StrictModel):
 
 
 class MissileDefence(StrictModel):
-    """A layer of missile defence against ballistic warheads."""
+    """A layer of missile defence against ballistic warheads (docs/model.md, "Defences")."""
 
     kind: Literal["missile_defence"]
     interceptors: Count
@@ -112,6 +113,19 @@ class MissileDefence(StrictModel):
     shots_per_warhead: Annotated[int, Field(ge=1)]
     system_reliability: Probability
     protects: Literal["value", "forces", "both"] = "value"
+    decoys_per_warhead: NonNegative = Field(
+        0.0,
+        description="Decoys accompanying each warhead as this layer sees them (a midcourse layer"
+        " sees light decoys, a terminal one few).",
+    )
+    discrimination_probability: Probability = Field(
+        1.0, description="Chance the layer recognises a decoy as one and ignores it."
+    )
+    firing: Literal["salvo", "shoot_look_shoot"] = Field(
+        "salvo",
+        description="salvo: up to shots_per_warhead at once; shoot_look_shoot: half of them"
+        " (at least one), look, then the rest at the survivors.",
+    )
     sources: dict[str, str] = Field(default_factory=dict)
 
 
@@ -295,12 +309,45 @@ class Distribution(StrictModel):
         return lo, hi
 
 
+class Edit(StrictModel):
+    """One value changed from the scenario as its files give it: by ``--set``, a named
+    override, a web edit or a sweep axis, with the value and source note it replaced
+    (recorded by ``io.loading``; docs/model.md, "Provenance of edited values")."""
+
+    path: str = Field(description="Dotted path of the changed field, e.g. us.defences.gmd.interceptors.")
+    by: str = Field(description="What changed it: '--set', 'override <name>', 'web edit' or 'sweep axis'.")
+    value: Any = Field(description="The value now in the scenario.")
+    original_value: Any = Field(None, description="The value the files give (None: not set there).")
+    original_source: str | None = Field(None, description="The field's source note in the files, if any.")
+
+    def describe(self, note: str | None = None) -> str:
+        """The source text of the edited figure, e.g. ``edited by --set (was 64: MD2; MD3)``;
+        ``note`` is the field's note now, kept in front when the edit gave a new one."""
+        was = "not set" if self.original_value is None else f"was {_plain(self.original_value)}"
+        text = f"edited by {self.by} ({was}" + (f": {self.original_source})" if self.original_source else ")")
+        return f"{note}; {text}" if note and note != self.original_source else text
+
+
+def _plain(value: Any) -> str:
+    """A value as a note shows it (a date as YYYY-MM-DD, a mapping in flow style)."""
+    if isinstance(value, dt.date | str | int | float):
+        return str(value)
+    import json
+
+    return json.dumps(value, default=str)
+
+
 class Scenario(StrictModel):
     """A complete, validated scenario: two sides and the model settings."""
 
     name: str
     description: str = ""
     framework: str = "new-start"
+    date: Annotated[dt.date, Field(strict=False)] | None = Field(
+        None,
+        description="The date the forces describe (YYYY-MM-DD). A framework is judged in force,"
+        " not yet binding or expired on this date (today's date when none is given).",
+    )
     sides: dict[str, Side]
     settings: Settings = Settings()
     references: dict[str, str] = Field(
@@ -311,6 +358,9 @@ class Scenario(StrictModel):
     )
     applied_overrides: tuple[str, ...] = ()
     origin: str | None = Field(None, description="File the scenario came from.")
+    edits: tuple[Edit, ...] = Field(
+        (), description="Values changed from the files (set by the loader, never by a file)."
+    )
 
     @model_validator(mode="after")
     def _two_sides(self) -> Scenario:

@@ -1,7 +1,16 @@
-"""Treaty assessment of a scenario under a framework: counts, compliance, upload potential."""
+"""Treaty assessment of a scenario under a framework: counts, compliance, upload potential.
+
+An assessment knows the framework's status on the scenario's ``date`` (today's date when
+the scenario gives none): in force, not yet binding (before ``binding_from``) or expired
+(on or after ``expires``; New START's limits bound from 2018-02-05, SD2, and it expired
+on 2026-02-05, EXP and ACA1 in ``data/sources.csv``). Counts and compliance are always computed as if the
+limits were in force; every output that says "compliant" or "exceeds" carries the status
+when it is not "in force" (:func:`status_qualifier`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +23,34 @@ from security_equation.schema.scenario import Scenario
 from security_equation.treaty import counting
 from security_equation.treaty.counting import LimitCount, UploadRow
 from security_equation.treaty.frameworks import load_framework, with_limits
+
+#: The status of a framework on a date whose limits bind.
+IN_FORCE = "in force"
+#: The status before the framework's ``binding_from`` date.
+NOT_YET_BINDING = "not yet binding"
+
+
+def as_of_date(scenario: Scenario) -> dt.date:
+    """The date a framework is judged on: the scenario's ``date``, else today's date."""
+    return scenario.date if scenario.date is not None else dt.date.today()
+
+
+def framework_status(framework: Framework, on: dt.date) -> str:
+    """``"in force"``, ``"not yet binding"`` (before ``binding_from``) or
+    ``"expired on YYYY-MM-DD — shown as if in force"`` (on or after ``expires``, the date
+    the framework lapsed: it binds until the day before)."""
+    if framework.binding_from is not None and on < framework.binding_from:
+        return NOT_YET_BINDING
+    if framework.expires is not None and on >= framework.expires:
+        return f"expired on {framework.expires.isoformat()} — shown as if in force"
+    return IN_FORCE
+
+
+def status_qualifier(status: str | None) -> str:
+    """What follows a "compliant" / "exceeds" verdict: ``""`` when the limits are in force
+    (or the status is unknown), else ``" (<status>)"``, e.g. ``" (expired on 2026-02-05 —
+    shown as if in force)"``."""
+    return f" ({status})" if status and status != IN_FORCE else ""
 
 
 @dataclass(frozen=True)
@@ -72,10 +109,23 @@ class TreatyAssessment:
     scenario_name: str
     sides: dict[str, SideAssessment]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: The date the framework's status is judged on (the scenario's ``date``, else today).
+    as_of: dt.date = field(default_factory=dt.date.today)
+    #: Whether ``as_of`` is the scenario's own date (False: today's, the scenario has none).
+    dated: bool = False
 
     @property
     def compliant(self) -> bool:
         return all(s.compliant for s in self.sides.values())
+
+    @property
+    def status(self) -> str:
+        """The framework's status on ``as_of`` (:func:`framework_status`)."""
+        return framework_status(self.framework, self.as_of)
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == IN_FORCE
 
     def assumptions(self) -> list[str]:
         """The framework's assumptions, each limit value marked as an assumption, and notes
@@ -104,6 +154,8 @@ class TreatyAssessment:
             },
             "compliant": self.compliant,
             "sides": {name: side.to_dict() for name, side in self.sides.items()},
+            "status": self.status,
+            "as_of": self.as_of.isoformat(),
         }
 
 
@@ -169,4 +221,6 @@ def assess(
                         f"{limit_name}: no allowance for side '{side_name}' in the framework"
                         f" (it has: {known}); items outside the scenario are counted as 0"
                     )
-    return TreatyAssessment(fw, scenario.name, sides, tuple(notes))
+    return TreatyAssessment(
+        fw, scenario.name, sides, tuple(notes), as_of=as_of_date(scenario), dated=scenario.date is not None
+    )

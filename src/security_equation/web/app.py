@@ -453,6 +453,8 @@ def create_app() -> FastAPI:
                 "samples": request.samples,
                 "seed": request.seed,
                 "note": "with samples, each metric is the median over the samples",
+                "swept_values": json.loads(ds.attrs["swept_values"]),
+                "edited_values": json.loads(ds.attrs["edited_values"]),
                 "metrics": metrics,
             }
         )

@@ -71,7 +71,7 @@ def scenario_from_upload(text: str, set_values: Mapping[str, Any] | None = None)
             f"input is too large (the limit is {loading.MAX_FILE_BYTES:,} bytes)", file=UPLOAD
         )
     refuse_aliases(text)
-    return loading.scenario_from_text(text, UPLOAD, set_values=dict(set_values or {}))
+    return loading.scenario_from_text(text, UPLOAD, set_values=dict(set_values or {}), by=loading.WEB_EDIT)
 
 
 def load(
@@ -93,7 +93,7 @@ def load(
     data, lines = _composed(name, tuple(overrides or ()))
     lines = dict(lines)
     if set_values:
-        data = loading.apply_set_values(data, lines, set_values)
+        data = loading.apply_set_values(data, lines, set_values, by=loading.WEB_EDIT)
     return loading.validate(data, lines, data.get("origin"))
 
 

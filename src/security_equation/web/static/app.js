@@ -208,11 +208,37 @@ function renderMetrics(data) {
   if (treaty && treaty.sides) {
     const parts = Object.entries(treaty.sides).map(([side, info]) =>
       `${info.label || side}: ${info.compliant ? "compliant" : "NOT compliant"}`);
+    // The framework's status on the scenario's date (today's when it has none).
+    const status = !treaty.status ? ""
+      : treaty.status === "in force" ? ` (in force as of ${treaty.as_of})`
+      : ` (${treaty.status}; as of ${treaty.as_of})`;
     $("treaty-status").textContent =
-      `${(treaty.framework && (treaty.framework.title || treaty.framework.name)) || "treaty"} — ${parts.join("; ")}`;
+      `${(treaty.framework && (treaty.framework.title || treaty.framework.name)) || "treaty"} — ${parts.join("; ")}${status}`;
   } else {
     $("treaty-status").textContent = "";
   }
+}
+
+// Values changed from the files (docs/model.md, "Provenance of edited values"): the
+// description's note and each edit with its original value and source, from /api/evaluate.
+function renderEdits(data) {
+  let box = $("edited-values");
+  if (!box) {
+    box = el("div", { id: "edited-values", class: "muted" });
+    $("treaty-status").after(box);
+  }
+  box.replaceChildren();
+  const edits = data.edited_values || [];
+  box.hidden = edits.length === 0;
+  if (!edits.length) return;
+  box.append(el("p", { id: "description-note", text: data.description_note || "" }));
+  const list = el("ul");
+  for (const e of edits) {
+    const was = e.original_value === null ? "not set" : `was ${fmt(e.original_value)}`;
+    list.append(el("li", { class: "edited", "data-edited": e.path,
+      text: `${e.path} = ${fmt(e.value)} — edited by ${e.by} (${was}${e.original_source ? `: ${e.original_source}` : ""})` }));
+  }
+  box.append(el("p", { text: "Edited values:" }), list);
 }
 
 async function loadPlot(kind, generation) {
@@ -242,6 +268,7 @@ async function update() {
     showError(null);
     results.classList.remove("stale");
     renderMetrics(data);
+    renderEdits(data);
     const n = Object.keys(state.edits).length;
     $("status").textContent = n ? `${n} edit${n > 1 ? "s" : ""} applied` : "as given";
     await Promise.all(PLOTS.map((kind) => loadPlot(kind, generation)));
