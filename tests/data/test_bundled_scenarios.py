@@ -246,15 +246,16 @@ def test_conventional_strike_adds_non_nuclear_systems_only():
 
 
 def test_conventional_strike_threatens_russia():
-    """Conventional counterforce on top of the nuclear one destroys more Russian warheads,
-    so striking first is cheaper for the US, Russia is worse off when struck first, and
-    the index falls."""
+    """Conventional prompt (hypersonic) counterforce on top of the nuclear one destroys
+    more Russian warheads and frees nuclear ones for value, so striking first is cheaper
+    for the US, Russia is worse off when struck first, and the index falls. (The cruise
+    missiles take no part: too slow for a disarming strike.)"""
     base, conv = _result(DEFAULT), _result("conventional-prompt-strike")
-    assert conv["sides"]["us"]["c1"] < base["sides"]["us"]["c1"] - 0.01
+    assert conv["sides"]["us"]["c1"] < base["sides"]["us"]["c1"] - 0.005
     assert conv["sides"]["russia"]["c2"] > base["sides"]["russia"]["c2"]
-    assert conv["sides"]["russia"]["surviving_warheads"] < base["sides"]["russia"]["surviving_warheads"] - 10
+    assert conv["sides"]["russia"]["surviving_warheads"] < base["sides"]["russia"]["surviving_warheads"] - 3
     assert conv["sides"]["russia"]["share_destroyed"] > base["sides"]["russia"]["share_destroyed"]
-    assert conv["fsi"] < base["fsi"] - 0.01
+    assert conv["fsi"] < base["fsi"] - 0.005
 
 
 def test_assumptions_name_the_distribution_they_are_sampled_from():

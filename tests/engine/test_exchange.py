@@ -133,6 +133,9 @@ def perturbed(batch, seed=7, name="us-russia-2023"):
         s.scalars["w80"] *= rng.uniform(0.3, 3, s.scalars["w80"].shape)
         s.scalars["launch_under_attack"][:] = rng.uniform(0, 1, batch)
         s.scalars["generated"][:] = rng.integers(0, 2, batch)
+        # aim points per launcher: per launcher, per boat of 20 or 16, per base of 2
+        aim = s.systems["aim_points_per_launcher"]
+        aim[:] = rng.choice([1.0, 0.5, 1 / 16, 0.05], aim.shape)
     return arrays
 
 

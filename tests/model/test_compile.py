@@ -133,8 +133,16 @@ def test_layers_scalars_and_settings_carry_the_scenario_values(arrays):
         "max_warheads_per_target": 2,
         "required_arriving_warheads": 200,
     }
-    assert {k: v[0] for k, v in us.scalars.items()} == {"penetration_probability": 0.9, **common}
-    assert {k: v[0] for k, v in russia.scalars.items()} == {"penetration_probability": 0.7, **common}
+    assert {k: v[0] for k, v in us.scalars.items()} == {
+        "penetration_probability": 0.9,
+        **common,
+        "upload_reserve": 1938,  # NN-US23
+    }
+    assert {k: v[0] for k, v in russia.scalars.items()} == {
+        "penetration_probability": 0.7,
+        **common,
+        "upload_reserve": 977,  # NN-RU22
+    }
     assert {k: v[0] for k, v in arrays.settings.items()} == pytest.approx(
         {
             "lethal_radius_nmi": 2.62,
@@ -228,9 +236,12 @@ def test_batch_repeats_row_zero_in_independent_copies(default):
 
 # ----------------------------------------------------------------- slots, get and set
 def test_every_numeric_field_has_a_dotted_path(arrays):
-    # 8 systems × 10 fields + 2 layers × 7 fields + 2 air defences + 2 sides × 6 scalars
-    # (penetration comes from the air defence) + 5 settings.
-    assert len(arrays.slots) == 8 * 10 + 2 * 7 + 2 + 2 * 6 + 5 == 113
+    # 8 systems × 12 fields + 2 layers × 7 fields + 2 air defences + 2 sides × 7 scalars
+    # (penetration comes from the air defence; reserve.warheads where given) + 5 settings.
+    assert len(arrays.slots) == 8 * 12 + 2 * 7 + 2 + 2 * 7 + 5 == 131
+    assert arrays.get("us.systems.trident_ii.upload_warheads_available")[0] == 949
+    assert arrays.get("russia.reserve.warheads")[0] == 977
+    assert arrays.get("us.systems.trident_ii.aim_points_per_launcher")[0] == 1.0
     assert arrays.get(f"{MM3}.launchers")[0] == 400
     assert arrays.get("us.systems.trident_ii.alert_fraction.day_to_day")[0] == 0.6
     assert arrays.get("russia.defences.a135.interceptors")[0] == 68

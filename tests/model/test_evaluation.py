@@ -43,8 +43,10 @@ QUOTED = {
     "exchange.us_strikes_russia.damage_victim": (0.8451, 4),
     "exchange.russia_strikes_us.counterforce_spent": (667.2, 1),
     "exchange.russia_strikes_us.destroyed": (917, 0),
-    "treaty.sides.us.upload.added_warheads": (2717, 0),
-    "treaty.sides.russia.upload.added_warheads": (2432, 0),
+    "treaty.sides.us.upload.added_warheads": (1897, 0),
+    "treaty.sides.russia.upload.added_warheads": (977, 0),
+    "treaty.sides.us.upload.launcher_capacity_added": (2717, 0),
+    "treaty.sides.russia.upload.launcher_capacity_added": (2432, 0),
     "sides.us.posture.totals.deployed_warheads": (1671, 0),
     "sides.russia.posture.totals.deployed_warheads": (1624, 0),
 }

@@ -103,10 +103,14 @@ def test_result_contract_and_json():
             assert sum(lim["by_system"].values()) == lim["counted"]
         assert set(side["upload"]) == {
             "by_system",
-            "added_warheads",
+            "added_warheads",  # = upload_potential (kept from before the bound)
+            "launcher_capacity_added",
+            "upload_potential",
+            "reserve",
             "totals_after_upload",
             "compliant_after_upload",
         }
+        assert side["upload"]["added_warheads"] == side["upload"]["upload_potential"]
         for row in side["upload"]["by_system"]:
             assert set(row) == {
                 "system",
@@ -114,8 +118,17 @@ def test_result_contract_and_json():
                 "non_deployed_launchers",
                 "warheads_now",
                 "capacity",
+                "launcher_capacity_added",
+                "warheads_available",
+                "upload_potential",
+                "bound",
+                "bound_source",
+                "added_on_deployed",
+                "added_on_non_deployed",
+                "redeployed_launchers",
                 "added_warheads",
             }
+            assert row["upload_potential"] <= row["launcher_capacity_added"]
     us = {lim["name"]: lim["counted"] for lim in data["sides"]["us"]["limits"]}
     # SD3 (2023-03-01): 662 / 1,419 / 800; the scenario's average loading rounds to 1,420.
     assert us["deployed_launchers"] == 662 and us["total_launchers"] == 800

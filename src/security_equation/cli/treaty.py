@@ -126,66 +126,88 @@ def contributions_table(side_name: str, side: dict) -> Table:
 
 
 def upload_table(side_name: str, side_assessment) -> Table:
-    """Warheads addable on existing launchers up to capacity, split by deployed/non-deployed."""
+    """Per nuclear system: the *launcher capacity* (what its launchers can carry) and the
+    *upload potential* (that capacity bounded by the stored warheads of its types and the
+    side's reserve), split by deployed/non-deployed launchers; the bounds' sources below."""
     table = Table(
-        title=f"{escape(side_assessment.label)} ({escape(side_name)}) — upload potential"
-        " (nuclear systems, every launcher loaded to capacity)",
+        title=f"{escape(side_assessment.label)} ({escape(side_name)}) — launcher capacity and upload"
+        " potential (nuclear systems)",
         title_justify="left",
+        caption_justify="left",
     )
     for col in (
         "system",
-        "deployed launchers",
-        "non-deployed",
-        "warheads now",
-        "max/launcher",
-        "capacity",
-        "+ on deployed",
-        "+ on non-deployed",
-        "+ total",
+        "launchers\ndeployed / non-dep.",
+        "warheads\nnow",
+        "max per\nlauncher",
+        "launcher\ncapacity",
+        "+ launcher\ncapacity",
+        "stored warheads\navailable",
+        "+ upload\npotential",
+        "of which on\ndeployed / non-dep.",
+        "bounded by",
     ):
-        table.add_column(col, justify="left" if col == "system" else "right")
-    sums = dict.fromkeys(("dep", "non", "now", "cap", "a_dep", "a_non", "add"), 0)
+        table.add_column(col, justify="left" if col in ("system", "bounded by") else "right")
+    sums = dict.fromkeys(("dep", "non", "now", "cap", "room", "avail", "add", "a_dep", "a_non"), 0)
+    notes = []
     for r in side_assessment.upload:
         table.add_row(
             escape(r.system),
-            number(r.deployed_launchers),
-            number(r.non_deployed_launchers),
+            f"{number(r.deployed_launchers)} / {number(r.non_deployed_launchers)}",
             number(r.warheads_now),
             number(r.max_warheads_per_launcher, 0 if float(r.max_warheads_per_launcher).is_integer() else 2),
             number(r.capacity),
-            number(r.added_on_deployed),
-            number(r.added_on_non_deployed),
+            number(r.launcher_capacity_added),
+            "not given" if r.warheads_available is None else number(r.warheads_available),
             number(r.added_warheads),
+            f"{number(r.added_on_deployed)} / {number(r.added_on_non_deployed)}",
+            escape(r.bound),
         )
         for key, value in (
             ("dep", r.deployed_launchers),
             ("non", r.non_deployed_launchers),
             ("now", r.warheads_now),
             ("cap", r.capacity),
+            ("room", r.launcher_capacity_added),
+            ("avail", r.warheads_available or 0),
+            ("add", r.added_warheads),
             ("a_dep", r.added_on_deployed),
             ("a_non", r.added_on_non_deployed),
-            ("add", r.added_warheads),
         ):
             sums[key] += value
+        if r.bound_source:
+            notes.append(f"{r.system} ({r.bound}): {r.bound_source}")
+    reserve = side_assessment.reserve
     table.add_row(
         "total",
-        number(sums["dep"]),
-        number(sums["non"]),
+        f"{number(sums['dep'])} / {number(sums['non'])}",
         number(sums["now"]),
         "",
         number(sums["cap"]),
-        number(sums["a_dep"]),
-        number(sums["a_non"]),
+        number(sums["room"]),
+        number(sums["avail"]),
         number(sums["add"]),
+        f"{number(sums['a_dep'])} / {number(sums['a_non'])}",
+        "",
         style="bold",
     )
+    if reserve is not None:
+        table.add_row("side reserve", "", "", "", "", "", number(reserve[0]), "", "", "")
+        notes.append(f"side reserve {number(reserve[0])} (bounds the total): {reserve[1]}")
+    lines = [
+        "launcher capacity: every deployed and non-deployed launcher loaded to its maximum;"
+        " upload potential: that, bounded by the stored warheads of the system's types and"
+        " by the side's reserve",
+        *notes,
+    ]
+    table.caption = escape("\n".join(lines))
     return table
 
 
 def after_upload_table(data: dict) -> Table:
     table = Table(
-        title="Counts after upload (non-deployed launchers deployed, all loaded to capacity)"
-        + _status_note(data),
+        title="Counts after upload (the upload potential: deployed launchers filled first, then"
+        " non-deployed ones deployed as the stored warheads allow)" + _status_note(data),
         title_justify="left",
     )
     for col in ("side", "limit", "now", "after upload", "limit value", "compliant after upload"):

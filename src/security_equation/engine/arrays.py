@@ -17,10 +17,14 @@ SYSTEM_FIELDS = (
     "non_deployed_launchers",
     "warheads_per_launcher",
     "max_warheads_per_launcher",
+    # stored warheads of the system's types, the bound on its uploads and redeployments
+    # (inf: not bounded; docs/model.md "Arms race")
+    "upload_warheads_available",
     "yield_kt",
     "cep_m",
     "reliability",
     "hardness_psi",
+    "aim_points_per_launcher",  # aim points per launcher (docs/model.md, step 2)
     "alert_day_to_day",
     "alert_generated",
 )
@@ -44,6 +48,7 @@ SIDE_SCALARS = (
     "holdback_fraction",
     "max_warheads_per_target",
     "required_arriving_warheads",
+    "upload_reserve",  # the side's stored warheads, bound on all its uploads (inf: not bounded)
 )
 #: Model-wide scalars.
 SETTINGS = (

@@ -3,8 +3,10 @@
 For attacker A and victim B (docs/model.md, "First strike and retaliation"):
 
 1. A's weapons: all fixed forces and a share (90 %) of survivable forces, less holdback.
-2. Counterforce options are layers of shots on B's target classes (its fixed launchers
-   and the off-alert share of its survivable launchers). The k-th shot on a target adds
+2. Counterforce options are layers of shots on B's target classes: aim points
+   (``aim_points_per_launcher`` per launcher: a silo, a boat in port, a bomber base) of
+   its fixed launchers and of the off-alert share of its survivable launchers; one kill
+   destroys every warhead at the aim point. The k-th shot on a target adds
    kill ``S·p`` where ``S`` is the target's survival so far and ``p`` the shooter's
    terminal kill probability on that class. Options are taken greedily in order of B
    warheads killed per unit of A's value forgone, which for a single weapon type is the
@@ -367,10 +369,13 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     p *= np.where(sa.ballistic[:, None], cf_leak[None, :], penetration[None, :])[:, None, :]
 
     alert = alert_share(victim)
-    targets = v["launchers"] * (1.0 - alert)
+    # A target is an aim point: a silo, a boat in port (all its tubes), a bomber base.
+    aim = v["aim_points_per_launcher"]
+    targets = v["launchers"] * (1.0 - alert) * aim
     lua = np.where(sv.fixed[None, :], victim.scalars["launch_under_attack"][:, None], 0.0)
-    # Nuclear warheads destroyed per target destroyed (launched-under-attack ones escape).
-    per_target = v["warheads_per_launcher"] * (1.0 - lua) * sv.nuclear[None, :]
+    # Nuclear warheads destroyed per target destroyed (launched-under-attack ones escape):
+    # every warhead on the launchers at the aim point.
+    per_target = v["warheads_per_launcher"] * (1.0 - lua) * sv.nuclear[None, :] / aim
     v_keep = 1.0 - victim.scalars["holdback_fraction"]
     v_ball = (v_keep[:, None] * v["reliability"]) * (sv.nuclear & sv.ballistic)[None, :]
     v_air = (v_keep[:, None] * v["reliability"]) * (sv.nuclear & ~sv.ballistic)[None, :]

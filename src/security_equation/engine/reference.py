@@ -128,9 +128,10 @@ def _strike(a: _Side, v: _Side, st: dict):
     v_keep = 1.0 - v.sc["holdback_fraction"]
     for j in range(v.n):
         alert = 0.0 if v.fixed[j] else v.sys["alert_generated" if generated else "alert_day_to_day"][j]
-        targets.append(v.sys["launchers"][j] * (1.0 - alert))
+        aim = v.sys["aim_points_per_launcher"][j]  # aim points per launcher
+        targets.append(v.sys["launchers"][j] * (1.0 - alert) * aim)
         lua = v.sc["launch_under_attack"] if v.fixed[j] else 0.0
-        per_target.append(v.sys["warheads_per_launcher"][j] * (1.0 - lua) * v.nuclear[j])
+        per_target.append(v.sys["warheads_per_launcher"][j] * (1.0 - lua) * v.nuclear[j] / aim)
         rel = v_keep * v.sys["reliability"][j]
         v_ball.append(rel if v.nuclear[j] and v.ballistic[j] else 0.0)
         v_air.append(rel if v.nuclear[j] and not v.ballistic[j] else 0.0)

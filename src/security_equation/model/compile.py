@@ -39,10 +39,9 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         fixed=np.array([s.fixed for _, s in systems], dtype=bool),
         nuclear=np.array([s.nuclear for _, s in systems], dtype=bool),
         ballistic=np.array([s.ballistic for _, s in systems], dtype=bool),
-        # Bombers and cruise missiles take hours: too slow for a disarming first strike.
-        counterforce=np.array(
-            [s.ballistic or s.category == "conventional_strike" for _, s in systems], dtype=bool
-        ),
+        # Only prompt weapons strike forces: bombers and cruise missiles (even conventional
+        # ones) take hours, too slow for a disarming first strike (docs/model.md, step 1).
+        counterforce=np.array([s.is_prompt for _, s in systems], dtype=bool),
         layer_names=tuple(n for n, _ in layers),
         layer_value_share=np.array([_SHARES[d.protects][0] for _, d in layers]),
         layer_forces_share=np.array([_SHARES[d.protects][1] for _, d in layers]),
@@ -59,10 +58,17 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         "non_deployed_launchers": row([s.non_deployed_launchers for _, s in systems]),
         "warheads_per_launcher": row([s.warheads_per_launcher for _, s in systems]),
         "max_warheads_per_launcher": row([s.max_warheads_per_launcher for _, s in systems]),
+        "upload_warheads_available": row(
+            [
+                np.inf if s.upload_warheads_available is None else s.upload_warheads_available
+                for _, s in systems
+            ]
+        ),
         "yield_kt": row([s.yield_kt for _, s in systems]),
         "cep_m": row([s.cep_m for _, s in systems]),
         "reliability": row([s.reliability for _, s in systems]),
         "hardness_psi": row([s.hardness_psi for _, s in systems]),
+        "aim_points_per_launcher": row([s.aim_points_per_launcher for _, s in systems]),
         "alert_day_to_day": row(
             [s.alert_fraction.day_to_day if s.alert_fraction else 0.0 for _, s in systems]
         ),
@@ -102,6 +108,7 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         "required_arriving_warheads": np.array(
             [side.requirement.arriving_warheads if side.requirement else np.nan]
         ),
+        "upload_reserve": np.array([side.reserve.warheads if side.reserve else np.inf]),
     }
     for defence_name, d in side.defences.items():
         if isinstance(d, AirDefence):
@@ -118,7 +125,10 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         ("holdback_fraction", "posture.holdback_fraction"),
         ("max_warheads_per_target", "posture.max_warheads_per_target"),
         ("required_arriving_warheads", "requirement.arriving_warheads"),
+        ("upload_reserve", "reserve.warheads"),
     ):
+        if field == "upload_reserve" and side.reserve is None:
+            continue  # not given: no slot
         slots[f"{name}.{path}"] = ("scalars", index, field, None)
     return SideArrays(structure, arrays, kill_given, layer_arrays, scalars)
 

@@ -60,13 +60,35 @@ class System(StrictModel):
     )
     warheads_per_launcher: NonNegative = Field(description="Average warheads loaded per deployed launcher.")
     max_warheads_per_launcher: NonNegative = Field(description="Upload capacity per launcher.")
+    upload_warheads_available: NonNegative | None = Field(
+        None,
+        description="Non-deployed (stored) warheads of this system's types that exist to upload"
+        " onto it: bounds its upload potential (`seceq treaty`) and the arms race's uploads and"
+        " redeployments. None: not bounded (only the launchers' capacity). Cite a source or"
+        " 'assumption: reason'.",
+    )
     yield_kt: NonNegative = 0.0
     cep_m: Positive
     reliability: Probability
     alert_fraction: AlertFractions | None = Field(
         None, description="Required for survivable categories; fixed silos have none."
     )
-    hardness_psi: Positive = Field(description="Hardness of the launcher's base as a target.")
+    hardness_psi: Positive = Field(
+        description="Hardness of one aim point (a silo, a boat in port, a bomber base) as a target."
+    )
+    aim_points_per_launcher: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        1.0,
+        description="Aim points an attacker strikes per launcher (docs/model.md, 'First strike"
+        " and retaliation', step 2): 1 for silos, mobile launchers or bombers aimed at one"
+        " by one; 1/tubes for a submarine in port (one shot kills the boat and every tube);"
+        " bases/aircraft for bombers aimed at per base. Cite a source or 'assumption: reason'.",
+    )
+    prompt: bool | None = Field(
+        None,
+        description="Fast enough for a disarming first strike (counterforce). Default: the"
+        " ballistic flag (ballistic missiles and boost-glide weapons are prompt; bombers and"
+        " cruise missiles are not).",
+    )
     kill_probability: dict[Category, Probability] | None = Field(
         None,
         description="Terminal kill probability per target category, given directly instead of"
@@ -95,6 +117,8 @@ class System(StrictModel):
             problems.append("kill_probability is required for a non-nuclear system")
         if self.nuclear and self.yield_kt <= 0 and self.kill_probability is None:
             problems.append("a nuclear system needs yield_kt > 0 or kill_probability")
+        if self.prompt and self.category == "bomber":
+            problems.append("a bomber is not prompt (too slow for a disarming first strike)")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -102,6 +126,11 @@ class System(StrictModel):
     @property
     def fixed(self) -> bool:
         return self.category in FIXED_CATEGORIES
+
+    @property
+    def is_prompt(self) -> bool:
+        """Takes part in a counterforce strike: ``prompt`` if given, else ``ballistic``."""
+        return self.ballistic if self.prompt is None else self.prompt
 
 
 class MissileDefence(StrictModel):
@@ -195,6 +224,16 @@ class Requirement(StrictModel):
     sources: dict[str, str] = Field(default_factory=dict)
 
 
+class Reserve(StrictModel):
+    """A side's non-deployed strategic warheads, the whole pool every upload draws on."""
+
+    warheads: NonNegative = Field(
+        description="Non-deployed warheads available for upload, side total: bounds the sum of"
+        " the systems' uploads (`seceq treaty`, arms race). Cite a source or 'assumption: reason'."
+    )
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
 class Side(StrictModel):
     """One of the two powers."""
 
@@ -204,6 +243,9 @@ class Side(StrictModel):
     value: Value
     posture: Posture
     requirement: Requirement | None = None
+    reserve: Reserve | None = Field(
+        None, description="Non-deployed warheads available for upload, side total (None: not bounded)."
+    )
 
     @model_validator(mode="after")
     def _has_systems(self) -> Side:

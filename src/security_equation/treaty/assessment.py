@@ -1,5 +1,9 @@
 """Treaty assessment of a scenario under a framework: counts, compliance, upload potential.
 
+Upload: each nuclear system's *launcher capacity* (what its launchers can carry) and its
+*upload potential* (that capacity bounded by the stored warheads of its types and by the
+side's reserve, :func:`counting.upload_rows`); the counts after upload use the bounded figure.
+
 An assessment knows the framework's status on the scenario's ``date`` (today's date when
 the scenario gives none): in force, not yet binding (before ``binding_from``) or expired
 (on or after ``expires``; New START's limits bound from 2018-02-05, SD2, and it expired
@@ -62,6 +66,9 @@ class SideAssessment:
     limits: dict[str, LimitCount]
     upload: list[UploadRow]
     after_upload: dict[str, LimitCount]
+    #: The side's non-deployed warheads available for upload and their source (None: the
+    #: scenario gives no side total).
+    reserve: tuple[float, str] | None = None
 
     @property
     def compliant(self) -> bool:
@@ -69,7 +76,13 @@ class SideAssessment:
 
     @property
     def added_warheads(self) -> int:
+        """The upload potential: launcher capacity bounded by the warheads that exist."""
         return sum(r.added_warheads for r in self.upload)
+
+    @property
+    def launcher_capacity_added(self) -> int:
+        """What the launchers could carry beyond today's loading, warheads or not."""
+        return sum(r.launcher_capacity_added for r in self.upload)
 
     @property
     def compliant_after_upload(self) -> bool:
@@ -94,6 +107,11 @@ class SideAssessment:
             ],
             "upload": {
                 "by_system": [r.to_dict() for r in self.upload],
+                "launcher_capacity_added": self.launcher_capacity_added,
+                "upload_potential": self.added_warheads,
+                "reserve": None
+                if self.reserve is None
+                else {"warheads": self.reserve[0], "source": self.reserve[1]},
                 "added_warheads": self.added_warheads,
                 "totals_after_upload": counting.totals(self.after_upload),
                 "compliant_after_upload": self.compliant_after_upload,
@@ -204,13 +222,16 @@ def assess(
         counts = counting.count_side(side, fw, side_name)
         rows = counting.upload_rows(side)
         added = sum(r.added_warheads for r in rows)
-        after = counting.count_side(counting.uploaded(side), fw, side_name, drawn=added)
+        after = counting.count_side(counting.uploaded(side, rows), fw, side_name, drawn=added)
         sides[side_name] = SideAssessment(
             name=side_name,
             label=side.label or side_name,
             limits=counts,
             upload=rows,
             after_upload=after,
+            reserve=None
+            if side.reserve is None
+            else (side.reserve.warheads, side.reserve.sources.get("warheads", "")),
         )
     for limit_name, limit in fw.limits.items():
         if limit.allowances:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from security_equation.schema.framework import LOADED, Framework, Limit, Rule
 from security_equation.schema.scenario import MissileDefence, Side, System
@@ -202,9 +202,22 @@ def count_side(
 
 
 # --------------------------------------------------------------------------- upload
+#: What bounds a system's upload (``UploadRow.bound``).
+BOUND_CAPACITY = "launcher capacity"
+BOUND_AVAILABLE = "stored warheads"
+BOUND_RESERVE = "side reserve"
+
+
 @dataclass(frozen=True)
 class UploadRow:
-    """Warheads a nuclear system could add by loading every launcher to capacity."""
+    """What a nuclear system could add: the *launcher capacity* (every deployed and
+    non-deployed launcher loaded to ``max_warheads_per_launcher``) and the *upload
+    potential*, that capacity bounded by the stored warheads of the system's types
+    (``upload_warheads_available``) and by the side's reserve (``Side.reserve``).
+
+    ``bound`` says which of :data:`BOUND_CAPACITY`, :data:`BOUND_AVAILABLE` or
+    :data:`BOUND_RESERVE` binds; ``bound_source`` is the bound's source note (or
+    ``assumption: …``)."""
 
     system: str
     deployed_launchers: int
@@ -213,20 +226,47 @@ class UploadRow:
     max_warheads_per_launcher: float
     warheads_now: int
     capacity: int
+    #: Stored warheads of the system's types (None: the scenario gives no figure).
+    warheads_available: int | None = None
+    #: Warheads the side can add: launcher capacity bounded by the warheads that exist
+    #: (None: the launcher capacity, nothing else bounds it).
+    upload_potential: int | None = None
+    bound: str = BOUND_CAPACITY
+    bound_source: str = ""
 
     @property
-    def added_warheads(self) -> int:
+    def launcher_capacity_added(self) -> int:
+        """Warheads the launchers could carry beyond today's loading (capacity − now)."""
         return self.capacity - self.warheads_now
 
     @property
-    def added_on_deployed(self) -> int:
-        """Added on launchers already deployed (re-loading missiles, loading bombers)."""
+    def added_warheads(self) -> int:
+        """The upload potential (the bounded figure; see the class)."""
+        return self.launcher_capacity_added if self.upload_potential is None else self.upload_potential
+
+    @property
+    def capacity_on_deployed(self) -> int:
+        """Launcher capacity left on launchers already deployed."""
         return round_half_up(self.deployed_launchers * self.max_warheads_per_launcher) - self.warheads_now
 
     @property
+    def added_on_deployed(self) -> int:
+        """Of the upload potential, what goes on launchers already deployed (filled first)."""
+        return max(min(self.capacity_on_deployed, self.added_warheads), 0)
+
+    @property
     def added_on_non_deployed(self) -> int:
-        """Added by loading today's non-deployed launchers (which become deployed)."""
+        """Of the upload potential, what goes on today's non-deployed launchers."""
         return self.added_warheads - self.added_on_deployed
+
+    @property
+    def redeployed_launchers(self) -> int:
+        """Non-deployed launchers deployed to carry :attr:`added_on_non_deployed`, each
+        loaded to capacity (the last one perhaps less)."""
+        if self.added_on_non_deployed <= 0 or self.max_warheads_per_launcher <= 0:
+            return 0
+        needed = math.ceil(round(self.added_on_non_deployed / self.max_warheads_per_launcher, 9))
+        return min(needed, self.non_deployed_launchers)
 
     def to_dict(self) -> dict:
         return {
@@ -235,20 +275,58 @@ class UploadRow:
             "non_deployed_launchers": self.non_deployed_launchers,
             "warheads_now": self.warheads_now,
             "capacity": self.capacity,
+            "launcher_capacity_added": self.launcher_capacity_added,
+            "warheads_available": self.warheads_available,
+            "upload_potential": self.added_warheads,
+            "bound": self.bound,
+            "bound_source": self.bound_source,
+            "added_on_deployed": self.added_on_deployed,
+            "added_on_non_deployed": self.added_on_non_deployed,
+            "redeployed_launchers": self.redeployed_launchers,
             "added_warheads": self.added_warheads,
         }
 
 
+def _shares(total: int, weights: list[int]) -> list[int]:
+    """``total`` split in proportion to ``weights`` as whole numbers adding up to ``total``
+    (largest remainders first, ties in order)."""
+    whole = sum(weights)
+    if whole <= 0:
+        return [0] * len(weights)
+    exact = [total * w / whole for w in weights]
+    out = [math.floor(round(e, 9)) for e in exact]
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - out[i]), i))
+    for i in order[: total - sum(out)]:
+        out[i] += 1
+    return out
+
+
 def upload_rows(side: Side) -> list[UploadRow]:
-    """Upload potential of each nuclear system: capacity of deployed + non-deployed launchers
-    (``max_warheads_per_launcher`` each) less the warheads loaded now. Test, converted and
-    training launchers are left out; whether stored warheads exist to fill the capacity is
-    not checked."""
+    """Launcher capacity and upload potential of each nuclear system (see :class:`UploadRow`).
+
+    Launcher capacity: deployed + non-deployed launchers at ``max_warheads_per_launcher``
+    each, less the warheads loaded now (test, converted and training launchers left out).
+    Upload potential: that, at most the system's ``upload_warheads_available``; when the
+    systems together would take more than the side's ``reserve``, each system's share of
+    the reserve is in proportion to its bounded figure (assumption: no public source says
+    which system the stored warheads would go to)."""
     rows = []
     for name, system in side.systems.items():
         if not system.nuclear:
             continue
         total = system.launchers + system.non_deployed_launchers
+        now = loaded_warheads(system)
+        capacity = round_half_up(total * system.max_warheads_per_launcher)
+        room = max(capacity - now, 0)
+        available = system.upload_warheads_available
+        if available is not None and round_half_up(available) < room:
+            available = round_half_up(available)
+            potential, bound = available, BOUND_AVAILABLE
+            note = system.sources.get("upload_warheads_available", "")
+        else:
+            available = None if available is None else round_half_up(available)
+            potential, bound = room, BOUND_CAPACITY
+            note = system.sources.get("max_warheads_per_launcher", "")
         rows.append(
             UploadRow(
                 system=name,
@@ -256,24 +334,50 @@ def upload_rows(side: Side) -> list[UploadRow]:
                 non_deployed_launchers=system.non_deployed_launchers,
                 warheads_per_launcher=system.warheads_per_launcher,
                 max_warheads_per_launcher=system.max_warheads_per_launcher,
-                warheads_now=loaded_warheads(system),
-                capacity=round_half_up(total * system.max_warheads_per_launcher),
+                warheads_now=now,
+                capacity=capacity,
+                warheads_available=available,
+                upload_potential=potential,
+                bound=bound,
+                bound_source=note,
             )
         )
+    if side.reserve is not None:
+        reserve = round_half_up(side.reserve.warheads)
+        wanted = [r.added_warheads for r in rows]
+        if sum(wanted) > reserve:
+            note = (
+                f"{side.reserve.sources.get('warheads', '')}; assumption: the side's {reserve:,} stored"
+                " warheads shared among its systems in proportion to what each could take"
+            ).lstrip("; ")
+            shares = _shares(reserve, wanted)
+            rows = [
+                replace(r, upload_potential=share, bound=BOUND_RESERVE, bound_source=note)
+                if share < r.added_warheads
+                else r
+                for r, share in zip(rows, shares, strict=True)
+            ]
     return rows
 
 
-def uploaded(side: Side) -> Side:
-    """The side after upload: every non-deployed launcher of a nuclear system deployed and
-    every launcher loaded to capacity (conventional systems and defences unchanged)."""
+def uploaded(side: Side, rows: list[UploadRow] | None = None) -> Side:
+    """The side after upload (``rows``: :func:`upload_rows`, computed if not given): each
+    nuclear system's upload potential loaded on its deployed launchers first, up to
+    capacity, the rest on as many of its non-deployed launchers as it fills (they become
+    deployed). With no bound this deploys every launcher loaded to capacity. Conventional
+    systems and defences are unchanged."""
+    by_name = {r.system: r for r in (upload_rows(side) if rows is None else rows)}
     systems: dict[str, System] = {}
     for name, system in side.systems.items():
-        if system.nuclear:
+        row = by_name.get(name)
+        if row is not None:
+            launchers = system.launchers + row.redeployed_launchers
+            warheads = row.warheads_now + row.added_warheads
             system = system.model_copy(
                 update={
-                    "launchers": system.launchers + system.non_deployed_launchers,
-                    "non_deployed_launchers": 0,
-                    "warheads_per_launcher": system.max_warheads_per_launcher,
+                    "launchers": launchers,
+                    "non_deployed_launchers": system.non_deployed_launchers - row.redeployed_launchers,
+                    "warheads_per_launcher": warheads / launchers if launchers else 0.0,
                 }
             )
         systems[name] = system

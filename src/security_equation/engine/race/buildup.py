@@ -1,7 +1,8 @@
 """Build-up: the action–reaction model and the reaction slopes (docs/model.md "Arms race").
 
 - :func:`build_path` — how a side adds force, as a function of the warheads it adds:
-  upload on its most survivable systems first, then redeploy non-deployed launchers,
+  upload on its most survivable systems first, then redeploy non-deployed launchers
+  (both bounded by the stored warheads of each system's types and the side's reserve),
   then build new ones, within limits (:class:`~security_equation.engine.race.limits.Limits`)
   and capacity.
 - :func:`least_additions` — the least addition along each side's path that meets its
@@ -52,8 +53,11 @@ class BuildPath:
 
     Segments in order: upload on each system (most survivable first), redeploy each
     system's non-deployed launchers (loaded to capacity), build new launchers of the most
-    survivable system. ``u_max`` is where the path stops: a limit binds, or capacity
-    (upload + non-deployed + production) is used up; ``stop`` says which (``capacity``,
+    survivable system. Uploads and redeployments draw on stored warheads: at most each
+    system's ``upload_warheads_available`` and, together, the side's ``upload_reserve``
+    (in the build order); new launchers come with new warheads (``production``).
+    ``u_max`` is where the path stops: a limit binds, or capacity (upload + non-deployed
+    within the stored warheads + production) is used up; ``stop`` says which (``capacity``,
     ``production`` or the kind of the limit, see
     :data:`~security_equation.engine.race.limits.LIMIT_KINDS`).
     """
@@ -65,6 +69,7 @@ class BuildPath:
     u_max: float
     stop: str
     base: dict[str, np.ndarray]  # the side's system arrays at the start (1-D)
+    reserve: float = np.inf  # the side's stored warheads at the start (upload_reserve)
 
     def apply(self, u: np.ndarray) -> dict[str, np.ndarray]:
         """System arrays (len(u), systems) after adding ``u`` warheads along the path."""
@@ -92,11 +97,24 @@ class BuildPath:
             out=np.broadcast_to(self.base["warheads_per_launcher"][None, :], warheads.shape).copy(),
             where=launchers > 0,
         )
+        # Stored warheads drawn by uploads and redeployments leave the stock (inf stays inf).
+        drawn = upload + redeploy * cap[None, :]
         return {
             "launchers": launchers,
             "warheads_per_launcher": np.minimum(wpl, cap[None, :]),
             "non_deployed_launchers": self.base["non_deployed_launchers"][None, :] - redeploy,
+            "upload_warheads_available": np.maximum(
+                self.base["upload_warheads_available"][None, :] - drawn, 0.0
+            ),
         }
+
+    def reserve_after(self, u: np.ndarray) -> np.ndarray:
+        """The side's stored warheads (``upload_reserve``) left after adding ``u`` warheads:
+        uploads and redeployments draw on it, new launchers do not. Shape (len(u),)."""
+        u = np.minimum(np.asarray(u, dtype=float), self.u_max)
+        amounts = np.clip(u[:, None] - self.start[None, :], 0.0, self.capacity[None, :])
+        drawn = amounts[:, self.kind != BUILD].sum(axis=1)
+        return np.maximum(self.reserve - drawn, 0.0)
 
 
 def build_path(
@@ -141,10 +159,21 @@ def build_path(
         caps.append(room)
         slopes.append(slope)
 
+    # Uploads and redeployments draw on stored warheads: each system's own types
+    # (upload_warheads_available) and the side's reserve (upload_reserve), inf if not given.
+    stored = s["upload_warheads_available"].copy()
+    reserve = start_reserve = float(side.scalars["upload_reserve"][member])
     for i in order:
-        segment(UPLOAD, i, s["launchers"][i] * max(cap[i] - s["warheads_per_launcher"][i], 0.0))
+        room = min(s["launchers"][i] * max(cap[i] - s["warheads_per_launcher"][i], 0.0), stored[i], reserve)
+        room = max(room, 0.0)
+        stored[i] -= room
+        reserve -= room
+        segment(UPLOAD, i, room)
     for i in order:
-        segment(REDEPLOY, i, s["non_deployed_launchers"][i] * cap[i])
+        room = max(min(s["non_deployed_launchers"][i] * cap[i], stored[i], reserve), 0.0)
+        stored[i] -= room
+        reserve -= room
+        segment(REDEPLOY, i, room)
     if production is None:
         production = float(deployed_launchers(side)[member])
     if order:
@@ -177,7 +206,14 @@ def build_path(
                     u_max, stop = float(u_stop), limits.kinds[d]
                 break
     return BuildPath(
-        np.array(kinds, dtype=int), np.array(systems, dtype=int), caps_a, starts, max(u_max, 0.0), stop, s
+        np.array(kinds, dtype=int),
+        np.array(systems, dtype=int),
+        caps_a,
+        starts,
+        max(u_max, 0.0),
+        stop,
+        s,
+        start_reserve,
     )
 
 
@@ -414,6 +450,7 @@ def action_reaction(
         new_state = state.copy()
         for k, (u, met) in found.items():
             _set_rows(new_state, k, slice(0, 1), paths[k].apply(np.array([u])))
+            new_state.sides[k].scalars["upload_reserve"][0] = paths[k].reserve_after(np.array([u]))[0]
             entry["sides"][names[k]]["added_warheads"] = float(u)
             if not met:
                 entry["sides"][names[k]]["stopped_by"] = paths[k].stop
