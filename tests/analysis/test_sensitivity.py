@@ -26,11 +26,22 @@ DOMINANT = "russia.systems.icbm_mobile.alert_fraction.day_to_day"
 MINOR = "us.defences.gmd.kill_probability"
 #: Bombers are not used for prompt counterforce, so their CEP changes nothing.
 NO_EFFECT = "us.systems.b2a.cep_m"
+#: Aiming per tube at submarines in port (``aim_points_per_launcher`` 1, as before aim
+#: points): a US first strike then spends so much on Russian forces that Russia's r is 1,
+#: or nearly, over the distributions below and the default's own. In the bundled default
+#: (aimed per boat) Russia's r varies (about 0.92-0.97), so no output is (nearly) constant.
+PER_TUBE = [
+    "us.systems.trident_ii.aim_points_per_launcher=1",
+    "russia.systems.slbm.aim_points_per_launcher=1",
+]
+PER_TUBE_ARGS = [arg for path in PER_TUBE for arg in ("--set", path)]
 
 
 @pytest.fixture(scope="module")
-def three(request):
-    nominal = request.getfixturevalue("nominal")
+def three():
+    """The default aimed per tube (``PER_TUBE``), at nominal values, with three
+    uncertain parameters."""
+    nominal = load_scenario("us-russia-2023", set_values=PER_TUBE)
     return nominal.model_copy(
         update={
             "uncertainty": {
@@ -205,8 +216,9 @@ def test_output_summary_rule():
 
 @pytest.fixture(scope="module")
 def default_sobol():
-    """The default scenario's own distributions, 64 Sobol base samples, seed 1."""
-    return sensitivity(load_scenario("us-russia-2023"), "sobol", samples=64, seed=1)
+    """The default scenario aimed per tube (``PER_TUBE``) with its own distributions, 64
+    Sobol base samples, seed 1."""
+    return sensitivity(load_scenario("us-russia-2023", set_values=PER_TUBE), "sobol", samples=64, seed=1)
 
 
 def test_nearly_constant_output_is_flagged(default_sobol):
@@ -239,7 +251,7 @@ def test_nearly_constant_output_is_flagged(default_sobol):
 
 
 def test_morris_flags_the_nearly_constant_output_too():
-    table = sensitivity(load_scenario("us-russia-2023"), "morris", samples=10, seed=1)
+    table = sensitivity(load_scenario("us-russia-2023", set_values=PER_TUBE), "morris", samples=10, seed=1)
     assert table.attrs["nearly_constant_outputs"] == ["russia.r"]
     assert "morris indices are not meaningful" in table.attrs["warnings"][0]
     assert not table[table["output"] == "russia.r"]["meaningful"].any()
@@ -251,13 +263,13 @@ def test_exactly_constant_output_is_noted_without_a_warning(sobol_table):
 
 
 def test_cli_sensitivity_warns_and_flags_a_nearly_constant_output(seceq):
-    code, out, err = seceq("sensitivity", "--samples", "64", "--seed", "1")
+    code, out, err = seceq("sensitivity", "--samples", "64", "--seed", "1", *PER_TUBE_ARGS)
     assert code == 0, err
     assert "warning:" in err and "russia.r hardly varies" in err
     tail = out[out.index("russia.r: sobol") :]
     assert "output nearly constant (0.9" in tail and "indices not meaningful" in tail
     assert "output nearly constant" not in out[: out.index("russia.r: sobol")]
-    code, out, err = seceq("sensitivity", "--samples", "64", "--seed", "1", "-f", "json")
+    code, out, err = seceq("sensitivity", "--samples", "64", "--seed", "1", *PER_TUBE_ARGS, "-f", "json")
     data = json.loads(out)
     assert data["nearly_constant_outputs"] == ["russia.r"] and len(data["warnings"]) == 1
     row = data["indices"][-1]

@@ -10,12 +10,23 @@ from security_equation.cli.stability import parse_spec
 from security_equation.io import dump_scenario, load_scenario
 from security_equation.io.errors import InputError
 
+#: Aiming per tube at submarines in port (``aim_points_per_launcher`` 1, as before aim
+#: points): Russia's r is capped at 1 (ratio 0.967/0.939 = 1.030); in the bundled default,
+#: aimed per boat, both r are below 1.
+PER_TUBE = [
+    "--set",
+    "us.systems.trident_ii.aim_points_per_launcher=1",
+    "--set",
+    "russia.systems.slbm.aim_points_per_launcher=1",
+]
+
 
 def test_compare_json_lines_up_scenarios_with_differences(seceq):
     code, out, _ = seceq(
         "compare",
         "us-russia-2023",
         "us-russia-2023:generated,launch-under-attack",
+        *PER_TUBE,
         "--format",
         "json",
     )
@@ -38,7 +49,7 @@ def test_compare_json_lines_up_scenarios_with_differences(seceq):
             "share_destroyed",
         ):
             assert rows[(metric, side)]["values"][0] is not None
-    # The uncapped ratio sits next to r: Russia's r is 1.000, its ratio 1.030.
+    # The uncapped ratio sits next to r: aimed per tube, Russia's r is 1.000, its ratio 1.030.
     names = [(m["metric"], m["side"]) for m in data["metrics"]]
     assert names.index(("c1_over_c2", "russia")) == names.index(("r", "russia")) + 1
     assert rows[("r", "russia")]["values"][0] == 1.0
@@ -134,14 +145,15 @@ def test_arms_race_json_and_table(seceq):
 
 
 def test_drivers_json_is_sorted_by_fsi_effect(seceq):
-    code, out, _ = seceq("drivers", "--top", "6", "--step", "5", "-f", "json")
+    # Aimed per tube (PER_TUBE), Russia's r is capped: its ratio still moves.
+    code, out, _ = seceq("drivers", "--top", "6", "--step", "5", *PER_TUBE, "-f", "json")
     assert code == 0
     data = json.loads(out)
     effects = [abs(r["d_fsi"]) for r in data["drivers"]]
     assert len(effects) == 6 and effects == sorted(effects, reverse=True)
     assert all(r["d_c1_over_c2_russia"] != 0 for r in data["drivers"])
     assert data["base"]["c1_over_c2_russia"] > 1
-    code, out, _ = seceq("drivers")
+    code, out, _ = seceq("drivers", *PER_TUBE)
     assert code == 0 and "Main drivers" in out and "Base FSI" in out
     assert "d C1/C2" in out and "r_russia 1.000 (C1/C2 1.030)" in out
 
@@ -170,17 +182,26 @@ def test_render_functions_print_sections_to_a_given_console():
 
 
 def test_run_table_shows_the_uncapped_ratio_next_to_r(seceq):
-    """`seceq run`: the security equation has C1/C2 (uncapped) right after r; Russia's r
-    is 1.000 and its ratio 0.967/0.939 = 1.030 (docs/model.md "Stability")."""
-    code, out, _ = seceq("run", "us-russia-2023")
-    assert code == 0
-    lines = out.splitlines()
-    (at,) = [k for k, line in enumerate(lines) if "r = min(1, C1/C2)" in line]
-    assert lines[at].index("r = min(1, C1/C2)") < lines[at].index("C1/C2 (uncapped)")
-    rows = {
-        line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
-        for line in lines[at + 2 : at + 5]
-    }
+    """`seceq run`: the security equation has C1/C2 (uncapped) right after r. In the
+    default both r are their ratios; aimed per tube (PER_TUBE) Russia's r is 1.000 and its
+    ratio 0.967/0.939 = 1.030 (docs/model.md "Stability")."""
+
+    def equation(*args):
+        code, out, _ = seceq("run", "us-russia-2023", *args)
+        assert code == 0
+        lines = out.splitlines()
+        (at,) = [k for k, line in enumerate(lines) if "r = min(1, C1/C2)" in line]
+        assert lines[at].index("r = min(1, C1/C2)") < lines[at].index("C1/C2 (uncapped)")
+        return {
+            line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+            for line in lines[at + 2 : at + 5]
+        }
+
+    rows = equation()
+    assert rows["United States"] == ["0.823", "0.979", "0.840", "0.840"]
+    assert rows["Russia"] == ["0.959", "1.010", "0.949", "0.949"]
+    assert rows["FSI = r_A · r_B"] == ["", "", "0.798", ""]
+    rows = equation(*PER_TUBE)
     assert rows["United States"] == ["0.845", "0.965", "0.875", "0.875"]
     assert rows["Russia"] == ["0.967", "0.939", "1.000", "1.030"]
     assert rows["FSI = r_A · r_B"] == ["", "", "0.875", ""]

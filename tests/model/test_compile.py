@@ -241,7 +241,7 @@ def test_every_numeric_field_has_a_dotted_path(arrays):
     assert len(arrays.slots) == 8 * 12 + 2 * 7 + 2 + 2 * 7 + 5 == 131
     assert arrays.get("us.systems.trident_ii.upload_warheads_available")[0] == 949
     assert arrays.get("russia.reserve.warheads")[0] == 977
-    assert arrays.get("us.systems.trident_ii.aim_points_per_launcher")[0] == 1.0
+    assert arrays.get("us.systems.trident_ii.aim_points_per_launcher")[0] == 0.05
     assert arrays.get(f"{MM3}.launchers")[0] == 400
     assert arrays.get("us.systems.trident_ii.alert_fraction.day_to_day")[0] == 0.6
     assert arrays.get("russia.defences.a135.interceptors")[0] == 68

@@ -17,32 +17,32 @@ from security_equation.model import SECTIONS, VARIANTS
 
 #: ``{dotted path in to_dict(): (value, decimals)}`` from docs/examples/us-russia-2023.md.
 QUOTED = {
-    "fsi": (0.875, 3),
+    "fsi": (0.798, 3),
     "fsi_variants.generated": (1.0, 3),
-    "fsi_variants.launch_under_attack": (0.954, 3),
-    "sides.us.c1": (0.8445, 4),
-    "sides.us.c2": (0.965, 3),
-    "sides.us.r": (0.875, 3),
-    "sides.russia.c1": (0.967, 3),
-    "sides.russia.c2": (0.939, 3),
-    "sides.russia.r": (1.0, 3),
+    "fsi_variants.launch_under_attack": (0.931, 3),
+    "sides.us.c1": (0.8231, 4),
+    "sides.us.c2": (0.979, 3),
+    "sides.us.r": (0.840, 3),
+    "sides.russia.c1": (0.959, 3),
+    "sides.russia.c2": (1.010, 3),
+    "sides.russia.r": (0.949, 3),
     # Survivors, retaliating and arriving warheads of a side struck first.
-    "sides.us.surviving_warheads": (754, 0),
-    "sides.us.retaliating_warheads": (678, 0),
-    "sides.us.arriving_warheads": (513, 0),
-    "sides.us.share_destroyed": (0.55, 2),
-    "sides.russia.surviving_warheads": (391.10, 2),
+    "sides.us.surviving_warheads": (733, 0),
+    "sides.us.retaliating_warheads": (659, 0),
+    "sides.us.arriving_warheads": (498, 0),
+    "sides.us.share_destroyed": (0.56, 2),
+    "sides.russia.surviving_warheads": (390.98, 2),
     "sides.russia.retaliating_warheads": (352, 0),
-    "sides.russia.arriving_warheads": (261.22, 2),
+    "sides.russia.arriving_warheads": (261.13, 2),
     "sides.russia.share_destroyed": (0.76, 2),
     "exchange.us_strikes_russia.attacker_weapons": (1389.5, 1),
-    "exchange.us_strikes_russia.counterforce_spent": (848, 0),
-    "exchange.us_strikes_russia.destroyed": (1232.89, 2),
-    "exchange.us_strikes_russia.arriving_first_strike": (347.69, 2),
-    "exchange.us_strikes_russia.damage_attacker": (0.7537, 4),
-    "exchange.us_strikes_russia.damage_victim": (0.8451, 4),
-    "exchange.russia_strikes_us.counterforce_spent": (667.2, 1),
-    "exchange.russia_strikes_us.destroyed": (917, 0),
+    "exchange.us_strikes_russia.counterforce_spent": (638, 0),
+    "exchange.us_strikes_russia.destroyed": (1233.02, 2),
+    "exchange.us_strikes_russia.arriving_first_strike": (515.69, 2),
+    "exchange.us_strikes_russia.damage_attacker": (0.7536, 4),
+    "exchange.us_strikes_russia.damage_victim": (0.9371, 4),
+    "exchange.russia_strikes_us.counterforce_spent": (594.77, 2),
+    "exchange.russia_strikes_us.destroyed": (938, 0),
     "treaty.sides.us.upload.added_warheads": (1897, 0),
     "treaty.sides.russia.upload.added_warheads": (977, 0),
     "treaty.sides.us.upload.launcher_capacity_added": (2717, 0),
@@ -50,6 +50,15 @@ QUOTED = {
     "sides.us.posture.totals.deployed_warheads": (1671, 0),
     "sides.russia.posture.totals.deployed_warheads": (1624, 0),
 }
+
+
+#: Aiming per tube at submarines in port (``aim_points_per_launcher`` 1, as before aim
+#: points): Russia's r is then capped at 1 (ratio 0.967/0.939 = 1.030), which the tests of
+#: the ratio behind a capped r need; the default now leaves both r below 1.
+PER_TUBE = [
+    "us.systems.trident_ii.aim_points_per_launcher=1",
+    "russia.systems.slbm.aim_points_per_launcher=1",
+]
 
 
 def resolve(data, dotted: str):
@@ -73,9 +82,20 @@ def data(evaluation):
     return evaluation.to_dict()
 
 
+@pytest.fixture(scope="module")
+def per_tube():
+    """The default scenario aimed per tube (``PER_TUBE``): Russia's r is capped at 1."""
+    return se.load_scenario("us-russia-2023", set_values=PER_TUBE)
+
+
+@pytest.fixture(scope="module")
+def capped(per_tube):
+    return se.evaluate(per_tube).to_dict()
+
+
 # ----------------------------------------------------------------- the quoted numbers
-def test_default_scenario_fsi_is_0_875(evaluation, data):
-    assert round(evaluation.fsi, 3) == 0.875
+def test_default_scenario_fsi_is_0_798(evaluation, data):
+    assert round(evaluation.fsi, 3) == 0.798
     assert data["fsi"] == evaluation.fsi
     # FSI = r_us · r_russia (R-3765 pp. 26, 29).
     assert data["fsi"] == pytest.approx(data["sides"]["us"]["r"] * data["sides"]["russia"]["r"], abs=1e-15)
@@ -92,31 +112,38 @@ def test_r_is_the_capped_ratio_of_the_costs(data):
         assert side["r"] == pytest.approx(min(1.0, side["c1"] / side["c2"]), abs=1e-15), name
 
 
-def test_each_side_shows_the_uncapped_ratio_behind_r(data):
-    """``sides.<side>.c1_over_c2`` right after ``r`` (docs/model.md "Stability"): the US
-    ratio is its r, 0.8445/0.965 = 0.875; Russia's r is capped at 1 and its ratio,
-    0.967/0.939 = 1.030, shows the margin."""
-    for name, side in data["sides"].items():
-        keys = list(side)
-        assert keys[keys.index("r") + 1] == "c1_over_c2", name
-        assert side["c1_over_c2"] == pytest.approx(side["c1"] / side["c2"], rel=1e-15), name
-        assert side["r"] == min(1.0, side["c1_over_c2"]), name
-        assert "c1_over_c2_note" not in side
-    assert round(data["sides"]["us"]["c1_over_c2"], 3) == 0.875
-    assert round(data["sides"]["russia"]["c1_over_c2"], 3) == 1.030
+def test_each_side_shows_the_uncapped_ratio_behind_r(data, capped):
+    """``sides.<side>.c1_over_c2`` right after ``r`` (docs/model.md "Stability"). In the
+    default both ratios are below 1 and are r: US 0.823/0.979 = 0.840, Russia
+    0.959/1.010 = 0.949. Aimed per tube (``PER_TUBE``) the US ratio is its r,
+    0.8445/0.965 = 0.875; Russia's r is capped at 1 and its ratio, 0.967/0.939 = 1.030,
+    shows the margin."""
+    for d in (data, capped):
+        for name, side in d["sides"].items():
+            keys = list(side)
+            assert keys[keys.index("r") + 1] == "c1_over_c2", name
+            assert side["c1_over_c2"] == pytest.approx(side["c1"] / side["c2"], rel=1e-15), name
+            assert side["r"] == min(1.0, side["c1_over_c2"]), name
+            assert "c1_over_c2_note" not in side
+    assert round(data["sides"]["us"]["c1_over_c2"], 3) == 0.840
+    assert round(data["sides"]["russia"]["c1_over_c2"], 3) == 0.949
+    assert data["sides"]["russia"]["r"] == data["sides"]["russia"]["c1_over_c2"]
+    assert round(capped["sides"]["us"]["c1_over_c2"], 3) == 0.875
+    assert round(capped["sides"]["russia"]["c1_over_c2"], 3) == 1.030
+    assert capped["sides"]["russia"]["r"] == 1.0
     # The exact values of the model, to the precision of a float.
-    assert data["sides"]["us"]["c1_over_c2"] == pytest.approx(
+    assert capped["sides"]["us"]["c1_over_c2"] == pytest.approx(
         0.8445075470321817 / 0.9649345800550633, rel=1e-9
     )
-    assert data["sides"]["russia"]["c1_over_c2"] == pytest.approx(
+    assert capped["sides"]["russia"]["c1_over_c2"] == pytest.approx(
         0.9665644930237485 / 0.9387708685152533, rel=1e-9
     )
 
 
-def test_an_infinite_ratio_is_null_in_json_with_a_note(scenario):
+def test_an_infinite_ratio_is_null_in_json_with_a_note(per_tube):
     """C2 = 0 < C1 (being struck first costs nothing): JSON has no infinity, so the ratio
-    is null and a note says why; r stays 1."""
-    evaluation = se.evaluate(scenario, sections=())
+    is null and a note says why; r stays 1 (Russia's r is capped aimed per tube)."""
+    evaluation = se.evaluate(per_tube, sections=())
     ex = evaluation.exchange
     key = (ex.side_names.index("russia"), ex.side_names.index("us"))
     ex.stability.c1_over_c2[key] = ex.stability.c1_over_c2[key].copy()
@@ -194,6 +221,7 @@ def test_default_sections_and_keys(evaluation, data):
         "arms_race",
         "assumptions",
         "unsourced",
+        "warnings",
     ]
     assert data["scenario"] == "us-russia-2023"
     assert data["origin"].endswith("scenarios/us-russia-2023.yaml")
@@ -204,9 +232,10 @@ def test_default_sections_and_keys(evaluation, data):
     assert data["drivers"]["base"]["fsi"] == data["fsi"]
 
 
-def test_drivers_show_the_ratio_moving_where_r_is_capped(data):
-    """Russia's r is 1 in the default scenario, so every d_r_russia is 0; the uncapped
-    ratio behind it (docs/model.md "Stability") still moves."""
+def test_drivers_show_the_ratio_moving_where_r_is_capped(capped):
+    """Russia's r is 1 in the default scenario aimed per tube (``PER_TUBE``), so every
+    d_r_russia is 0; the uncapped ratio behind it (docs/model.md "Stability") still moves."""
+    data = capped
     drivers = data["drivers"]
     base = drivers["base"]
     assert base["c1_over_c2_russia"] == pytest.approx(data["sides"]["russia"]["c1_over_c2"], rel=1e-12)
@@ -269,10 +298,10 @@ def test_to_dataframe_holds_the_headline_numbers(evaluation, data):
     assert len(df) == 1 + 4 + 2 * 8
     whole = df[df["side"].isna()].set_index("metric")["value"]
     assert whole["fsi"] == data["fsi"]
-    assert round(whole["fsi[launch_under_attack]"], 3) == 0.954
+    assert round(whole["fsi[launch_under_attack]"], 3) == 0.931
     per_side = df.dropna(subset=["side"]).set_index(["side", "metric"])["value"]
-    assert round(per_side["us", "r"], 3) == 0.875
-    assert round(per_side["russia", "surviving_warheads"], 2) == 391.10
+    assert round(per_side["us", "r"], 3) == 0.840
+    assert round(per_side["russia", "surviving_warheads"], 2) == 390.98
     assert set(per_side.index.get_level_values("metric")) == {
         "c1",
         "c2",
@@ -285,11 +314,13 @@ def test_to_dataframe_holds_the_headline_numbers(evaluation, data):
     }
 
 
-def test_html_repr_shows_the_index(evaluation):
+def test_html_repr_shows_the_index(evaluation, per_tube):
     html = evaluation._repr_html_()
-    assert "FSI = 0.875" in html and "<b>us-russia-2023</b>" in html
-    assert "<th>United States</th>" in html and "<td>754</td>" in html
-    assert "<th>c1_over_c2</th>" in html and "<td>1.030</td>" in html
+    assert "FSI = 0.798" in html and "<b>us-russia-2023</b>" in html
+    assert "<th>United States</th>" in html and "<td>733</td>" in html
+    assert "<th>c1_over_c2</th>" in html and "<td>0.949</td>" in html
+    # Where r is capped at 1 the column shows the ratio behind it.
+    assert "<td>1.030</td>" in se.evaluate(per_tube, sections=())._repr_html_()
 
 
 def test_one_evaluation_compiles_once_and_resolves_the_framework_once(scenario, monkeypatch):

@@ -42,6 +42,19 @@ def report(scenario, evaluation):
     return build_report(scenario, compare=[("generated", other)], evaluation=evaluation)
 
 
+@pytest.fixture(scope="module")
+def per_tube_report():
+    """The default aimed per tube at submarines in port (``aim_points_per_launcher`` 1, as
+    before aim points): Russia's r is capped at 1 there, not in the default."""
+    sets = {
+        "us.systems.trident_ii.aim_points_per_launcher": 1,
+        "russia.systems.slbm.aim_points_per_launcher": 1,
+    }
+    scenario = load_scenario("us-russia-2023", set_values=sets)
+    other = load_scenario("us-russia-2023", ["generated"], set_values=sets)
+    return build_report(scenario, compare=[("generated", other)])
+
+
 def test_report_is_self_contained(report):
     assert report.startswith("<!DOCTYPE html>")
     assert not EXTERNAL.search(report)
@@ -74,9 +87,10 @@ def test_report_has_every_section(report, evaluation):
         assert f"{evaluation.exchange.side(name)['r']:.3f}" in report
 
 
-def test_report_shows_the_uncapped_ratio_next_to_r(report):
-    """Russia's r is capped at 1; the report shows the ratio C1/C2 behind it next to r
-    (docs/model.md "Stability") in the summary, the drivers and the comparison."""
+def test_report_shows_the_uncapped_ratio_next_to_r(per_tube_report):
+    """Aimed per tube, Russia's r is capped at 1; the report shows the ratio C1/C2 behind
+    it next to r (docs/model.md "Stability") in the summary, the drivers and the comparison."""
+    report = per_tube_report
     summary = report[report.index('<section id="summary">') : report.index('<section id="forces">')]
     assert "C1/C2 = 1.030 (uncapped)" in summary and "C1/C2 = 0.875 (uncapped)" in summary
     assert '<th class="n">r</th><th class="n">C1/C2 (uncapped)</th>' in summary

@@ -38,6 +38,17 @@ def data():
 
 
 @pytest.fixture(scope="module")
+def per_tube():
+    """The default aimed per tube at submarines in port (``aim_points_per_launcher`` 1, as
+    before aim points): Russia's r is capped at 1 there, not in the default."""
+    sets = [
+        "us.systems.trident_ii.aim_points_per_launcher=1",
+        "russia.systems.slbm.aim_points_per_launcher=1",
+    ]
+    return se.evaluate(se.load_scenario("us-russia-2023", set_values=sets), sections=("treaty",)).to_dict()
+
+
+@pytest.fixture(scope="module")
 def generated():
     return se.evaluate(se.load_scenario("us-russia-2023", ["generated"]), sections=()).to_dict()
 
@@ -56,31 +67,38 @@ def test_metric_names_exist_in_the_evaluation(data):
 def test_headline_of_the_default_scenario(data):
     head = headline(data)
     assert list(head) == ["fsi", "fsi_variants", "schelling", "sides"]
-    assert round(head["fsi"], 3) == 0.875
+    assert round(head["fsi"], 3) == 0.798
     assert {k: round(v, 3) for k, v in head["fsi_variants"].items()} == {
-        "day_to_day": 0.875,
+        "day_to_day": 0.798,
         "generated": 1.0,
-        "no_launch_under_attack": 0.875,
-        "launch_under_attack": 0.954,
+        "no_launch_under_attack": 0.798,
+        "launch_under_attack": 0.931,
     }
     us, russia = head["sides"]["us"], head["sides"]["russia"]
     assert list(us) == ["label", *SIDE_KEYS]
     assert us["label"] == "United States" and russia["label"] == "Russia"
-    assert (round(us["r"], 3), round(us["c1"], 4), round(us["c2"], 3)) == (0.875, 0.8445, 0.965)
-    assert (round(russia["r"], 3), round(russia["c1"], 3), round(russia["c2"], 3)) == (1.0, 0.967, 0.939)
-    assert round(us["surviving_warheads"]) == 754 and round(us["arriving_warheads"]) == 513
-    assert round(russia["surviving_warheads"], 2) == 391.10
-    assert round(russia["arriving_warheads"], 2) == 261.22
-    assert (round(us["share_destroyed"], 2), round(russia["share_destroyed"], 2)) == (0.55, 0.76)
+    assert (round(us["r"], 3), round(us["c1"], 4), round(us["c2"], 3)) == (0.840, 0.8231, 0.979)
+    assert (round(russia["r"], 3), round(russia["c1"], 3), round(russia["c2"], 3)) == (0.949, 0.959, 1.010)
+    assert round(us["surviving_warheads"]) == 733 and round(us["arriving_warheads"]) == 498
+    assert round(russia["surviving_warheads"], 2) == 390.98
+    assert round(russia["arriving_warheads"], 2) == 261.13
+    assert (round(us["share_destroyed"], 2), round(russia["share_destroyed"], 2)) == (0.56, 0.76)
 
 
-def test_headline_shows_the_uncapped_ratio_behind_r(data):
-    """Russia's r is capped at 1; the ratio C1/C2 behind it (docs/model.md "Stability")
-    shows the margin, 0.967/0.939 = 1.030, and the US ratio is its r, 0.875."""
-    sides = headline(data)["sides"]
-    for side in sides.values():
-        assert side["c1_over_c2"] == pytest.approx(side["c1"] / side["c2"], rel=1e-12)
-        assert side["r"] == pytest.approx(min(1.0, side["c1_over_c2"]), rel=1e-12)
+def test_headline_shows_the_uncapped_ratio_behind_r(data, per_tube):
+    """Aimed per tube, Russia's r is capped at 1; the ratio C1/C2 behind it (docs/model.md
+    "Stability") shows the margin, 0.967/0.939 = 1.030, and the US ratio is its r, 0.875.
+    In the default both ratios are below 1 and are r (0.840 and 0.949)."""
+    for d in (data, per_tube):
+        for side in headline(d)["sides"].values():
+            assert side["c1_over_c2"] == pytest.approx(side["c1"] / side["c2"], rel=1e-12)
+            assert side["r"] == pytest.approx(min(1.0, side["c1_over_c2"]), rel=1e-12)
+    default = headline(data)["sides"]
+    assert (round(default["us"]["c1_over_c2"], 3), round(default["russia"]["c1_over_c2"], 3)) == (
+        0.840,
+        0.949,
+    )
+    sides = headline(per_tube)["sides"]
     assert round(sides["us"]["c1_over_c2"], 3) == 0.875
     assert round(sides["russia"]["c1_over_c2"], 3) == 1.030
     assert [r["metric"] for r in metric_rows(data) if r["key"] == "russia.c1_over_c2"] == ["C1/C2 (uncapped)"]
@@ -104,8 +122,8 @@ def test_headline_schelling_measure_from_the_two_strikes(data):
         russia_first["damage_victim"] - us_first["damage_attacker"]
     )
     assert headline(data)["schelling"] == pytest.approx(expected, abs=1e-12)
-    # With the page's rounded damages: (0.8451 − 0.936)(0.934 − 0.7537) = −0.0164.
-    assert round(headline(data)["schelling"], 4) == -0.0164
+    # With the page's rounded damages: (0.9371 − 0.9308)(0.9520 − 0.7536) = 0.0013.
+    assert round(headline(data)["schelling"], 4) == 0.0013
 
 
 def test_headline_of_partial_data():
@@ -147,7 +165,7 @@ def test_metric_rows_of_the_default_scenario(data):
     assert by_key["fsi[generated]"]["value"] == 1.0
     assert by_key["us.surviving_warheads"]["side"] == "us"
     assert by_key["us.surviving_warheads"]["digits"] == 0
-    assert round(by_key["us.surviving_warheads"]["value"]) == 754
+    assert round(by_key["us.surviving_warheads"]["value"]) == 733
     assert by_key["treaty.compliant"]["value"] is True
     headroom = {k: r["value"] for k, r in by_key.items() if k.endswith(".headroom")}
     assert list(headroom.values()) == [38, 131, 0, 174, 76, 39]
@@ -175,7 +193,7 @@ def test_comparison_lines_up_two_evaluations(data, generated):
     assert round(fsi["values"][1], 3) == 1.0
     assert fsi["difference"][0] == 0
     assert fsi["difference"][1] == pytest.approx(1.0 - data["fsi"], abs=1e-15)
-    assert round(fsi["difference"][1], 3) == 0.125
+    assert round(fsi["difference"][1], 3) == 0.202
     # Rows only the first column has: no value and no difference for the second.
     headroom = rows["us.treaty.deployed_warheads.headroom"]
     assert headroom["values"] == [131, None] and headroom["difference"] == [0, None]
@@ -194,7 +212,7 @@ def test_comparison_turns_missing_numbers_into_null():
 
 
 def test_comparison_difference_is_this_column_minus_the_first():
-    # A larger US missile defence lowers FSI (0.875 → 0.830 at the time of writing): its
+    # A larger US missile defence lowers FSI (0.798 → 0.734 at the time of writing): its
     # Δ against the baseline is negative, and the baseline's Δ against it positive.
     base, defended = (
         se.evaluate(se.load_scenario(name), sections=()).to_dict()

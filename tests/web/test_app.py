@@ -17,6 +17,11 @@ from security_equation.web import inputs
 
 DEFAULT = "us-russia-2023"
 EDIT = {"russia.systems.icbm_mobile.launchers": 60, "us.posture.alert": "generated"}
+#: Aiming per tube at submarines in port: Russia's r is capped at 1 (not in the default).
+PER_TUBE = {
+    "us.systems.trident_ii.aim_points_per_launcher": 1,
+    "russia.systems.slbm.aim_points_per_launcher": 1,
+}
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -110,14 +115,16 @@ def test_evaluate_matches_the_model(client):
 
 
 def test_evaluate_returns_the_uncapped_ratio_behind_r(client):
-    """Russia's r is capped at 1; the API returns the ratio C1/C2 behind it
+    """Aimed per tube at submarines in port (``aim_points_per_launcher`` 1, as before aim
+    points) Russia's r is capped at 1; the API returns the ratio C1/C2 behind it
     (docs/model.md "Stability") right after r, also in a comparison."""
-    data = client.post("/api/evaluate", json={"scenario": DEFAULT}).json()
+    per_tube = {"scenario": DEFAULT, "set": PER_TUBE}
+    data = client.post("/api/evaluate", json=per_tube).json()
     russia = data["sides"]["russia"]
     assert list(russia)[list(russia).index("r") + 1] == "c1_over_c2"
     assert russia["r"] == 1.0 and round(russia["c1_over_c2"], 3) == 1.030
     assert russia["c1_over_c2"] == pytest.approx(russia["c1"] / russia["c2"], rel=1e-15)
-    compared = client.post("/api/compare", json={"scenarios": [{"scenario": DEFAULT}] * 2}).json()
+    compared = client.post("/api/compare", json={"scenarios": [per_tube] * 2}).json()
     rows = {m["key"]: m for m in compared["metrics"]}
     assert rows["russia.c1_over_c2"]["values"] == [russia["c1_over_c2"]] * 2
     assert rows["russia.c1_over_c2"]["metric"] == "C1/C2 (uncapped)"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from security_equation.io import load_scenario
 from security_equation.io.errors import InputError
@@ -25,7 +26,22 @@ err_console = Console(stderr=True)
 
 
 def load(name: str, overrides: list[str] | None, set_values: list[str] | None) -> Scenario:
-    return load_scenario(name, overrides or (), set_values or [])
+    scenario = load_scenario(name, overrides or (), set_values or [])
+    print_warnings(scenario)
+    return scenario
+
+
+def print_warnings(scenario: Scenario) -> None:
+    """The loader's warnings (values outside their plausible ranges) on stderr, in yellow,
+    before any result: the command still runs and exits 0."""
+    for warning in scenario.warnings:
+        # The user's text (paths, values): printed literally, with no markup read into it.
+        err_console.print(
+            f"[bold yellow]warning:[/bold yellow] [yellow]{escape(str(warning))}[/yellow]",
+            highlight=False,
+            soft_wrap=True,
+            emoji=False,
+        )
 
 
 def parse_spec(text: str, option: str = "SCENARIOS") -> tuple[str, list[str]]:

@@ -21,6 +21,7 @@ from security_equation.data import DATA_DIR
 from security_equation.io import paths, validation
 from security_equation.io.errors import InputError, Problem
 from security_equation.io.validation import ErrorStyle, LineMap, locate
+from security_equation.schema import plausible
 from security_equation.schema.scenario import Distribution, Scenario
 
 #: The scenario commands and the web page show when none is named.
@@ -672,7 +673,26 @@ def validate(data: dict, lines: LineMap, default_file: str | None = None) -> Sce
     if problems:
         raise InputError(problems)
     assert scenario is not None
-    return scenario.model_copy(update={"uncertainty": dists})
+    scenario = scenario.model_copy(update={"uncertainty": dists})
+    scenario._warnings = tuple(plausibility_warnings(scenario, lines, default_file))
+    return scenario
+
+
+def plausibility_warnings(scenario: Scenario, lines: LineMap, default_file: str | None) -> list[Problem]:
+    """A located warning for every value outside its plausible range (``schema.plausible``;
+    docs/model.md, "Plausible ranges"): not an error, the model runs."""
+    found = []
+    for parts, value, rule in plausible.outside(scenario):
+        shown = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+        found.append(
+            Problem(
+                f"{shown} is outside the plausible range ({rule.describe()}: {rule.reason});"
+                " the model runs, but check it",
+                paths.display(parts),
+                *locate(parts, lines, default_file),
+            )
+        )
+    return found
 
 
 def _bounded_field(parts: tuple[str, ...], data: Mapping) -> bool:

@@ -237,6 +237,8 @@ class Evaluation:
             out[name] = section.to_dict()
         out["assumptions"] = [a.to_dict() for a in self.assumptions]
         out["unsourced"] = self.unsourced
+        # Values outside their plausible ranges (docs/model.md, "Plausible ranges").
+        out["warnings"] = [w.to_dict() for w in s.warnings]
         return out
 
 

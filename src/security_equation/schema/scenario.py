@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from security_equation.engine import constants
 from security_equation.schema.base import StrictModel
@@ -403,12 +403,21 @@ class Scenario(StrictModel):
     edits: tuple[Edit, ...] = Field(
         (), description="Values changed from the files (set by the loader, never by a file)."
     )
+    #: Values outside their plausible ranges (``schema.plausible``), as located
+    #: ``io.errors.Problem``s: set by the loader, never by a file; not dumped.
+    _warnings: tuple = PrivateAttr(())
 
     @model_validator(mode="after")
     def _two_sides(self) -> Scenario:
         if len(self.sides) != 2:
             raise ValueError(f"a scenario needs exactly two sides, got {len(self.sides)}")
         return self
+
+    @property
+    def warnings(self) -> tuple:
+        """Located warnings the loader found (``io.errors.Problem``; docs/model.md,
+        "Plausible ranges"): the model runs, but the values deserve a check."""
+        return self._warnings
 
     @property
     def side_names(self) -> tuple[str, ...]:

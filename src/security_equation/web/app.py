@@ -240,6 +240,8 @@ def _scenario_payload(scenario, name: str | None = None) -> dict:
         "name": name or scenario.name,
         "scenario": scenario.model_dump(mode="json"),
         "yaml": dump_scenario(scenario),
+        # Values outside their plausible ranges (docs/model.md, "Plausible ranges").
+        "warnings": [w.to_dict() for w in scenario.warnings],
     }
 
 

@@ -89,6 +89,27 @@ function showError(error) {
   }
 }
 
+// Values outside their plausible ranges (docs/model.md, "Plausible ranges"): the model
+// ran, but the inputs deserve a check. Shown below the error box, fields marked.
+function showWarnings(warnings) {
+  let box = document.getElementById("warnings");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "warnings";
+    box.setAttribute("role", "status");
+    box.style.cssText = "border: 2px solid #b58900; padding: .5rem .7rem; white-space: pre-wrap;";
+    $("error").after(box);
+  }
+  for (const input of document.querySelectorAll(".implausible")) input.classList.remove("implausible");
+  const list = warnings || [];
+  box.hidden = !list.length;
+  box.textContent = list.map((w) => `warning: ${w.path}: ${w.message}`).join("\n");
+  for (const w of list) {
+    const input = w.path && document.querySelector(`[data-path="${CSS.escape(w.path)}"]`);
+    if (input) input.classList.add("implausible");
+  }
+}
+
 // ------------------------------------------------------------------ the form
 function valueAt(path) {
   let node = state.base;
@@ -266,6 +287,7 @@ async function update() {
     const data = await api("/api/evaluate", body({ sections }));
     if (generation !== state.generation) return;
     showError(null);
+    showWarnings(data.warnings);
     results.classList.remove("stale");
     renderMetrics(data);
     renderEdits(data);
