@@ -21,7 +21,7 @@ def posture_tables(evaluation: Evaluation) -> list[Table]:
             "non-deployed",
             "warheads/launcher",
             "deployed warheads",
-            "upload capacity",
+            "launcher capacity (deployed)",
         ):
             table.add_column(col, justify="left" if col in ("system", "category") else "right")
         for name, row in side["systems"].items():
