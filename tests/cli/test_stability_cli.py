@@ -155,6 +155,7 @@ def test_drivers_json_is_sorted_by_fsi_effect(seceq):
     assert data["base"]["c1_over_c2_russia"] > 1
     code, out, _ = seceq("drivers", *PER_TUBE)
     assert code == 0 and "Main drivers" in out and "Base FSI" in out
+    assert "own forces grow more survivable" in out
     assert "d C1/C2" in out and "r_russia 1.000 (C1/C2 1.030)" in out
 
 

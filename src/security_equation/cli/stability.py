@@ -308,6 +308,11 @@ def render_drivers(data: dict, name: str = "", out: Console | None = None) -> No
                 for s in sides
             )
         )
+    if rows:
+        out.print(
+            "A side's r can fall as its own forces grow more survivable (the enemy's first strike "
+            'shifts to value): docs/model.md, "Stability".'
+        )
 
 
 def _sci(value) -> str:
