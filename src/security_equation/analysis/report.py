@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from security_equation.analysis.figures import treaty_data
-from security_equation.analysis.sampling import describe, require_uncertainty
+from security_equation.analysis.sampling import require_uncertainty
 from security_equation.io.errors import InputError
 from security_equation.io.jsonable import json_safe
 from security_equation.model import Evaluation, evaluate
@@ -72,7 +72,7 @@ def _uncertainty(scenario: Scenario, samples: int, seed: int) -> tuple[ReportSec
     data = {
         "samples": samples,
         "seed": seed,
-        "parameters": [{"path": p, "distribution": describe(d)} for p, d in scenario.uncertainty.items()],
+        "parameters": [{"path": p, "distribution": d.describe()} for p, d in scenario.uncertainty.items()],
         "metrics": rows,
     }
     return ReportSection(data), ds, nominal

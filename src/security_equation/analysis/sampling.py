@@ -137,8 +137,3 @@ def require_uncertainty(scenario: Scenario, option: str = "--samples") -> Parame
             path=option,
         )
     return params
-
-
-def describe(dist: Distribution) -> str:
-    """One-line description: ``normal(mean=0.5, sd=0.1) in [0, 1]`` (see ``Distribution.describe``)."""
-    return dist.describe()

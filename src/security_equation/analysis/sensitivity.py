@@ -41,7 +41,6 @@ import pandas as pd
 from security_equation.analysis.metrics import metrics
 from security_equation.analysis.plans import EVAL_BLOCK
 from security_equation.analysis.sampling import (
-    describe,
     inverse_cdf,
     quantile_bounds,
     require_uncertainty,
@@ -258,7 +257,7 @@ def sensitivity(
                     "parameter": path,
                     "rank": int(rank[j]),
                     **{k: float(v[j]) for k, v in indices.items()},
-                    "distribution": describe(dist),
+                    "distribution": dist.describe(),
                     "low": lows[j],
                     "high": highs[j],
                     "meaningful": output not in notes,

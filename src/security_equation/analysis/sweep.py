@@ -19,7 +19,7 @@ from security_equation.analysis.plans import (
     parse_axes,
     run_chunk,
 )
-from security_equation.analysis.sampling import describe, draw, require_uncertainty
+from security_equation.analysis.sampling import draw, require_uncertainty
 from security_equation.analysis.store import PartialStore, write_dataset
 from security_equation.io.atomic import check_writable
 from security_equation.model.provenance import edited_values, swept_values
@@ -150,7 +150,7 @@ def to_dataset(plan: Plan, flat: dict[str, np.ndarray], scenario: Scenario):
                 {
                     "role": "parameter",
                     "long_name": f"sampled {path}",
-                    "distribution": describe(dist),
+                    "distribution": dist.describe(),
                     "distribution_spec": json.dumps(dist.model_dump(exclude_none=True)),
                 },
             )
@@ -162,7 +162,7 @@ def to_dataset(plan: Plan, flat: dict[str, np.ndarray], scenario: Scenario):
         "axes": json.dumps([a.spec for a in plan.axes]),
         "samples": plan.samples,
         "seed": plan.seed,
-        "parameters": json.dumps({p: describe(d) for p, d in plan.params}),
+        "parameters": json.dumps({p: d.describe() for p, d in plan.params}),
         "parameters_overridden_by_axes": json.dumps(overridden),
         # What each axis replaces, and the values edited before the sweep (docs/model.md,
         # "Provenance of edited values"): a swept value does not carry the scenario's source.

@@ -36,7 +36,6 @@ def run_samples(
     value, median and 5–95 % interval (for ``seceq run --samples N --seed S``)."""
     from security_equation.analysis.executors import LocalExecutor
     from security_equation.analysis.montecarlo import monte_carlo, nominal_metrics, summary_rows
-    from security_equation.analysis.sampling import describe
 
     if isinstance(scenario, str):
         scenario = load(scenario, None, None)
@@ -51,7 +50,7 @@ def run_samples(
         "samples": samples,
         "seed": seed,
         "seconds": round(elapsed, 3),
-        "parameters": {path: describe(dist) for path, dist in scenario.uncertainty.items()},
+        "parameters": {path: dist.describe() for path, dist in scenario.uncertainty.items()},
         "metrics": {
             row["metric"]: {k: v for k, v in row.items() if k != "metric"}
             for row in summary_rows(ds, nominal_metrics(scenario))

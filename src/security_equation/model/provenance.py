@@ -12,6 +12,7 @@ from security_equation.data.sources import cited_ids, is_assumption, source_regi
 from security_equation.io import paths
 from security_equation.io.jsonable import json_safe
 from security_equation.io.loading import edit_summary
+from security_equation.schema.base import walk_models
 
 __all__ = [
     "Provenance",
@@ -81,16 +82,7 @@ class Provenance:
 
 def _walk_sourced(model: BaseModel, prefix: tuple[str, ...]):
     """Yield (path, model) for every model that carries a ``sources`` mapping."""
-    if "sources" in type(model).model_fields:
-        yield prefix, model
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            yield from _walk_sourced(value, (*prefix, name))
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if isinstance(item, BaseModel):
-                    yield from _walk_sourced(item, (*prefix, name, str(key)))
+    return ((path, part) for path, part in walk_models(model, prefix) if "sources" in type(part).model_fields)
 
 
 def provenance(scenario) -> list[Provenance]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -10,3 +12,19 @@ class StrictModel(BaseModel):
     not coerced between types, and objects are frozen."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def walk_models(
+    model: BaseModel, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], BaseModel]]:
+    """``model`` and every model nested in it (directly or as a mapping's value), each with
+    its key path, parents before children, in field order."""
+    yield prefix, model
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from walk_models(value, (*prefix, name))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, BaseModel):
+                    yield from walk_models(item, (*prefix, name, str(key)))

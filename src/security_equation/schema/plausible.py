@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from security_equation.schema.base import walk_models
 from security_equation.schema.scenario import MissileDefence, Requirement, Reserve, System, Value
 
 #: The world's stockpile, January 2025: about 12,000 warheads (SIPRI-25).
@@ -106,19 +107,11 @@ def outside(
 ) -> Iterator[tuple[tuple[str, ...], float, Plausible]]:
     """Every numeric field of ``model`` (a scenario or part of one), at any depth, whose
     value lies outside its plausible range: (key path, value, range)."""
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            yield from outside(value, (*prefix, name))
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if isinstance(item, BaseModel):
-                    yield from outside(item, (*prefix, name, str(key)))
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            rule = RANGES.get((type(model), name))
-            if (
-                rule is not None
-                and (rule.applies is None or rule.applies(model))
-                and not rule.contains(value)
-            ):
-                yield (*prefix, name), value, rule
+    for path, part in walk_models(model, prefix):
+        for name in type(part).model_fields:
+            value = getattr(part, name)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                continue
+            rule = RANGES.get((type(part), name))
+            if rule is not None and (rule.applies is None or rule.applies(part)) and not rule.contains(value):
+                yield (*path, name), value, rule

@@ -15,7 +15,6 @@ import numpy as np
 
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.race.metrics import race_metrics
-from security_equation.engine.stability import cost_ratio
 
 ACTIONS = ("launcher", "upload", "interceptor")
 
@@ -143,7 +142,7 @@ def marginal_effects(
         return "" if len(m.pairs) == 1 else f"[{names[i]},{names[j]}]"
 
     # The uncapped ratio behind r (docs/model.md "Stability"): it moves where r = 1 cannot.
-    ratio = {key: cost_ratio(m.c1[key], m.c2[key]) for key in m.r}
+    ratio = m.c1_over_c2
     rates: dict[str, np.ndarray] = {}
     for (k, a), values in m.r.items():
         rates[f"d_r_{tag(k, a)}"] = rate(values)

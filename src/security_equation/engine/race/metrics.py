@@ -15,7 +15,7 @@ import numpy as np
 
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.exchange import Exchange, exchange
-from security_equation.engine.stability import stability
+from security_equation.engine.stability import headline, stability
 
 Pair = tuple[int, int]
 
@@ -32,6 +32,7 @@ class RaceMetrics:
     pairs: tuple[Pair, ...]
     fsi: dict[Pair, np.ndarray]
     r: dict[Pair, np.ndarray]
+    c1_over_c2: dict[Pair, np.ndarray]
     c1: dict[Pair, np.ndarray]
     c2: dict[Pair, np.ndarray]
     arriving: dict[Pair, np.ndarray]
@@ -48,17 +49,20 @@ class RaceMetrics:
 
 
 def race_metrics(arrays: ScenarioArrays) -> RaceMetrics:
-    """Run the exchange once and read off :class:`RaceMetrics`."""
+    """Run the exchange once and read :class:`RaceMetrics` off its headline metric set."""
     ex = exchange(arrays)
     st = stability(ex)
-    r, c1, c2, arriving, surviving = {}, {}, {}, {}, {}
-    for key in st.r:
-        side, adversary = key
-        hit = ex.strike(adversary, side)
-        r[key], c1[key], c2[key] = st.r[key], st.c1[key], st.c2[key]
-        arriving[key] = hit.arriving_retaliation
-        surviving[key] = hit.victim_survivors
-    return RaceMetrics(st.pairs, dict(st.fsi), r, c1, c2, arriving, surviving)
+    side = headline(ex, st).side
+    return RaceMetrics(
+        st.pairs,
+        dict(st.fsi),
+        side["r"],
+        side["c1_over_c2"],
+        side["c1"],
+        side["c2"],
+        side["arriving_warheads"],
+        side["surviving_warheads"],
+    )
 
 
 def least_arriving(ex: Exchange, side: int) -> np.ndarray:
