@@ -68,8 +68,8 @@ def test_bundled_scenarios_give_no_warnings(name):
         assert load_scenario(name, [override]).warnings == (), override
 
 
-def test_all_five_bundled_scenarios_checked():
-    assert len(bundled_names()) == 5
+def test_all_six_bundled_scenarios_checked():
+    assert len(bundled_names()) == 6
 
 
 @pytest.mark.parametrize(

@@ -132,6 +132,7 @@ def test_layers_scalars_and_settings_carry_the_scenario_values(arrays):
         "holdback_fraction": 0.1,
         "max_warheads_per_target": 2,
         "required_arriving_warheads": 200,
+        "counterforce_share": 0.0,
     }
     assert {k: v[0] for k, v in us.scalars.items()} == {
         "penetration_probability": 0.9,
@@ -236,9 +237,9 @@ def test_batch_repeats_row_zero_in_independent_copies(default):
 
 # ----------------------------------------------------------------- slots, get and set
 def test_every_numeric_field_has_a_dotted_path(arrays):
-    # 8 systems × 12 fields + 2 layers × 7 fields + 2 air defences + 2 sides × 7 scalars
+    # 8 systems × 12 fields + 2 layers × 7 fields + 2 air defences + 2 sides × 8 scalars
     # (penetration comes from the air defence; reserve.warheads where given) + 5 settings.
-    assert len(arrays.slots) == 8 * 12 + 2 * 7 + 2 + 2 * 7 + 5 == 131
+    assert len(arrays.slots) == 8 * 12 + 2 * 7 + 2 + 2 * 8 + 5 == 133
     assert arrays.get("us.systems.trident_ii.upload_warheads_available")[0] == 949
     assert arrays.get("russia.reserve.warheads")[0] == 977
     assert arrays.get("us.systems.trident_ii.aim_points_per_launcher")[0] == 0.05

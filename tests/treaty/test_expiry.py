@@ -181,7 +181,7 @@ def test_race_runs_without_expired_limits_unless_asked(tmp_path):
     assert bound["limits"]["us"]["deployed_warheads"] == pytest.approx(1550, abs=0.01)
     assert bound["limits"]["us"]["deployed_launchers"] == 700
     assert bound["notes"] == [] and bound["limits_applied"] is True
-    assert (bound["outcome"], bound["rounds"]) == ("race to limits", 1)
+    assert (bound["outcome"], bound["rounds"]) == ("stopped by a limit", 1)
     assert bound["capped"] == {"us": "deployed_warheads", "russia": "deployed_warheads"}
 
 
@@ -190,7 +190,7 @@ def test_race_follows_the_scenario_date(tmp_path):
     sc = load_scenario(_file(tmp_path, "2023-03-01", race=True))
     race = arms_race_section(sc, framework=sc.framework).to_dict()
     assert race["framework_status"] == "in force" and race["limits_applied"] is True
-    assert (race["outcome"], race["rounds"]) == ("race to limits", 1)
+    assert (race["outcome"], race["rounds"]) == ("stopped by a limit", 1)
 
 
 def test_arms_race_command_limits_in_force(seceq, tmp_path):
@@ -204,7 +204,7 @@ def test_arms_race_command_limits_in_force(seceq, tmp_path):
     data = json.loads(out)
     assert data["notes"] == []
     assert data["limits"]["russia"]["deployed_warheads"] == pytest.approx(1550, abs=0.01)
-    assert data["outcome"] == "race to limits"
+    assert data["outcome"] == "stopped by a limit"
     code, out, _ = seceq("arms-race", path)
     assert "framework: new-start, expired on 2026-02-05: no limits" in out
     code, out, _ = seceq("arms-race", path, "--limits-in-force")

@@ -12,6 +12,7 @@ from security_equation.web import inputs
 
 SCENARIOS = [
     "conventional-prompt-strike",
+    "counterforce-race",
     "deep-cuts-1000",
     "post-new-start-upload",
     "us-missile-defence-expansion",

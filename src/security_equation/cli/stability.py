@@ -202,14 +202,19 @@ def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> 
         "launchers",
         "arriving",
         "required",
+        "prompt warheads",
+        "coverage needs",
         "r",
         "FSI",
         "adds",
-        "stopped by",
+        "short of / stopped by",
     ):
-        table.add_column(col, justify="left" if col in ("side", "stopped by") else "right")
+        table.add_column(col, justify="left" if col in ("side", "short of / stopped by") else "right")
     for entry in data["path"]:
         for i, (side, v) in enumerate(entry["sides"].items()):
+            why = ", ".join(v.get("short_of") or [])
+            if v.get("stopped_by"):
+                why += f"; stopped by {v['stopped_by']}"
             table.add_row(
                 str(entry["round"]) if i == 0 else "",
                 side,
@@ -217,30 +222,35 @@ def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> 
                 number(v["deployed_launchers"]),
                 number(v["arriving"]),
                 number(v.get("required")),
+                number(v.get("counterforce_warheads")),
+                number(v.get("counterforce_required")) if v.get("counterforce_required") else "—",
                 number(v["r"], 3),
                 number(entry["fsi"], 3) if i == 0 else "",
                 number(v["added_warheads"]) if v["added_warheads"] else "—",
-                v.get("stopped_by") or "",
+                why,
             )
     out.print(table)
     outcome = data["outcome"]
-    style = {"settles": "green", "race to limits": "yellow", "runs away": "red"}.get(outcome, "")
+    style = "green" if outcome == "settles" else "red" if outcome == "runs away" else "yellow"
     out.print(f"Outcome: [bold {style}]{outcome}[/bold {style}] after {data['rounds']} round(s)")
     for side, what in (data.get("capped") or {}).items():
         label = (data.get("limits", {}).get(side, {}).get("labels") or {}).get(what, what)
-        out.print(f"  {side} is stopped by {label} while short of its requirement")
+        out.print(f"  {side} is stopped by {escape(label)} while short of its requirements")
     for key, where in (("linearised", "at the start"), ("linearised_end", "at the end")):
         lin = data.get(key)
-        if not lin:
+        if not lin or "sides" not in lin:
             continue
         rho = lin.get("rho", {})
         parts = ", ".join(f"ρ_{s} = {number(v, 3) if v is not None else '—'}" for s, v in rho.items())
         verdict = "stable" if lin.get("stable") else "unstable"
         out.print(
-            f"Linearised reactions {where} (warheads a side adds per warhead the other "
-            f"adds): {parts}; ρ·ρ = {number(lin.get('product'), 3)} → {verdict} "
-            f"(Richardson m·n > a·b with m = n = 1)"
+            f"Linearised reactions {where} (warheads a side adds per warhead the other adds, "
+            f"slopes of the reaction functions): {parts}; ρ·ρ = {number(lin.get('product'), 3)} → "
+            f"{verdict} (Richardson m·n > a·b with m = n = 1)"
         )
+        for side in lin["sides"].values():
+            out.print(f"  {escape(side['explanation'])}")
+        out.print(f"  {escape(lin['linear_end']['note'])}; {escape(lin['equilibrium']['note'])}")
     for note in data.get("notes") or []:
         out.print(f"[dim]note: {note}[/dim]")
 

@@ -48,6 +48,7 @@ SIDE_SCALARS = (
     "holdback_fraction",
     "max_warheads_per_target",
     "required_arriving_warheads",
+    "counterforce_share",  # share of each adversary's aim points to hold at risk (0: none)
     "upload_reserve",  # the side's stored warheads, bound on all its uploads (inf: not bounded)
 )
 #: Model-wide scalars.
@@ -74,6 +75,7 @@ class SideStructure:
     layer_value_share: np.ndarray  # (layers,) share of interceptors defending value
     layer_forces_share: np.ndarray  # (layers,) share defending forces
     damage_table: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    builds: int | None = None  # system column new launchers are built of (None: most survivable)
 
 
 @dataclass

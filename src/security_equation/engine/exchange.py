@@ -152,6 +152,15 @@ def alert_share(side: SideArrays) -> np.ndarray:
     return np.where(side.structure.fixed[None, :], 0.0, share)
 
 
+def aim_points(side: SideArrays) -> np.ndarray:
+    """Aim points of each of the side's systems an attacker can target, (batch, systems):
+    the launchers not on alert (boats in port, mobiles in garrison, bombers on base, every
+    silo) times ``aim_points_per_launcher`` (a boat in port is one aim point for all its
+    tubes)."""
+    s = side.systems
+    return s["launchers"] * (1.0 - alert_share(side)) * s["aim_points_per_launcher"]
+
+
 def available_weapons(attacker: SideArrays, settings: dict) -> np.ndarray:
     """Warheads the attacker can use: all fixed forces, a share of survivable ones, less holdback."""
     s = attacker.systems

@@ -48,6 +48,9 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         damage_table=(tuple(w for w, _ in side.value.table), tuple(d for _, d in side.value.table))
         if side.value.table is not None
         else None,
+        builds=[n for n, _ in systems].index(side.requirement.builds)
+        if side.requirement is not None and side.requirement.builds is not None
+        else None,
     )
 
     def row(values):
@@ -108,6 +111,7 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         "required_arriving_warheads": np.array(
             [side.requirement.arriving_warheads if side.requirement else np.nan]
         ),
+        "counterforce_share": np.array([side.requirement.counterforce_share if side.requirement else 0.0]),
         "upload_reserve": np.array([side.reserve.warheads if side.reserve else np.inf]),
     }
     for defence_name, d in side.defences.items():
@@ -125,10 +129,13 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         ("holdback_fraction", "posture.holdback_fraction"),
         ("max_warheads_per_target", "posture.max_warheads_per_target"),
         ("required_arriving_warheads", "requirement.arriving_warheads"),
+        ("counterforce_share", "requirement.counterforce_share"),
         ("upload_reserve", "reserve.warheads"),
     ):
         if field == "upload_reserve" and side.reserve is None:
             continue  # not given: no slot
+        if field == "counterforce_share" and side.requirement is None:
+            continue
         slots[f"{name}.{path}"] = ("scalars", index, field, None)
     return SideArrays(structure, arrays, kill_given, layer_arrays, scalars)
 

@@ -27,6 +27,10 @@ import numpy as np
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.race import (
     ACTIONS,
+    CAPACITY,
+    PRODUCTION,
+    SETTLES,
+    STOCK,
     ArmsRace,
     Limits,
     MarginalEffects,
@@ -122,10 +126,13 @@ class ArmsRaceSection(Section):
     framework_status: str | None = None
     as_of: str | None = None
     limits_applied: bool = False
+    counterforce_share: dict[str, float] = field(default_factory=dict)
+    verdict: str = ""
 
     def to_dict(self) -> dict:
         out = {
             "outcome": self.outcome,
+            "verdict": self.verdict,
             "rounds": self.rounds,
             "requirement": dict(self.requirement),
             "limits": json_safe(self.limits),
@@ -140,13 +147,15 @@ class ArmsRaceSection(Section):
         out["framework_status"] = self.framework_status
         out["as_of"] = self.as_of
         out["limits_applied"] = self.limits_applied
+        out["counterforce_share"] = dict(self.counterforce_share)
         return out
 
 
 # --------------------------------------------------------------------------- JSON of engine results
-def richardson_dict(model: Richardson) -> dict:
-    """A Richardson model's parameters, equilibrium, stability and eigenvalues as JSON."""
-    x, y = model.equilibrium
+def richardson_dict(model: Richardson, *, feasible: bool = True) -> dict:
+    """A Richardson model's parameters, equilibrium, stability and eigenvalues as JSON
+    (the equilibrium is None when it lies outside the feasible region)."""
+    x, y = model.equilibrium if feasible else (None, None)
     ev = model.eigenvalues
     return json_safe(
         {
@@ -166,28 +175,170 @@ def richardson_dict(model: Richardson) -> dict:
     )
 
 
+def path_end(stop: str) -> str:
+    """What ends a build path, in words (``BuildPath.stop``)."""
+    if stop == PRODUCTION:
+        return "in one round's production"
+    if stop == STOCK:
+        return "until its stored warheads run out"
+    if stop == CAPACITY:
+        return "until its launchers are full"
+    return f"up to its {stop.replace('_', ' ')} limit"
+
+
+def _warheads(value: float) -> str:
+    return f"{value:,.0f} warhead{'' if round(value) == 1 else 's'}"
+
+
+def _surplus(slopes: ReactionSlopes, n: int) -> str:
+    parts = []
+    if np.isfinite(slopes.surplus_retaliation[n]):
+        parts.append(
+            f"{slopes.surplus_retaliation[n]:,.0f} arriving warheads above its retaliation requirement"
+        )
+    if np.isfinite(slopes.surplus_coverage[n]):
+        parts.append(f"{slopes.surplus_coverage[n]:,.0f} prompt warheads above its coverage requirement")
+    return f" (its surplus now: {'; '.join(parts)})" if parts else ""
+
+
+def _explain(slopes: ReactionSlopes, n: int, names) -> str:
+    """Why side ``names[n]``'s reaction is what it is, in words."""
+    me, other = names[n], names[1 - n]
+    rho = slopes.rho[n]
+    per = f"then ρ = {rho:.3f} warheads per warhead {other} adds" if np.isfinite(rho) else ""
+    if np.isfinite(rho) and rho == 0 and np.isfinite(slopes.threshold[n]):
+        per += (
+            f" (its least addition does not change over the next {_warheads(slopes.step[n])} {other} adds:"
+            f" they reach nothing more of what survives of {me}'s forces and add no aim points it must cover)"
+        )
+    if not slopes.met[n]:
+        return (
+            f"{me} cannot meet its requirements along its build path (it can add "
+            f"{_warheads(slopes.addition_now[n])} {path_end(slopes.stop[n])})"
+        )
+    if slopes.addition_now[n] > 0:
+        return f"{me} is short now and adds {_warheads(slopes.addition_now[n])}; {per}"
+    if not np.isfinite(slopes.threshold[n]):
+        return (
+            f"ρ = 0: {me} does not react to anything {other} can add along its build path "
+            f"(+{_warheads(slopes.other_can_add[n])} {path_end(slopes.stop[1 - n])}){_surplus(slopes, n)}"
+        )
+    return (
+        f"{me} reacts only once {other} adds more than {_warheads(slopes.threshold[n])}"
+        f"{_surplus(slopes, n)}; {per}"
+    )
+
+
+def _equilibrium_note(slopes: ReactionSlopes, names) -> str:
+    """Richardson's equilibrium, or why it lies outside the feasible region, in words."""
+    x, y = (float(v) for v in slopes.richardson.equilibrium)
+    if slopes.feasible:
+        return f"Richardson equilibrium at {x:,.0f} ({names[0]}) and {y:,.0f} ({names[1]}) deployed warheads"
+    reasons = []
+    for n, why in slopes.infeasible_because:
+        if why == "none":
+            return "no single Richardson equilibrium (ρ·ρ = 1: parallel reaction lines)"
+        value = (x, y)[n]
+        if why == "cut" and value < 0:
+            reasons.append(f"{names[n]}'s force there would be negative")
+        elif why == "cut":
+            reasons.append(f"{names[n]} would have to cut below its {slopes.warheads[n]:,.0f} warheads")
+        else:
+            reasons.append(
+                f"{names[n]} would need more than it can field "
+                f"({slopes.bound[n]:,.0f}, {path_end(slopes.stop[n])})"
+            )
+    return (
+        "Richardson's equilibrium lies outside the feasible region ("
+        + "; ".join(reasons)
+        + ", and sides never cut)"
+    )
+
+
+def _linear_end_note(slopes: ReactionSlopes, names) -> str:
+    x, y, how = slopes.linear_end
+    if how == "runs away":
+        return "the linearised reactions (local slopes) run away"
+    where = f"{x:,.0f} ({names[0]}) and {y:,.0f} ({names[1]}) deployed warheads"
+    verb = "stop at a bound at" if how == "stopped" else "settle at"
+    return f"the linearised reactions (local slopes) {verb} {where}"
+
+
 def linearised_dict(slopes: ReactionSlopes, names) -> dict:
-    """The reaction slopes of two sides (``names``, in the order of ``slopes.sides``) and
-    the Richardson condition they imply, as JSON."""
+    """The reaction functions of two sides (``names``, in the order of ``slopes.sides``)
+    linearised, and the Richardson model they imply, as JSON."""
+    names = list(names)
     rho = [finite_or_none(v) for v in slopes.rho]
+    sides = {}
+    for n, name in enumerate(names):
+        sides[name] = {
+            "warheads": finite_or_none(slopes.warheads[n]),
+            "addition_now": finite_or_none(slopes.addition_now[n]),
+            "required_warheads": finite_or_none(slopes.required_warheads[n]),
+            "can_meet": bool(slopes.met[n]),
+            "reacts_after": finite_or_none(slopes.threshold[n]),
+            "other_can_add": finite_or_none(slopes.other_can_add[n]),
+            "rho": rho[n],
+            "rho_secant": finite_or_none(slopes.rho_secant[n]),
+            "step": finite_or_none(slopes.step[n]),
+            "can_field": finite_or_none(slopes.bound[n]),
+            "path_ends_by": slopes.stop[n],
+            "explanation": _explain(slopes, n, names),
+        }
+    x, y = slopes.richardson.equilibrium
+    product = (rho[0] or 0.0) * (rho[1] or 0.0)
     return {
         "rho": dict(zip(names, rho, strict=True)),
-        "required_warheads": dict(
-            zip(names, (finite_or_none(v) for v in slopes.required_warheads), strict=True)
-        ),
-        "product": finite_or_none((rho[0] or 0.0) * (rho[1] or 0.0)),
+        "required_warheads": {name: sides[name]["required_warheads"] for name in names},
+        "sides": sides,
+        "product": finite_or_none(product),
         "stable": slopes.stable,
         "condition": CONDITION,
-        "richardson": richardson_dict(slopes.richardson),
+        "equilibrium": {
+            # Outside the feasible region the equilibrium is no force anyone could field.
+            "x": finite_or_none(x) if slopes.feasible else None,
+            "y": finite_or_none(y) if slopes.feasible else None,
+            "feasible": slopes.feasible,
+            "note": _equilibrium_note(slopes, names),
+        },
+        "linear_end": {
+            "x": finite_or_none(slopes.linear_end[0]),
+            "y": finite_or_none(slopes.linear_end[1]),
+            "outcome": slopes.linear_end[2],
+            "note": _linear_end_note(slopes, names),
+        },
+        "richardson": richardson_dict(slopes.richardson, feasible=slopes.feasible),
     }
 
 
-def _linearised(arrays: ScenarioArrays, requirement, names) -> dict:
-    """:func:`linearised_dict` of the reaction slopes between two sides (Richardson's model
-    is two-player); with more sides, one entry per pair keyed ``"A,B"``."""
+def verdict(race: ArmsRace, linearised: dict, names) -> str:
+    """The arms-race verdict in words: how the run ended and what the linearised reactions
+    say (for two sides; with more, the run's outcome only)."""
+    rounds = race.rounds_run
+    head = f"{race.outcome} after {rounds} round{'s' if rounds != 1 else ''}"
+    if race.outcome == SETTLES and rounds == 0:
+        head += ": no side is short of its requirements"
+    elif race.capped:
+        head += " (" + "; ".join(f"{side}: {what}" for side, what in race.capped.items()) + ")"
+    if "sides" not in linearised:
+        return head + "."
+    parts = [linearised["sides"][n]["explanation"] for n in names]
+    product = linearised.get("product") or 0.0
+    word = "stable" if linearised["stable"] else "unstable"
+    sign = "<" if linearised["stable"] else "≥"
+    tail = (
+        f"ρ·ρ = {product:.3f} {sign} 1: {word}; {linearised['linear_end']['note']}; "
+        f"{linearised['equilibrium']['note']}"
+    )
+    return f"{head}. " + ". ".join(parts) + f". {tail}."
+
+
+def _linearised(arrays: ScenarioArrays, requirement, names, limits, production) -> dict:
+    """:func:`linearised_dict` of the reaction functions between two sides (Richardson's
+    model is two-player); with more sides, one entry per pair keyed ``"A,B"``."""
     out = {}
     for pair in combinations(range(len(names)), 2):
-        slopes = reaction_slopes(arrays, pair, requirement=[requirement[k] for k in pair])
+        slopes = reaction_slopes(arrays, pair, requirement=requirement, limits=limits, production=production)
         out[",".join(names[k] for k in pair)] = linearised_dict(slopes, [names[k] for k in pair])
     return next(iter(out.values())) if len(out) == 1 else out
 
@@ -348,12 +499,18 @@ def arms_race_section(
         count_one = {n: _weights_count_bombers_one(limits.get(n), arrays, k) for k, n in enumerate(names)}
     race = action_reaction(arrays, rounds=rounds, limits=dict(limits) or None, production=production)
     if not any(np.isfinite(r) for r in race.requirement):
-        notes.append("no side has a requirement (requirement.arriving_warheads): nothing to react to")
-    linearised = _linearised(arrays, race.requirement, names)
-    linearised_end = _linearised(race.final, race.requirement, names) if race.rounds_run else None
+        if not any(race.counterforce_share):
+            notes.append("no side has a requirement (requirement.arriving_warheads): nothing to react to")
+    race_limits = {n: lim for n, lim in zip(names, race.limits, strict=True) if lim is not None} or None
+    linearised = _linearised(arrays, race.requirement, names, race_limits, production)
+    linearised_end = (
+        _linearised(race.final, race.requirement, names, race_limits, production) if race.rounds_run else None
+    )
     return ArmsRaceSection(
         framework=framework.name if isinstance(framework, Framework) else framework,
         outcome=race.outcome,
+        verdict=verdict(race, linearised, names),
+        counterforce_share=dict(zip(names, race.counterforce_share, strict=True)),
         rounds=race.rounds_run,
         requirement={n: finite_or_none(r) for n, r in zip(names, race.requirement, strict=True)},
         limits={n: limits_dict(lim, count_one[n]) for n, lim in zip(names, race.limits, strict=True)},

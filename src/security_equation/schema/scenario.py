@@ -216,10 +216,23 @@ class Posture(StrictModel):
 
 
 class Requirement(StrictModel):
-    """What a side holds as enough for deterrence (used by the action–reaction model)."""
+    """What a side holds as enough, and how it builds (the action–reaction model,
+    docs/model.md "Arms race")."""
 
     arriving_warheads: NonNegative = Field(
-        description="Retaliatory warheads that must arrive after absorbing a first strike."
+        description="Assured retaliation: retaliatory warheads that must arrive after absorbing"
+        " the adversary's best first strike."
+    )
+    counterforce_share: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.0,
+        description="Counterforce coverage: the share of the adversary's aim points the side"
+        " holds at risk with its prompt nuclear warheads, at its per-target cap"
+        " (posture.max_warheads_per_target warheads per aim point); 0: no such requirement.",
+    )
+    builds: str | None = Field(
+        None,
+        description="The system the side builds new launchers of once uploads and redeployments"
+        " are used up (default: its most survivable nuclear system).",
     )
     sources: dict[str, str] = Field(default_factory=dict)
 
@@ -253,6 +266,15 @@ class Side(StrictModel):
             raise ValueError("a side needs at least one system")
         if sum(isinstance(d, AirDefence) for d in self.defences.values()) > 1:
             raise ValueError("at most one air_defence entry per side")
+        builds = self.requirement.builds if self.requirement else None
+        if builds is not None:
+            system = self.systems.get(builds)
+            can_build = [n for n, s in self.systems.items() if s.nuclear and s.max_warheads_per_launcher > 0]
+            if system is None or builds not in can_build:
+                raise ValueError(
+                    f"requirement.builds must name one of this side's nuclear systems that carry"
+                    f" warheads ({', '.join(can_build) or 'none'}); got {builds!r}"
+                )
         return self
 
 

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from security_equation.engine.race import (
-    RACE_TO_LIMITS,
     RUNS_AWAY,
     SETTLES,
+    STOPPED_BY_CAPACITY,
+    STOPPED_BY_LIMIT,
     Limits,
     action_reaction,
     build_path,
@@ -128,7 +129,7 @@ def test_action_reaction_races_to_limits_when_the_requirement_is_unreachable(rac
     limits = race.limits(sc, deployed_warheads=1600, deployed_launchers=320)
     assert limits["a"].systems == 2
     result = action_reaction(compile_scenario(sc), rounds=20, limits=limits["a"])  # one Limits for both
-    assert result.outcome == RACE_TO_LIMITS
+    assert result.outcome == STOPPED_BY_LIMIT
     assert result.capped == {"a": "deployed_warheads", "b": "deployed_warheads"}
     last = result.path[-1]["sides"]
     for name in ("a", "b"):
@@ -140,7 +141,7 @@ def test_action_reaction_races_to_limits_when_the_requirement_is_unreachable(rac
     result = action_reaction(
         compile_scenario(sc), rounds=20, production=0, limits={"a": race.limits(sc, total_launchers=1e9)["a"]}
     )
-    assert result.outcome == RACE_TO_LIMITS
+    assert result.outcome == STOPPED_BY_CAPACITY
     assert result.capped == {"a": "capacity", "b": "capacity"}
 
 
@@ -183,7 +184,6 @@ def test_reaction_slopes_and_their_richardson_model(race):
     out = reaction_slopes(race.symmetric(500), (0, 1))
     assert out.sides == (0, 1)
     assert out.rho[0] == pytest.approx(out.rho[1])
-    assert out.own_effect[0] > 0
     model = out.richardson
     assert float(model.m) == 1 and float(model.n) == 1
     assert out.stable == bool(out.rho[0] * out.rho[1] < 1)
@@ -198,7 +198,7 @@ def test_reaction_slopes_take_the_pair_of_sides(race):
     forward = reaction_slopes(arrays, (0, 1))
     backward = reaction_slopes(arrays, (1, 0))
     assert backward.sides == (1, 0)
-    for name in ("warheads", "required_warheads", "own_effect", "cross_effect", "rho"):
+    for name in ("warheads", "required_warheads", "addition_now", "threshold", "rho"):
         np.testing.assert_allclose(getattr(backward, name), getattr(forward, name)[::-1], rtol=1e-12)
     assert backward.stable == forward.stable
     with pytest.raises(ValueError, match="'sides'"):

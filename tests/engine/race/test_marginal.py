@@ -156,3 +156,17 @@ def test_the_table_holds_the_records_and_the_base(race):
         for key, value in rec.items():
             assert row[key] == value or (np.isnan(row[key]) and np.isnan(value))
     assert df.attrs["base"] == effects.base and df.attrs["step"] == 5.0
+
+
+def test_upload_drivers_are_bounded_by_the_stored_warheads():
+    """post-new-start-upload has loaded every stored US warhead: no US upload is a driver,
+    and Russia's silos can take only their 37 stored warheads (a 10-warhead step fits)."""
+    from security_equation.io.loading import load_scenario
+    from security_equation.model.compile import compile_scenario
+
+    arrays = compile_scenario(load_scenario("post-new-start-upload"))
+    effects = marginal_effects(arrays, step=50.0, actions=("upload",))
+    units = {(s, item): float(effects.units[p, 0]) for p, (s, item, _) in enumerate(effects.perturbations)}
+    assert units[("us", "minuteman_iii")] == 0 and units[("us", "trident_ii")] == 0
+    assert units[("russia", "icbm_silo")] == pytest.approx(37)
+    assert units[("us", "b2a")] == pytest.approx(0)  # 66 stored, but every B-2A is loaded to capacity

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from security_equation.engine.race import RACE_TO_LIMITS, RUNS_AWAY, SETTLES, build_path, counted
+from security_equation.engine.race import RUNS_AWAY, SETTLES, STOPPED_BY_LIMIT, build_path, counted
 from security_equation.io import load_scenario
 from security_equation.model.compile import compile_scenario
 from security_equation.model.race import ArmsRaceSection, DriversSection, arms_race_section, drivers_section
@@ -24,11 +24,12 @@ def test_sections_are_json_ready_and_sorted():
     assert values == sorted(values, reverse=True)
     race = arms_race_section(sc, framework=None, rounds=10)
     assert isinstance(race, ArmsRaceSection) and race.name == "arms_race"
-    assert race.outcome in (SETTLES, RACE_TO_LIMITS, RUNS_AWAY)
+    assert race.outcome in (SETTLES, STOPPED_BY_LIMIT, RUNS_AWAY)
     assert race.linearised is not None and "richardson" in race.linearised
     data = race.to_dict()
-    assert list(data)[:6] == ["outcome", "rounds", "requirement", "limits", "capped", "path"]
-    assert list(data)[6:9] == ["framework", "notes", "linearised"]
+    assert list(data)[:7] == ["outcome", "verdict", "rounds", "requirement", "limits", "capped", "path"]
+    assert list(data)[7:10] == ["framework", "notes", "linearised"]
+    assert data["verdict"].startswith(f"{race.outcome} after")
     json.dumps(drivers.to_dict(), allow_nan=False)
     json.dumps(data, allow_nan=False)
     assert data["outcome"] == race.outcome and data["path"] == race.path

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from security_equation.engine.race import action_reaction, build_path
-from security_equation.engine.race.buildup import BUILD, REDEPLOY, UPLOAD
 from security_equation.engine.race.forces import deployed_warheads
+from security_equation.engine.race.path import BUILD, REDEPLOY, UPLOAD
 from security_equation.io.loading import load_scenario
 from security_equation.model.compile import compile_scenario
 from tests.factories import compile_pair, side, system
@@ -31,7 +31,7 @@ def test_upload_and_redeploy_stop_at_the_stored_warheads():
     assert free.u_max == 300 + 80
     # 50 stored warheads of the system's type: 50 uploaded, nothing left to redeploy.
     path = build_path(_bounded(available=50).sides[0], production=0)
-    assert (path.u_max, path.stop) == (50, "capacity")
+    assert (path.u_max, path.stop) == (50, "stock")  # launcher room left, no warheads
     assert list(path.kind) == [UPLOAD]
     # The side's reserve binds below the system's figure.
     path = build_path(_bounded(available=350, reserve=320).sides[0], production=0)
@@ -50,7 +50,8 @@ def test_the_race_never_uploads_beyond_the_bound():
     assert float(deployed_warheads(race.final.sides[0])[0]) == start + 100
     assert race.final.sides[0].scalars["upload_reserve"][0] == 0
     assert race.final.sides[0].systems["upload_warheads_available"][0, 0] == 20
-    assert race.capped == {"a": "capacity"}
+    assert race.capped == {"a": "stock"}
+    assert race.outcome == "stopped by the stock"
 
 
 def test_bundled_bounds_reach_the_engine():

@@ -2,8 +2,14 @@
 
 - :mod:`.richardson` — Richardson's reference model (Richardson, 1960);
 - :mod:`.marginal` — marginal effects ("drivers") by batched finite differences;
-- :mod:`.buildup` — build paths, least additions, the action–reaction model and the
-  reaction slopes between two sides;
+- :mod:`.requirements` — a side's two requirements: assured retaliation and
+  counterforce coverage;
+- :mod:`.path` — how a side adds force (upload, redeploy, build) within stock, limits
+  and capacity;
+- :mod:`.search` — the least addition along a path that meets (or first breaks) a side's
+  requirements, batched;
+- :mod:`.buildup` — the action–reaction model;
+- :mod:`.reactions` — reaction functions linearised, and the Richardson model they imply;
 - :mod:`.limits` — treaty limits as caps on weighted counts (weights from
   ``security_equation.treaty.limits``);
 - :mod:`.forces`, :mod:`.metrics` — what a side deploys, and the numbers read off one
@@ -11,16 +17,14 @@
 """
 
 from security_equation.engine.race.buildup import (
-    RACE_TO_LIMITS,
+    OUTCOMES,
     RUNS_AWAY,
     SETTLES,
+    STOPPED_BY_CAPACITY,
+    STOPPED_BY_LIMIT,
+    STOPPED_BY_STOCK,
     ArmsRace,
-    BuildPath,
-    ReactionSlopes,
     action_reaction,
-    build_path,
-    least_additions,
-    reaction_slopes,
 )
 from security_equation.engine.race.forces import (
     deployed_launchers,
@@ -31,18 +35,35 @@ from security_equation.engine.race.forces import (
 from security_equation.engine.race.limits import LIMIT_KINDS, Limits, contributions, counted
 from security_equation.engine.race.marginal import ACTIONS, MarginalEffects, marginal_effects
 from security_equation.engine.race.metrics import RaceMetrics, race_metrics
+from security_equation.engine.race.path import CAPACITY, PRODUCTION, STOCK, BuildPath, build_path
+from security_equation.engine.race.reactions import ReactionSlopes, reaction_slopes
+from security_equation.engine.race.requirements import (
+    Gaps,
+    counterforce_warheads,
+    coverage_required,
+    gaps,
+)
 from security_equation.engine.race.richardson import Richardson, richardson
+from security_equation.engine.race.search import Probe, least
 
 __all__ = [
     "ACTIONS",
+    "CAPACITY",
     "LIMIT_KINDS",
-    "RACE_TO_LIMITS",
+    "OUTCOMES",
+    "PRODUCTION",
     "RUNS_AWAY",
     "SETTLES",
+    "STOCK",
+    "STOPPED_BY_CAPACITY",
+    "STOPPED_BY_LIMIT",
+    "STOPPED_BY_STOCK",
     "ArmsRace",
     "BuildPath",
+    "Gaps",
     "Limits",
     "MarginalEffects",
+    "Probe",
     "RaceMetrics",
     "ReactionSlopes",
     "Richardson",
@@ -50,9 +71,12 @@ __all__ = [
     "build_path",
     "contributions",
     "counted",
+    "counterforce_warheads",
+    "coverage_required",
     "deployed_launchers",
     "deployed_warheads",
-    "least_additions",
+    "gaps",
+    "least",
     "marginal_effects",
     "non_deployed_launchers",
     "race_metrics",

@@ -69,9 +69,11 @@ def marginal_effects(
     For each side and each of its systems: add ``step`` deployed launchers (with the
     system's current loading) and ``step`` warheads of upload (spread over the system's
     launchers, ``warheads_per_launcher += step / launchers``, capped at
-    ``max_warheads_per_launcher``); for each missile-defence layer add ``step``
-    interceptors. Every perturbation of every batch member goes into ONE batch with the
-    base rows, run through one exchange call, and the base is subtracted.
+    ``max_warheads_per_launcher`` and bounded by the stored warheads: the system's
+    ``upload_warheads_available`` and the side's ``upload_reserve``); for each
+    missile-defence layer add ``step`` interceptors. Every perturbation of every batch
+    member goes into ONE batch with the base rows, run through one exchange call, and the
+    base is subtracted.
 
     Returns a :class:`MarginalEffects`: per (side, item, action) and batch member,
     ``units`` (what was actually added: launchers, warheads or interceptors; less than
@@ -116,7 +118,12 @@ def marginal_effects(
             launchers = side.systems["launchers"][sl, col].copy()
             wpl = side.systems["warheads_per_launcher"][sl, col].copy()
             cap = side.systems["max_warheads_per_launcher"][sl, col]
-            per = np.divide(step, launchers, out=np.zeros_like(launchers), where=launchers > 0)
+            # Upload draws on stored warheads: the system's own types and the side's reserve.
+            stored = np.minimum(
+                side.systems["upload_warheads_available"][sl, col], side.scalars["upload_reserve"][sl]
+            )
+            room = np.clip(np.minimum(step, stored), 0.0, None)
+            per = np.divide(room, launchers, out=np.zeros_like(launchers), where=launchers > 0)
             new = np.maximum(np.minimum(cap, wpl + per), wpl)
             side.systems["warheads_per_launcher"][sl, col] = new
             units[p] = launchers * (new - wpl)
