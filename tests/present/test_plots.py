@@ -9,6 +9,7 @@ from matplotlib.patches import Rectangle
 
 from security_equation.analysis.figures import make_figure
 from security_equation.io.errors import InputError
+from security_equation.io.loading import load_scenario
 from security_equation.present import plots
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -178,6 +179,15 @@ def test_race_and_history_figures(scenario):
     race = arms_race_section(scenario, framework="none", rounds=3)
     fig = plots.race_figure(race.to_dict(), scenario.name)
     assert "warheads" in fig.axes[0].get_ylabel()
+    assert fig.axes[1].get_ylabel() == "have / need"
+    labels = fig.axes[1].get_legend_handles_labels()[1]
+    assert labels == ["us: arriving / required (200)", "russia: arriving / required (200)"]
+    coupled = plots.race_figure(
+        arms_race_section(load_scenario("counterforce-race"), framework="new-start", rounds=2).to_dict(),
+        "counterforce-race",
+    )
+    assert "russia: prompt warheads / coverage needs" in coupled.axes[1].get_legend_handles_labels()[1]
+    assert "expired on 2026-02-05: no limits" in coupled._suptitle.get_text()
     assert plots.figure_bytes(fig).startswith(PNG)
     # The bundled New START aggregates: one panel per central limit. Missing or broken
     # bundled data must fail here, not skip.

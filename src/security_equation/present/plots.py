@@ -539,31 +539,55 @@ def waterfall_figure(evaluation: Evaluation) -> Figure:
 
 # --------------------------------------------------------------------------- arms race
 def race_figure(race: Mapping, title: str = "") -> Figure:
-    """Deployed warheads per side by round of action and reaction, with FSI below."""
+    """Action–reaction by round: deployed warheads per side (top), how far each side is
+    from its two requirements (middle: arriving over required retaliation, prompt warheads
+    over what coverage needs; 1 = just met) and FSI (bottom)."""
     path = race.get("path") or []
-    fig = Figure(figsize=(8.0, 6.0), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(2.0, 1.0))
+    fig = Figure(figsize=(8.0, 7.5), layout="constrained")
+    top, middle, bottom = fig.subplots(3, 1, sharex=True, height_ratios=(2.0, 1.6, 1.0))
     rounds = [entry["round"] for entry in path]
     sides = list(path[0]["sides"]) if path else []
-    requirements: dict[float, list[str]] = {}
-    for k, side in enumerate(sides):
+    line = 0
+    for side in sides:
         warheads = [entry["sides"][side]["deployed_warheads"] for entry in path]
-        arriving = [entry["sides"][side]["arriving"] for entry in path]
-        top.plot(rounds, warheads, label=f"{side}: deployed warheads", **_line(2 * k))
-        top.plot(rounds, arriving, label=f"{side}: arriving after a first strike", **_line(2 * k + 1))
-        required = path[0]["sides"][side].get("required")
-        if required is not None:
-            requirements.setdefault(float(required), []).append(side)
-    for required, who in requirements.items():
-        top.axhline(required, color="0.4", linewidth=0.8, linestyle=(0, (4, 2, 1, 2)))
-        top.annotate(
-            f"requirement of {' and '.join(who)}: {required:,.0f} arriving",
-            (0.0, required),
-            xycoords=("axes fraction", "data"),
-            xytext=(3, 2),
-            textcoords="offset points",
-            fontsize=7,
-        )
+        top.plot(rounds, warheads, label=f"{side}: deployed warheads", **_line(line))
+        line += 1
+    line = 0
+    for side in sides:
+        values = [entry["sides"][side] for entry in path]
+        required = values[0].get("required")
+        if required:  # None or NaN-free zero: no retaliation requirement
+            middle.plot(
+                rounds,
+                [v["arriving"] / required for v in values],
+                label=f"{side}: arriving / required ({required:,.0f})",
+                **_line(line),
+            )
+        line += 1
+        if any(v.get("counterforce_required") for v in values):
+            middle.plot(
+                rounds,
+                [
+                    v["counterforce_warheads"] / v["counterforce_required"]
+                    if v.get("counterforce_required")
+                    else float("nan")
+                    for v in values
+                ],
+                label=f"{side}: prompt warheads / coverage needs",
+                **_line(line),
+            )
+        line += 1
+    middle.axhline(1.0, color="0.4", linewidth=0.8, linestyle=(0, (4, 2, 1, 2)))
+    middle.annotate(
+        "requirement just met",
+        (1.0, 1.0),
+        xycoords=("axes fraction", "data"),
+        xytext=(-3, -9),
+        textcoords="offset points",
+        ha="right",
+        fontsize=7,
+    )
+    middle.set_ylabel("have / need")
     bottom.plot(rounds, [entry["fsi"] for entry in path], label="FSI", **_line(0))
     bottom.set_ylim(0, 1.05)
     bottom.set_ylabel("FSI (0–1)")
@@ -571,13 +595,18 @@ def race_figure(race: Mapping, title: str = "") -> Figure:
     bottom.set_xlim(-0.5, max(rounds or [0]) + 0.5)
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     top.set_ylabel("warheads")
-    top.legend(fontsize=7)
-    for ax in (top, bottom):
+    for ax in (top, middle):
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7)
+    for ax in (top, middle, bottom):
         _grid(ax, "both")
-    fw = race.get("framework")
+    fw = race.get("framework") or "none"
+    status = race.get("framework_status")
+    if status and status != "in force":  # expired or not yet binding on the scenario's date
+        fw += f", {status.split(' — ')[0]}: {'limits applied' if race.get('limits_applied') else 'no limits'}"
     fig.suptitle(
         f"Action–reaction {title}: {race.get('outcome', '')} after "
-        f"{race.get('rounds', 0)} round(s) (framework: {fw or 'none'})",
+        f"{race.get('rounds', 0)} round(s)\n(framework: {fw})",
         fontsize=11,
     )
     return fig
