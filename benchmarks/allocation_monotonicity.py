@@ -1,20 +1,31 @@
-"""How often the greedy mixed-weapon allocation breaks monotonicity, and by how much.
+"""How often the mixed-weapon allocation breaks monotonicity, and by how much.
 
 With several counterforce weapon types the draw-down curve's greedy order is not an
-optimal allocation (docs/model.md, tests/engine/test_stability_properties.py): a victim
-adding survivable launchers or raising its alert can, rarely, *lower* the attacker's
-first-strike cost C1. This script measures that over random two-sided scenarios (the
-attacker has two or three counterforce types) and prints the share of cases where C1
-falls, and the worst fall. Run: ``python benchmarks/allocation_monotonicity.py [N]``.
+optimal allocation (docs/model.md, step 3; tests/engine/test_stability_properties.py): a
+victim adding launchers or raising its alert can *lower* the attacker's first-strike
+cost C1. Two mechanisms do it:
+
+* the greedy counted the victim's warheads destroyed, not its *reliable* ones, so a
+  victim hiding unreliable warheads pushed the attacker onto reliable ones
+  (``settings.allocation: reliable``, the default, removes this);
+* where the per-target cap binds, slots went to the weapon cheapest per warhead forgone
+  rather than the best per shot; more targets meant more slots and a better plan
+  (``"best"`` also plans shot-first there and keeps the cheaper plan).
+
+For each allocation (``settings.allocation``) this script measures, over random
+two-sided scenarios (the attacker has two or three counterforce types), the share of
+cases where C1 falls when the victim becomes more survivable, and the worst fall.
+Run: ``python benchmarks/allocation_monotonicity.py [N] [--seed S] [--modes greedy best]``.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 import numpy as np
 
-from security_equation.engine.exchange import exchange
+from security_equation.engine import exchange as engine
 from security_equation.io.loading import validate
 from security_equation.model.compile import compile_scenario
 
@@ -113,19 +124,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("cases", nargs="?", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--modes", nargs="+", default=["greedy", "reliable", "best"])
     args = parser.parse_args()
     print(f"{args.cases:,} random scenarios per change; attacker has 2-3 counterforce weapon types")
-    for change in ("launchers", "slbm", "alert"):
-        rng = np.random.default_rng(args.seed)
-        base = random_pairs(args.cases, rng)
-        more = more_survivable(base, rng, change)
-        c0 = exchange(base).strikes[0].cost_attacker
-        c1 = exchange(more).strikes[0].cost_attacker
-        fall = (c0 - c1) / np.maximum(np.abs(c0), 1e-12)
-        print(
-            f"victim adds {change:9}: C1 falls by >1e-6 in {np.mean(fall > 1e-6):7.3%}, "
-            f">1e-3 in {np.mean(fall > 1e-3):7.3%}; worst fall {max(fall.max(), 0):.2%}"
-        )
+    for mode in args.modes:
+        print(f"allocation {mode!r}:")
+        for change in ("launchers", "slbm", "alert"):
+            rng = np.random.default_rng(args.seed)
+            base = replace(random_pairs(args.cases, rng), allocation=mode)
+            more = more_survivable(base, rng, change)
+            c0 = engine.exchange(base).strikes[0].cost_attacker
+            c1 = engine.exchange(more).strikes[0].cost_attacker
+            fall = (c0 - c1) / np.maximum(np.abs(c0), 1e-12)
+            print(
+                f"  victim adds {change:9}: C1 falls by >1e-6 in {np.mean(fall > 1e-6):7.3%}"
+                f" ({np.sum(fall > 1e-6)}), >1e-3 in {np.mean(fall > 1e-3):7.3%};"
+                f" worst fall {max(fall.max(), 0):.2%}"
+            )
 
 
 if __name__ == "__main__":

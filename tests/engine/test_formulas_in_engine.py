@@ -316,11 +316,19 @@ def test_r_and_fsi_are_break_even_and_first_strike_stability(name):
     np.testing.assert_array_equal(st.fsi[0, 1], stability.first_strike_stability(st.r[0, 1], st.r[1, 0]))
 
 
-def test_reference_agrees_with_the_engine_on_random_inputs():
-    arrays = random_batch("us-missile-defence-expansion", batch=20)
+@pytest.mark.parametrize("allocation", ["reliable", "greedy"])
+def test_reference_agrees_with_the_engine_on_random_inputs(allocation):
+    arrays = dataclasses.replace(
+        random_batch("us-missile-defence-expansion", batch=20), allocation=allocation
+    )
     fsi = stability.stability(exchange.exchange(arrays)).fsi[0, 1]
     ref = np.array([reference.exchange_one(arrays, k)["fsi"] for k in range(arrays.batch)])
     np.testing.assert_allclose(ref, fsi, atol=1e-12)
+    if allocation == "greedy":  # the two orders do differ on this batch
+        other = dataclasses.replace(arrays, allocation="reliable")
+        assert np.abs(stability.stability(exchange.exchange(other)).fsi[0, 1] - fsi).max() > 1e-4
+    with pytest.raises(ValueError, match="'reliable' and 'greedy'"):
+        reference.exchange_one(dataclasses.replace(arrays, allocation="best"))
 
 
 # ---------------------------------------------------------------- tripwires

@@ -21,7 +21,8 @@ mechanisms recur:
   harder targets ⇒ fewer warheads destroyed at every spend" holds and the attacker's
   best cost ``C1`` is monotone. With several weapon types the greedy order is not optimal
   and ``C1`` can move the wrong way, rarely but sometimes by a few per cent
-  (``benchmarks/allocation_monotonicity.py`` measures how often over random scenarios).
+  (``benchmarks/allocation_monotonicity.py`` measures how often over random scenarios;
+  ``settings.allocation: best`` removes it there, tests/engine/test_allocation_monotonicity.py).
   Monotonicity tests therefore give the attacker one counterforce system, and make the
   cost depend only on how many of the victim's warheads survive (one reliability per
   side, no defences on the attacker's side).

@@ -118,6 +118,8 @@ class ScenarioArrays:
     settings: dict[str, np.ndarray]
     #: Dotted path -> (where, side index, array name, column) for sweeps and sampling.
     slots: dict[str, tuple] = field(default_factory=dict)
+    #: How first strikes plan their counterforce allocation (``engine.exchange.ALLOCATIONS``).
+    allocation: str = "reliable"
 
     @property
     def batch(self) -> int:

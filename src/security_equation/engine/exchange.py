@@ -13,7 +13,8 @@ For attacker A and victim B (docs/model.md, "First strike and retaliation"):
    order of warheads killed per warhead spent. A weapon's budget may run out mid-layer;
    the next weapon on that class then completes the layer on the targets not yet reached
    (per class: the share a partial layer has reached and its survival, and the rest).
-   The per-target cap counts nuclear and conventional shots separately.
+   The per-target cap counts nuclear and conventional shots separately. The scenario's
+   ``settings.allocation`` chooses how the plan is made (:data:`ALLOCATIONS`).
 3. This yields a piecewise-linear draw-down curve in counterforce spend ``s``: B's
    survivors fall and A's weapons left for value fall. B's survivors retaliate through
    A's defences; A's remainder strikes B's value through B's defences.
@@ -51,6 +52,19 @@ COST_TIE = 1e-12
 #: Opportunity cost of a weapon with no value to lose (conventional): small, not zero,
 #: so a useless conventional shot still ranks below a useful one.
 _CONVENTIONAL_OPPORTUNITY = 1e-3
+#: How the counterforce allocation is planned (``settings.allocation``; docs/model.md,
+#: step 3):
+#:
+#: * ``"reliable"`` (default): one greedy order, options ranked by the victim's *reliable*
+#:   retaliating warheads destroyed per reliable nuclear warhead forgone;
+#: * ``"greedy"``: the same order counting all the victim's warheads destroyed (the rule
+#:   before 2026-12; unreliable warheads weigh as much as reliable ones);
+#: * ``"best"``: as ``"reliable"``, and with two weapon types or more the attacker also
+#:   plans shot-first (options ranked per shot: the better order where the per-target cap
+#:   binds) and keeps the plan costing it less. It costs about twice the time there.
+#:
+#: ``benchmarks/allocation_monotonicity.py`` measures what each gives.
+ALLOCATIONS = ("reliable", "greedy", "best")
 
 
 @dataclass
@@ -65,6 +79,9 @@ class DrawDown:
     attacker_air: np.ndarray  # attacker's reliable air-breathing warheads left for value
     #: The six as one breakpoint-major (6, pieces + 1, batch) array when the fields are its views.
     _points: np.ndarray | None = field(default=None, repr=False, compare=False)
+    #: (batch,) bool, with allocation ``"best"``: two weapon types or more can fire, so
+    #: :func:`first_strike` also tries the shot-first order there.
+    mixed: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def fields(self) -> tuple[np.ndarray, ...]:
         """The six quantities, each (batch, pieces + 1), in declaration order."""
@@ -360,8 +377,19 @@ def _mask64(mask: np.ndarray) -> np.ndarray:
     return np.negative(out, out=out)
 
 
-def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawDown:
-    """Build the draw-down curve greedily (see module docstring)."""
+def draw_down(
+    attacker: SideArrays,
+    victim: SideArrays,
+    settings: dict,
+    order: str = "value",
+    allocation: str = "reliable",
+) -> DrawDown:
+    """Build the draw-down curve greedily (see module docstring). Options are ranked by
+    the victim's warheads destroyed (reliable ones unless ``allocation == "greedy"``) per
+    reliable nuclear warhead forgone (``order="value"``) or per shot (``order="shot"``:
+    the better order when the per-target cap, not the inventory, is what runs out)."""
+    if allocation not in ALLOCATIONS:
+        raise ValueError(f"The 'allocation' parameter must be one of {ALLOCATIONS}. Got {allocation!r}.")
     batch = attacker.batch
     sa, sv = attacker.structure, victim.structure
     a, v = attacker.systems, victim.systems
@@ -391,10 +419,16 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     a_ball = a["reliability"] * (sa.nuclear & sa.ballistic)[None, :]
     a_air = a["reliability"] * (sa.nuclear & ~sa.ballistic)[None, :]
     opportunity = a["reliability"] * sa.nuclear[None, :] + _CONVENTIONAL_OPPORTUNITY
+    # An option's worth is the victim's *reliable* warheads it destroys: a target class
+    # of unreliable warheads is worth less, whatever their number.
+    worth = per_target * (v_ball + v_air) if allocation != "greedy" else per_target
     merit_t = np.multiply(
-        p, np.ascontiguousarray(per_target.T)[None, :, :], out=np.empty_like(p)
+        p, np.ascontiguousarray(worth.T)[None, :, :], out=np.empty_like(p)
     )  # (na, nv, batch)
-    merit_t /= np.ascontiguousarray(opportunity.T)[:, None, :]
+    if order == "value":
+        merit_t /= np.ascontiguousarray(opportunity.T)[:, None, :]
+    elif order != "shot":
+        raise ValueError(f"unknown allocation order {order!r}")
 
     max_layers = attacker.scalars["max_warheads_per_target"]
     # The cap on warheads per target models nuclear fratricide and targeting practice:
@@ -436,6 +470,11 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     option_weapon = np.repeat(np.arange(na), nv) * batch  # option -> flat offsets
     option_target = np.tile(np.arange(nv), na) * batch
     option_cap = (kind[:, None] * nv + np.arange(nv)[None, :]).reshape(-1) * batch
+    # With two weapon types or more able to fire, ``first_strike`` also tries the
+    # shot-first order (allocation ``"best"``).
+    mixed = None
+    if allocation == "best":
+        mixed = ((budget.reshape(na, batch) > 1e-9) & (p > 0.0).any(axis=1)).sum(axis=0) > 1
     taken = 0
     for step in range(steps):
         np.less(layers_used.reshape(kinds, nv, batch), limit.reshape(nv, batch), out=open_)
@@ -512,7 +551,7 @@ def draw_down(attacker: SideArrays, victim: SideArrays, settings: dict) -> DrawD
     np.add(points[:2, :1], cumulative[:2], out=cumulative[:2])
     np.subtract(points[2:, :1], cumulative[2:], out=cumulative[2:])
     np.maximum(points[2:], 0.0, out=points[2:])
-    return DrawDown(*(q.T for q in points), _points=points)
+    return DrawDown(*(q.T for q in points), _points=points, mixed=mixed)
 
 
 def _grid(points: np.ndarray) -> np.ndarray:
@@ -542,9 +581,88 @@ def _at(points: np.ndarray, u: np.ndarray) -> np.ndarray:
     return lo + t * (hi - lo)
 
 
-def first_strike(attacker: SideArrays, victim: SideArrays, settings: dict) -> StrikeResult:
-    """The attacker's best first strike on the victim and the victim's retaliation."""
-    curve = draw_down(attacker, victim, settings)
+def first_strike(
+    attacker: SideArrays, victim: SideArrays, settings: dict, allocation: str = "reliable"
+) -> StrikeResult:
+    """The attacker's best first strike on the victim and the victim's retaliation.
+
+    With several weapon types the greedy draw-down is not an optimal allocation: where
+    the per-target cap binds, its slots go to the weapons cheapest per warhead forgone
+    rather than the best per shot. With ``allocation="best"`` the attacker with two
+    weapon types or more also plans in the shot-first order and keeps whichever plan
+    costs it less (docs/model.md, step 3)."""
+    curve = draw_down(attacker, victim, settings, allocation=allocation)
+    result = _strike_on(attacker, victim, settings, curve)
+    if curve.mixed is None or not curve.mixed.any():
+        return result
+    alt = np.flatnonzero(curve.mixed)
+    a_alt, v_alt = attacker.take(alt), victim.take(alt)
+    s_alt = {k: v[alt] for k, v in settings.items()}
+    other = draw_down(a_alt, v_alt, s_alt, order="shot", allocation=allocation)
+    # Only where the shot-first curve differs from the greedy one, and where its cost's
+    # lower bound beats the greedy plan, can its plan be better.
+    first = _padded(curve.points()[:, :, alt], other.points().shape[1])
+    second = _padded(other.points(), first.shape[1])
+    scale = np.abs(first).max(axis=(0, 1)) + 1.0
+    keep = np.abs(first - second).max(axis=(0, 1)) > 1e-12 * scale
+    keep &= _lowest_cost_bound(a_alt, v_alt, s_alt, second) < result.cost_attacker[alt] - COST_TIE
+    keep = keep.nonzero()[0]
+    if keep.size == 0:
+        return result
+    if keep.size < alt.size:
+        alt = alt[keep]
+        a_alt, v_alt = a_alt.take(keep), v_alt.take(keep)
+        s_alt = {k: v[keep] for k, v in s_alt.items()}
+        second = second[:, :, keep]
+        other = DrawDown(*(q.T for q in second), _points=second)
+    challenger = _strike_on(a_alt, v_alt, s_alt, other)
+    better = challenger.cost_attacker < result.cost_attacker[alt] - COST_TIE
+    return _merge(result, challenger, alt[better], better.nonzero()[0])
+
+
+def _lowest_cost_bound(attacker: SideArrays, victim: SideArrays, settings: dict, points: np.ndarray):
+    """A lower bound on the attacker's cost anywhere on a curve ((6, n, batch) points):
+    the cost falls with the attacker's warheads left for value and rises with the
+    victim's survivors, so on each piece it is at least the cost at the victim's
+    survivors of the piece's end and the attacker's warheads of its start."""
+    lo = points[:, :-1] if points.shape[1] > 1 else points
+    hi = points[:, 1:] if points.shape[1] > 1 else points
+    strike = _Strike(attacker, victim, settings)
+    with np.errstate(**_ERRSTATE):
+        cost = strike.costs(np.maximum(hi[2], 0.0), hi[3], np.maximum(lo[4], 0.0), lo[5], victim=False)
+    return cost.min(axis=0)
+
+
+def _padded(points: np.ndarray, breakpoints: int) -> np.ndarray:
+    """A (6, n, batch) curve with at least ``breakpoints`` breakpoints: the last repeated."""
+    extra = breakpoints - points.shape[1]
+    if extra <= 0:
+        return points
+    return np.concatenate([points, np.repeat(points[:, -1:], extra, axis=1)], axis=1)
+
+
+def _merge(result: StrikeResult, other: StrikeResult, into: np.ndarray, rows: np.ndarray) -> StrikeResult:
+    """``result`` with members ``into`` replaced by rows ``rows`` of ``other``."""
+    if into.size == 0:
+        return result
+    mine = result.curve.points()
+    theirs = _padded(other.curve.points(), mine.shape[1])
+    mine = _padded(mine, theirs.shape[1]).copy()
+    mine[:, :, into] = theirs[:, :, rows]
+    values = {}
+    for name in StrikeResult.__dataclass_fields__:
+        value = getattr(result, name)
+        if name == "curve":
+            value = DrawDown(*(q.T for q in mine), _points=mine)
+        elif value is not None:
+            value = value.copy()
+            value[into] = getattr(other, name)[rows]
+        values[name] = value
+    return StrikeResult(**values)
+
+
+def _strike_on(attacker: SideArrays, victim: SideArrays, settings: dict, curve: DrawDown) -> StrikeResult:
+    """The attacker's best point on a draw-down curve and the outcome there."""
     points = curve.points()
     strike = _Strike(attacker, victim, settings)
     batch = points.shape[2]
@@ -687,5 +805,7 @@ def exchange(arrays: ScenarioArrays, pairs: tuple[tuple[int, int], ...] | None =
     """First strikes of every scenario in the batch, for each ordered pair of sides
     (all of them unless ``pairs`` names some)."""
     pairs = ordered_pairs(len(arrays.sides)) if pairs is None else tuple(pairs)
-    strikes = tuple(first_strike(arrays.sides[a], arrays.sides[v], arrays.settings) for a, v in pairs)
+    strikes = tuple(
+        first_strike(arrays.sides[a], arrays.sides[v], arrays.settings, arrays.allocation) for a, v in pairs
+    )
     return Exchange(tuple(arrays.side_names), pairs, strikes)

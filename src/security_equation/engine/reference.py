@@ -86,7 +86,7 @@ def _damage(side: _Side, w):
     return dmg.damage_fraction(w, side.sc["w80"])
 
 
-def _strike(a: _Side, v: _Side, st: dict):
+def _strike(a: _Side, v: _Side, st: dict, allocation: str = "reliable"):
     weapons = []
     for i in range(a.n):
         share = 1.0 if a.fixed[i] else st["attacker_survivable_available"]
@@ -139,7 +139,11 @@ def _strike(a: _Side, v: _Side, st: dict):
     a_air = [a.sys["reliability"][i] if a.nuclear[i] and not a.ballistic[i] else 0.0 for i in range(a.n)]
     merit = [
         [
-            p[i][j] * per_target[j] / (a.sys["reliability"][i] * a.nuclear[i] + _CONVENTIONAL_OPPORTUNITY)
+            p[i][j]
+            * per_target[j]
+            # "reliable": the victim's reliable retaliating warheads destroyed count.
+            * (1.0 if allocation == "greedy" else v_ball[j] + v_air[j])
+            / (a.sys["reliability"][i] * a.nuclear[i] + _CONVENTIONAL_OPPORTUNITY)
             for j in range(v.n)
         ]
         for i in range(a.n)
@@ -278,10 +282,17 @@ def _strike(a: _Side, v: _Side, st: dict):
 
 
 def exchange_one(arrays: ScenarioArrays, k: int = 0) -> dict:
-    """Both first strikes and the index for batch member ``k``, in plain Python."""
+    """Both first strikes and the index for batch member ``k``, in plain Python (the
+    one-order allocations ``reliable`` and ``greedy``; ``best`` is checked against them in
+    tests/engine/test_allocation_monotonicity.py)."""
+    if arrays.allocation not in ("reliable", "greedy"):
+        raise ValueError(
+            "The reference exchange plans the 'reliable' and 'greedy' allocations only. "
+            f"Got {arrays.allocation!r}."
+        )
     st = {name: float(arr[k]) for name, arr in arrays.settings.items()}
     a, b = _Side(arrays.sides[0], k), _Side(arrays.sides[1], k)
-    first, second = _strike(a, b, st), _strike(b, a, st)
+    first, second = _strike(a, b, st, arrays.allocation), _strike(b, a, st, arrays.allocation)
     r = (
         float(stability.break_even(first["cost_attacker"], second["cost_victim"])),
         float(stability.break_even(second["cost_attacker"], first["cost_victim"])),

@@ -148,5 +148,5 @@ def compile_scenario(scenario: Scenario, batch: int = 1) -> ScenarioArrays:
     settings = {k: np.array([float(getattr(scenario.settings, k))]) for k in SETTINGS}
     for k in SETTINGS:
         slots[f"settings.{k}"] = ("settings", None, k, None)
-    arrays = ScenarioArrays(names, sides, settings, slots)  # type: ignore[arg-type]
+    arrays = ScenarioArrays(names, sides, settings, slots, scenario.settings.allocation)  # type: ignore[arg-type]
     return arrays.repeat(batch) if batch != 1 else arrays.copy()

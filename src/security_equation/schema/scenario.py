@@ -286,6 +286,14 @@ class Settings(StrictModel):
     cost_exponent: Positive = constants.COST_EXPONENT
     cost_enemy_weight: NonNegative = constants.COST_ENEMY_WEIGHT
     attacker_survivable_available: Probability = constants.ATTACKER_SURVIVABLE_AVAILABLE
+    allocation: Literal["greedy", "reliable", "best"] = Field(
+        "reliable",
+        description="How a first strike's counterforce allocation is planned (docs/model.md,"
+        " step 3): 'reliable' ranks options by the victim's reliable warheads destroyed per"
+        " reliable warhead forgone; 'greedy' counts all warheads destroyed (the rule before"
+        " 2026-12); 'best' also plans shot-first for attackers with two weapon types or more"
+        " and keeps the plan cheaper for the attacker (monotone, about half the speed).",
+    )
 
 
 #: The parameters each distribution takes, in the order they are shown.
