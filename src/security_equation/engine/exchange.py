@@ -405,10 +405,9 @@ def draw_down(
     penetration = victim.scalars["penetration_probability"]
     p *= np.where(sa.ballistic[:, None], cf_leak[None, :], penetration[None, :])[:, None, :]
 
-    alert = alert_share(victim)
     # A target is an aim point: a silo, a boat in port (all its tubes), a bomber base.
     aim = v["aim_points_per_launcher"]
-    targets = v["launchers"] * (1.0 - alert) * aim
+    targets = aim_points(victim)
     lua = np.where(sv.fixed[None, :], victim.scalars["launch_under_attack"][:, None], 0.0)
     # Nuclear warheads destroyed per target destroyed (launched-under-attack ones escape):
     # every warhead on the launchers at the aim point.
