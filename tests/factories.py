@@ -181,3 +181,15 @@ def missile_defence(
 def air_defence(penetration: float) -> dict:
     """An air defence that lets ``penetration`` of bombers and cruise missiles through."""
     return {"kind": "air_defence", "penetration_probability": penetration}
+
+
+def load_benchmark(filename: str, module_name: str):
+    """A script of ``benchmarks/`` imported as a module (the tests reuse its generators)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / filename
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -12,26 +12,15 @@ per shot).
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from security_equation.engine import exchange as engine
+from tests.factories import load_benchmark
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "allocation_monotonicity.py"
-
-
-def _benchmark():
-    spec = importlib.util.spec_from_file_location("seceq_allocation_monotonicity", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BENCH = _benchmark()
+BENCH = load_benchmark("allocation_monotonicity.py", "seceq_allocation_monotonicity")
 
 
 def _falls(change: str, cases: int, seed: int, allocation: str):

@@ -6,15 +6,15 @@ is saved to the test's tmp_path.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.factories import load_benchmark
+
 CHROMIUM = Path("/usr/bin/chromium")
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "web_load.py"
 #: The installed console script, next to the interpreter running the tests.
 SECEQ = Path(sys.executable).with_name("seceq")
 
@@ -22,10 +22,7 @@ pytestmark = pytest.mark.browser
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("seceq_web_load_benchmark_e2e", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("web_load.py", "seceq_web_load_benchmark_e2e")
 
 
 @pytest.fixture(scope="module")

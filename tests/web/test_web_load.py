@@ -3,17 +3,11 @@ loopback, concurrent evaluate requests through httpx, no errors."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "web_load.py"
+from tests.factories import load_benchmark
 
 
 def _load_benchmark():
-    spec = importlib.util.spec_from_file_location("seceq_web_load_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("web_load.py", "seceq_web_load_benchmark")
 
 
 def test_concurrent_evaluate_requests_on_a_real_server():

@@ -154,20 +154,17 @@ def build_path(
     stored = s["upload_warheads_available"].copy()
     reserve = start_reserve = float(side.scalars["upload_reserve"][member])
     stock_bound = False  # some launcher room left empty for want of stored warheads
-    for i in order:
-        launcher_room = s["launchers"][i] * max(cap[i] - s["warheads_per_launcher"][i], 0.0)
-        room = max(min(launcher_room, stored[i], reserve), 0.0)
-        stock_bound |= room < launcher_room - 1e-9
-        stored[i] -= room
-        reserve -= room
-        segment(UPLOAD, i, room)
-    for i in order:
-        launcher_room = s["non_deployed_launchers"][i] * cap[i]
-        room = max(min(launcher_room, stored[i], reserve), 0.0)
-        stock_bound |= room < launcher_room - 1e-9
-        stored[i] -= room
-        reserve -= room
-        segment(REDEPLOY, i, room)
+    rooms = {
+        UPLOAD: s["launchers"] * np.maximum(cap - s["warheads_per_launcher"], 0.0),
+        REDEPLOY: s["non_deployed_launchers"] * cap,
+    }
+    for kind, launcher_room in rooms.items():
+        for i in order:
+            room = max(min(launcher_room[i], stored[i], reserve), 0.0)
+            stock_bound |= room < launcher_room[i] - 1e-9
+            stored[i] -= room
+            reserve -= room
+            segment(kind, i, room)
     if production is None:
         production = float(deployed_launchers(side)[member])
     if builds is not None:
