@@ -100,7 +100,7 @@ def test_editing_a_force_updates_the_metrics(server_url, browser, tmp_path):
     page.select_option('[data-path="russia.posture.alert"]', "generated")
     expect(page.locator("#status")).to_have_text("2 edits applied", timeout=20_000)
     edited_fsi = fsi.text_content()
-    expect(page.locator("#plot-waterfall")).to_have_attribute("src", re.compile("^blob:"))
+    expect(page.locator("#plot-waterfall")).to_have_attribute("src", re.compile("^blob:"), timeout=20_000)
     shot = tmp_path / "web-page.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000

@@ -12,11 +12,24 @@ plan and its index range (see ``analysis.plans``).
 Local workers use the platform's default start method (``fork`` on Linux up to Python
 3.13); where it is ``spawn``/``forkserver``, a script that starts a sweep needs the usual
 ``if __name__ == "__main__":`` guard.
+
+Local workers end with the process that started them: on Linux the kernel kills them
+when it dies (``PR_SET_PDEATHSIG``), and everywhere a watchdog thread in each worker
+exits when its parent is gone. Workers write nothing to the terminal (their stdout and
+stderr are ``/dev/null``, so a pipe such as ``seceq sweep … | tee`` ends with the parent)
+and ignore Ctrl-C: the parent stops them when it is interrupted (and when a chunk fails
+or the caller stops iterating). :func:`stop_on_signals` turns ``SIGTERM`` into
+``KeyboardInterrupt`` for a command line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Protocol
@@ -27,6 +40,90 @@ Chunk = tuple[int, int]
 ChunkFn = Callable[[Any, Chunk], dict]
 #: Chunks in flight per worker.
 IN_FLIGHT_PER_WORKER = 2
+#: Seconds between checks, in a worker, that its parent still runs (and, in the parent,
+#: for a signal while waiting on workers).
+POLL_SECONDS = 0.25
+_PR_SET_PDEATHSIG = 1
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal asked the command to stop (``signum``: ``SIGINT`` or ``SIGTERM``)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def stop_on_signals(signums: Sequence[int] = (signal.SIGINT, signal.SIGTERM)) -> Iterator[None]:
+    """Within the block, ``SIGINT`` and ``SIGTERM`` raise :class:`Interrupted` (a
+    ``KeyboardInterrupt``) in the main thread, even when the process started with them
+    ignored; the previous handlers come back afterwards. Elsewhere than in the main
+    thread this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    previous = {}
+    try:
+        for signum in signums:
+            previous[signum] = signal.signal(signum, handler)
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old if old is not None else signal.SIG_DFL)
+
+
+def _die_with(parent: int) -> None:
+    """Exit this worker process as soon as ``parent`` is gone."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:  # died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="seceq-parent-watch", daemon=True).start()
+
+
+def _worker_init(parent: int) -> None:
+    """Pool worker start-up: end with the parent, no terminal output, no Ctrl-C."""
+    _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+        os.close(devnull)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: cancel what is queued and kill the workers (their chunks are lost,
+    not half-saved: only the parent saves)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
+    # Let the pool's manager thread finish now: at interpreter exit, Python would wake it
+    # while it closes its pipe (a "Bad file descriptor" traceback, Python 3.11).
+    if manager is not None and manager is not threading.current_thread():
+        manager.join(timeout=5)
 
 
 class Executor(Protocol):
@@ -56,25 +153,30 @@ class LocalExecutor:
             return
         workers = min(self.workers, len(chunks))
         pending_chunks = iter(chunks)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+        finished = False
+        try:
             running: dict = {}
-            try:
-                for chunk in pending_chunks:
-                    running[pool.submit(fn, plan, chunk)] = chunk
-                    if len(running) >= workers * IN_FLIGHT_PER_WORKER:
-                        break
-                while running:
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        chunk = running.pop(future)
-                        result = future.result()
-                        nxt = next(pending_chunks, None)
-                        if nxt is not None:
-                            running[pool.submit(fn, plan, nxt)] = nxt
-                        yield chunk, result
-            finally:
-                for future in running:
-                    future.cancel()
+            for chunk in pending_chunks:
+                running[pool.submit(fn, plan, chunk)] = chunk
+                if len(running) >= workers * IN_FLIGHT_PER_WORKER:
+                    break
+            while running:
+                # With a timeout, so that a signal handler (Ctrl-C) runs promptly.
+                done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in done:
+                    chunk = running.pop(future)
+                    result = future.result()
+                    nxt = next(pending_chunks, None)
+                    if nxt is not None:
+                        running[pool.submit(fn, plan, nxt)] = nxt
+                    yield chunk, result
+            finished = True
+        finally:
+            if finished:
+                pool.shutdown(wait=True)
+            else:  # interrupted, a chunk failed, or the caller stopped iterating
+                _stop_pool(pool)
 
     def close(self) -> None:
         pass

@@ -199,7 +199,11 @@ def check_axes(
             problems.append(Problem("the same field is swept twice", where))
             continue
         seen.add(axis.path)
-        parts = paths.canonical(axis.path)
+        try:
+            parts = paths.canonical(axis.path)
+        except ValueError as exc:
+            problems.append(Problem(str(exc), where))
+            continue
         try:
             current = paths.get(data, parts)
         except KeyError:

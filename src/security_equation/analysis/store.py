@@ -6,11 +6,13 @@ and the original dotted path is kept in each variable's ``dotted_path`` attribut
 ``open_dataset`` restores the dotted names.
 
 A sweep writing to ``PATH`` keeps finished chunks in ``PATH.partial/`` (one ``.npz``
-per chunk, each written to a temporary file and moved into place with ``os.replace``)
-together with the hash of what is being computed. A rerun of the same sweep skips the
-chunks already there; the final file is also written to a temporary name and moved into
-place, so ``PATH`` is never left half-written. An existing ``PATH`` is only replaced
-with ``force``.
+per chunk, each written to a temporary file, synced to disk and moved into place with
+``os.replace``, so a chunk counts as done only once it is on disk) together with the
+hash of what is being computed. A rerun of the same sweep skips the chunks already
+there; a chunk that cannot be read (a truncated file, say) is removed and recomputed.
+The final file is also written to a temporary name and moved into place, so ``PATH`` is
+never left half-written. An existing ``PATH`` is only replaced with ``force``.
+Temporary files left by a killed run are removed by the next one.
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ from typing import Any
 
 import numpy as np
 
-from security_equation.io.atomic import atomic_path, check_writable, write_text_atomic
+from security_equation.io.atomic import (
+    WriteError,
+    atomic_path,
+    check_writable,
+    remove_stale_temporaries,
+    remove_temporaries_in,
+    write_text_atomic,
+)
 from security_equation.io.errors import InputError
 
 PARTIAL_SUFFIX = ".partial"
@@ -126,10 +135,25 @@ class PartialStore:
                         " samples or seed changed); use --force to discard them",
                         path="-o",
                     )
-                shutil.rmtree(self.directory)
-        self.directory.mkdir(exist_ok=True)
+                try:
+                    shutil.rmtree(self.directory)
+                except OSError as exc:
+                    raise WriteError(self.directory, exc) from exc
+        try:
+            self.directory.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise WriteError(self.directory, exc) from exc
+        # Left by a run that was killed while writing (their processes are gone).
+        remove_temporaries_in(self.directory, own=False)
+        remove_stale_temporaries(self.output)
         if not spec_path.exists():
-            write_text_atomic(spec_path, json.dumps({"hash": self.hash, "spec": spec}, indent=2, default=str))
+            try:
+                write_text_atomic(
+                    spec_path, json.dumps({"hash": self.hash, "spec": spec}, indent=2, default=str)
+                )
+            except BaseException:
+                self.discard()
+                raise
 
     def _file(self, start: int, stop: int) -> Path:
         return self.directory / f"chunk-{start:012d}-{stop:012d}.npz"
@@ -144,7 +168,8 @@ class PartialStore:
         return sorted(out)
 
     def save(self, chunk: tuple[int, int], data: Mapping[str, np.ndarray]) -> None:
-        with atomic_path(self._file(*chunk)) as tmp, open(tmp, "wb") as fh:
+        """Store a finished chunk: on disk (synced) before this returns."""
+        with atomic_path(self._file(*chunk), clean=False) as tmp, open(tmp, "wb") as fh:
             np.savez(
                 fh,
                 **{f"m{i}": np.asarray(v) for i, v in enumerate(data.values())},
@@ -158,8 +183,11 @@ class PartialStore:
             with np.load(path, allow_pickle=False) as data:
                 names = [str(n) for n in data["__names__"]]
                 return {name: data[f"m{i}"] for i, name in enumerate(names)}
-        except (OSError, ValueError, KeyError):
-            path.unlink(missing_ok=True)
+        except Exception:  # truncated or garbled: BadZipFile, EOFError, ValueError, OSError, …
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                raise WriteError(path, exc) from exc
             return None
 
     def items(self) -> Iterator[tuple[tuple[int, int], dict[str, np.ndarray]]]:
@@ -167,6 +195,22 @@ class PartialStore:
             data = self.load(chunk)
             if data is not None:
                 yield chunk, data
+
+    def discard_temporaries(self) -> None:
+        """Remove this process's (and dead processes') temporary files in the store, e.g.
+        after a write failed on a full disk. Never raises."""
+        remove_temporaries_in(self.directory, own=True)
+
+    def discard(self) -> None:
+        """After a failure: remove temporary files, and the whole store when it holds no
+        finished chunk (nothing to resume from). Never raises."""
+        self.discard_temporaries()
+        try:
+            empty = not self.completed()
+        except OSError:
+            return
+        if empty:
+            self.remove()
 
     def remove(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)

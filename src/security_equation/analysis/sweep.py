@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 from collections.abc import Callable, Sequence
@@ -88,14 +89,21 @@ def execute(
         return out
     expected = sum(stop - start for start, stop in todo) + finished
     executor = executor if executor is not None else LocalExecutor(1)
-    for (start, stop), data in executor.map(chunk_fn, plan, todo):
+    try:
+        # closing(): whatever stops the loop (Ctrl-C, a full disk) stops the workers at once.
+        with contextlib.closing(executor.map(chunk_fn, plan, todo)) as results:
+            for (start, stop), data in results:
+                if store is not None:
+                    store.save((start, stop), data)
+                for name in names:
+                    out[name][start:stop] = data[name]
+                finished += stop - start
+                if progress is not None:
+                    progress(finished, total)
+    except BaseException:
         if store is not None:
-            store.save((start, stop), data)
-        for name in names:
-            out[name][start:stop] = data[name]
-        finished += stop - start
-        if progress is not None:
-            progress(finished, total)
+            store.discard()
+        raise
     if finished != expected or finished != total:  # pragma: no cover - an executor lost a chunk
         raise RuntimeError(f"sweep incomplete: {finished} of {total} points evaluated")
     return out

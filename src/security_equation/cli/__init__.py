@@ -1,6 +1,9 @@
 """The ``seceq`` command line: a thin layer over the model facade.
 
-load → compute → present; bad input prints a located message and exits 2.
+load → compute → present; bad input prints a located message and exits 2, and so does
+a file that cannot be written (``error: cannot write PATH: CAUSE``, e.g. a full disk or a
+read-only folder). Ctrl-C exits 130; an interrupted ``sweep`` exits 128 + the signal
+number (130 for Ctrl-C, 143 for SIGTERM) and says how to resume.
 """
 
 from __future__ import annotations
@@ -115,6 +118,16 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
+def _os_error_text(exc: OSError) -> str:
+    """``cannot write PATH: CAUSE`` (from ``io.atomic.WriteError``) or ``PATH: CAUSE``."""
+    from security_equation.io.atomic import WriteError
+
+    if isinstance(exc, WriteError):
+        return str(exc)
+    cause = exc.strerror or str(exc)
+    return f"{exc.filename}: {cause}" if exc.filename else cause
+
+
 def main() -> None:
     """Console entry point: run the app, turning bad input into exit code 2."""
     debug = "--debug" in sys.argv[1:]
@@ -134,6 +147,21 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # A file that cannot be written or read (a full disk, a read-only folder, no
+        # permission): one line naming the file and the cause, exit 2 like bad input (the
+        # writes are atomic: the old file is intact and no temporary file is left).
+        if debug:
+            raise
+        err_console.print(
+            f"[bold red]error:[/bold red] {escape(_os_error_text(exc))}",
+            highlight=False,
+            soft_wrap=True,
+            emoji=False,
+        )
+        sys.exit(2)
     except Exception as exc:
         # Usage errors (bad option values, unknown commands) from click or the copy of it
         # that typer vendors: both carry ``show()`` and an ``exit_code`` (2 for usage).

@@ -1,12 +1,20 @@
 """`seceq sensitivity`, `seceq sweep` and `seceq run --samples`: uncertainty on the CLI.
 
 Thin layer: load → compute (``uncertainty``, ``sweep``) → present (Rich table or JSON,
-matplotlib figures). Bad input raises ``InputError`` (exit code 2 via ``cli.main``).
+matplotlib figures). Bad input raises ``InputError`` (exit code 2 via ``cli.main``), and
+so does a file that cannot be written (``io.atomic.WriteError``).
+
+``seceq sweep`` stops on Ctrl-C and on SIGTERM (handlers installed before any worker
+starts, even when the process started with SIGINT ignored): the workers are killed, the
+finished chunks stay in ``OUTPUT.partial/``, one line on stderr says how far it got and
+how to resume, and the exit status is 128 + the signal number (130 or 143).
 """
 
 from __future__ import annotations
 
+import signal
 import time
+from pathlib import Path
 from typing import Annotated
 
 import numpy as np
@@ -222,6 +230,26 @@ SweepOutputOpt = options.output_option(
 )
 
 
+def _interrupted(exc: BaseException, output, done: int, total: int) -> int:
+    """Report a stopped sweep on stderr; the exit status is 128 + the signal number
+    (130 for Ctrl-C, 143 for SIGTERM)."""
+    signum = getattr(exc, "signum", signal.SIGINT)
+    what = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
+    if output is None:
+        where = "nothing was saved (no --output)"
+    elif Path(output).exists():  # stopped after the results were written (drawing the heat map)
+        where = f"the results are in {output}"
+    else:
+        partial = Path(output).with_name(Path(output).name + ".partial")
+        if not partial.exists():
+            where = "stopped before any result was saved"
+        else:
+            saved = f"{done:,} of {total:,} points" if total else "the finished chunks"
+            where = f"{saved} saved in {partial}; run the same command again to resume"
+    err_console.print(f"{what}: {escape(where)}", highlight=False, soft_wrap=True, emoji=False)
+    return 128 + int(signum)
+
+
 def sweep(
     scenario: options.ScenarioArg = options.DEFAULT_SCENARIO,
     axis: SweepAxisOpt = None,
@@ -247,9 +275,9 @@ def sweep(
     override: options.OverrideOpt = None,
     set_: options.SetOpt = None,
     output_format: options.FormatOpt = OutputFormat.table,
-) -> None:
+) -> int | None:
     """Evaluate the scenario over a grid of any numeric fields (× Monte Carlo samples)."""
-    from security_equation.analysis.executors import make_executor
+    from security_equation.analysis.executors import make_executor, stop_on_signals
     from security_equation.analysis.plans import parse_axes
     from security_equation.analysis.sweep import run_sweep
     from security_equation.io.atomic import check_writable
@@ -265,38 +293,46 @@ def sweep(
         if output is not None and plot_path.resolve() == output.resolve():
             raise InputError.single("the plot and the output must be different files", path="--plot")
         check_writable(plot_path, force, "--plot")
-    executor = make_executor(scheduler, workers)
     started = time.perf_counter()
     first_done: list[int] = []
-    try:
-        with _progress_bar("sweep") as bar:
-            task = bar.add_task("sweep", total=None)
+    last_done: list[int] = [0, 0]
+    # Ctrl-C and SIGTERM stop the sweep (handlers in place before any worker starts);
+    # the chunks already saved stay in OUTPUT.partial/ for a rerun to resume from.
+    with stop_on_signals():
+        try:
+            executor = make_executor(scheduler, workers)
+            try:
+                with _progress_bar("sweep") as bar:
+                    task = bar.add_task("sweep", total=None)
 
-            def progress(done: int, total: int) -> None:
-                if not first_done:
-                    first_done.append(done)
-                bar.update(task, completed=done, total=total)
+                    def progress(done: int, total: int) -> None:
+                        if not first_done:
+                            first_done.append(done)
+                        last_done[:] = [done, total]
+                        bar.update(task, completed=done, total=total)
 
-            ds = run_sweep(
-                loaded,
-                axes,
-                samples=samples,
-                seed=seed,
-                output=output,
-                force=force,
-                executor=executor,
-                chunk_size=chunk_size,
-                progress=progress,
-            )
-        backend = repr(executor)
-    finally:
-        executor.close()
-    elapsed = time.perf_counter() - started
-    if plot_path is not None:
-        from security_equation.present.figures import save_figure
-        from security_equation.present.sweep_plots import fsi_heatmap_figure
+                    ds = run_sweep(
+                        loaded,
+                        axes,
+                        samples=samples,
+                        seed=seed,
+                        output=output,
+                        force=force,
+                        executor=executor,
+                        chunk_size=chunk_size,
+                        progress=progress,
+                    )
+                backend = repr(executor)
+            finally:
+                executor.close()
+            elapsed = time.perf_counter() - started
+            if plot_path is not None:
+                from security_equation.present.figures import save_figure
+                from security_equation.present.sweep_plots import fsi_heatmap_figure
 
-        save_figure(fsi_heatmap_figure(ds), plot_path)
+                save_figure(fsi_heatmap_figure(ds), plot_path)
+        except KeyboardInterrupt as exc:
+            return _interrupted(exc, output, *last_done)
     points = int(ds["fsi"].size)
     resumed = first_done[0] if first_done else 0
     computed = points - resumed

@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from security_equation.io import load_scenario
 from security_equation.io.errors import InputError
-from security_equation.io.jsonable import json_safe
+from security_equation.io.jsonable import fallback, json_safe
 from security_equation.schema.scenario import Scenario
 
 # Piped or redirected output has no terminal width: use one wide enough that tables are
@@ -66,4 +66,4 @@ def parse_spec(text: str, option: str = "SCENARIOS") -> tuple[str, list[str]]:
 def print_json(data: Any) -> None:
     """``data`` as indented JSON on stdout: NumPy values as Python ones, NaN and infinity
     as ``null`` (see ``io.jsonable``)."""
-    sys.stdout.write(json.dumps(json_safe(data), indent=2, allow_nan=False) + "\n")
+    sys.stdout.write(json.dumps(json_safe(data), indent=2, allow_nan=False, default=fallback) + "\n")

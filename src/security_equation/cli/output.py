@@ -168,6 +168,27 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _wildcard(host: str) -> bool:
+    return host in ("", "0.0.0.0", "::", "[::]")
+
+
+def _served_names(host: str, allow: list[str]) -> list[str]:
+    """The host names the server answers to besides loopback: ``--host`` (for a wildcard
+    address, this machine's name and addresses) and every ``--allow-host``."""
+    import socket
+
+    names = [host, *allow]
+    if not _wildcard(host):
+        return names
+    hostname = socket.gethostname()
+    names += [hostname, socket.getfqdn()]
+    try:
+        names += [info[4][0] for info in socket.getaddrinfo(hostname, None)]
+    except OSError:
+        pass
+    return names
+
+
 def serve(
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")
@@ -178,25 +199,45 @@ def serve(
         int,
         typer.Option("--workers", "-w", min=1, max=64, help="Server processes (more use more CPUs)."),
     ] = 1,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another host name the server answers to (repeatable; '*' for any). It always "
+            "answers to localhost, 127.0.0.1, [::1] and --host; requests naming another host get "
+            "400 (against DNS rebinding).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web page and JSON API (API docs at /docs)."""
+    import os
+
     import uvicorn
 
-    from security_equation.web.app import create_app
+    from security_equation.web.app import HOSTS_ENV, create_app
 
     if not _loopback(host):
         err_console.print(
             f"[yellow]warning:[/yellow] listening on {host}: anyone who can reach "
             "this address can use the server (there is no authentication)"
         )
+    names = _served_names(host, list(allow_host or []))
     shown = f"[{host}]" if ":" in host else host
     console.print(
         f"Security Equation on http://{shown}:{port}/ (API docs: /docs); Ctrl+C stops", highlight=False
     )
-    if workers > 1:  # worker processes import the app themselves
-        uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level=log_level, workers=workers)
+    if workers > 1:  # worker processes import the app themselves and read the names here
+        before = os.environ.get(HOSTS_ENV)
+        os.environ[HOSTS_ENV] = ",".join(names)
+        try:
+            uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level=log_level, workers=workers)
+        finally:
+            if before is None:
+                os.environ.pop(HOSTS_ENV, None)
+            else:
+                os.environ[HOSTS_ENV] = before
     else:
-        uvicorn.run(create_app(), host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(names), host=host, port=port, log_level=log_level)
 
 
 # --------------------------------------------------------------------------- wiring

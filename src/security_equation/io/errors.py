@@ -9,6 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def _printable(text: str, keep: str = "") -> str:
+    """``text`` with what a terminal or UTF-8 cannot show (a lone surrogate such as
+    ``\\ud800``, a control character other than those in ``keep``) written as an escape."""
+
+    def shown(c: str) -> str:
+        if (c.isprintable() or c in keep) and not 0xD800 <= ord(c) <= 0xDFFF:
+            return c
+        return c.encode("unicode_escape").decode("ascii")
+
+    return "".join(shown(c) for c in text)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One located problem in user input."""
@@ -17,6 +29,14 @@ class Problem:
     path: str = ""
     file: str | None = None
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        # Text the user gave may hold what cannot be printed or sent (a lone surrogate such
+        # as "\ud800"): every problem is shown with it escaped, never raising on output.
+        for name in ("message", "path", "file"):
+            value = getattr(self, name)
+            if isinstance(value, str) and not value.isprintable():
+                object.__setattr__(self, name, _printable(value, "\n\t" if name == "message" else ""))
 
     def __str__(self) -> str:
         where = ""

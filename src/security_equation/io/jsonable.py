@@ -53,3 +53,26 @@ def json_safe(obj: Any) -> Any:
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
+
+
+def fallback(obj: Any) -> Any:
+    """A JSON value for what :func:`json_safe` leaves as it is and ``json`` cannot write
+    (``json.dumps(..., default=fallback)``): an object's ``to_dict()``, a dataclass's fields,
+    a date as ``YYYY-MM-DD``, a missing pandas value as ``None``, else its text; NaN and
+    infinity inside as ``None`` (never a ``ValueError`` from ``allow_nan=False``)."""
+    import dataclasses
+    import datetime as dt
+
+    if hasattr(obj, "to_dict") and callable(obj.to_dict):
+        return json_safe(obj.to_dict())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return json_safe(dataclasses.asdict(obj))
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    if type(obj).__name__ in ("NAType", "NaTType"):  # pandas' missing values
+        return None
+    try:
+        number = float(obj)
+    except (TypeError, ValueError, OverflowError):
+        return str(obj)
+    return number if math.isfinite(number) else None

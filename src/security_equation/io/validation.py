@@ -75,7 +75,7 @@ def clean_loc(loc: tuple) -> tuple:
     for i, part in enumerate(loc):
         text = str(part)
         # A type tag follows the key it qualifies: a first part is always a key (``date``).
-        if text.startswith(_TAG_PREFIXES) or (text in _TYPE_TAGS and i > 0):
+        if text.startswith(_TAG_PREFIXES) or (text in _TYPE_TAGS and i > 0) or text == "[key]":
             continue
         after_defences = i >= 2 and loc[i - 2] == "defences" or len(out) >= 2 and out[-2] == "defences"
         if after_defences and text in _DEFENCE_KINDS:
@@ -86,13 +86,19 @@ def clean_loc(loc: tuple) -> tuple:
 
 def _number(value: Any) -> str:
     if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, float) and value.is_integer():
+        return repr(value[:80] + ("…" if len(value) > 80 else ""))
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) >= 1e15 else str(value)
+    if isinstance(value, int) and abs(value) >= 10**15:
+        digits = str(abs(value))  # too many for a float, perhaps: written out by hand
+        return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:6]}e+{len(digits) - 1}"
     return str(value)
 
 
-def _unknown_key(key: str, model: type[BaseModel] | None, style: ErrorStyle) -> str:
+def unknown_key(key: str, model: type[BaseModel] | None, style: ErrorStyle) -> str:
+    """``unknown key 'x'`` with the allowed keys, or the nearest one as a suggestion."""
     allowed = [k for k in sorted(model.model_fields) if k not in style.hidden_keys] if model else []
     hint = difflib.get_close_matches(key, allowed, n=1, cutoff=style.hint_cutoff)
     if not hint:
@@ -110,7 +116,7 @@ def describe_error(err: dict, data: Mapping, style: ErrorStyle) -> str:
     got = err.get("input")
     loc = err["loc"]
     if kind == "extra_forbidden":
-        return _unknown_key(str(loc[-1]), style.model_at(tuple(loc[:-1]), data), style)
+        return unknown_key(str(loc[-1]), style.model_at(tuple(loc[:-1]), data), style)
     simple = {
         "greater_than": lambda: f"must be > {_number(ctx.get('gt'))}, got {_number(got)}",
         "greater_than_equal": lambda: f"must be >= {_number(ctx.get('ge'))}, got {_number(got)}",

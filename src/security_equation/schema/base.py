@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict
 
 class StrictModel(BaseModel):
     """Unknown keys are errors (a typo is reported, never silently defaulted), values are
-    not coerced between types, and objects are frozen."""
+    not coerced between types, every number is finite (no NaN or infinity) and objects are
+    frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 def walk_models(

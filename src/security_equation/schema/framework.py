@@ -26,9 +26,11 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from security_equation.schema.base import StrictModel
-from security_equation.schema.scenario import Category
+from security_equation.schema.scenario import MAX_MAGNITUDE, Category
 
-NonNegative = Annotated[float, Field(ge=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0, le=MAX_MAGNITUDE)]
+#: A count or limit: whole, not negative, and no larger than any model input may be.
+WholeCount = Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)]
 
 #: What a rule counts on each matching system (or, for ``interceptors``, each missile-defence layer).
 CountWhat = Literal[
@@ -104,7 +106,7 @@ class Allowance(StrictModel):
     """A fixed count for one side, outside the scenario's systems (e.g. stored warheads)."""
 
     label: str
-    count: Annotated[int, Field(ge=0)]
+    count: WholeCount
     source: str = Field(description="Source id(s) or 'assumption: reason'.")
     upload_source: bool = Field(
         False,
@@ -118,7 +120,7 @@ class Limit(StrictModel):
 
     label: str
     unit: str = Field(description="What is counted, plural: launchers, warheads, interceptors, items.")
-    limit: Annotated[int, Field(ge=0)]
+    limit: WholeCount
     source: str = Field(description="Source id(s) of the limit value, or 'assumption: reason'.")
     article: str | None = None
     description: str = ""

@@ -8,15 +8,62 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 
 from security_equation.engine import constants
 from security_equation.schema.base import StrictModel
 
+#: The largest count or magnitude any field takes: far beyond anything plausible (those
+#: are warnings, ``schema.plausible``), but finite after any product the model forms, and
+#: whole numbers that convert to floats and NumPy integers.
+MAX_MAGNITUDE = 10**12
+
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Count = Annotated[int, Field(ge=0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+Count = Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)]
+NonNegative = Annotated[float, Field(ge=0.0, le=MAX_MAGNITUDE)]
+Positive = Annotated[float, Field(gt=0.0, le=MAX_MAGNITUDE)]
+
+#: Keys of a scenario file's top level: a side may not be named as one (``settings.x``
+#: would be ambiguous as a dotted path).
+RESERVED_SIDE_NAMES = frozenset(
+    {"name", "description", "framework", "date", "sides", "settings", "references", "uncertainty"}
+    | {"extends", "overrides", "applied_overrides", "origin", "edits"}
+)
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a side, system, defence or override (they are parts of
+    dotted paths such as ``us.systems.minuteman_iii.cep_m``), or None."""
+    if not name:
+        return "a name may not be empty"
+    if "." in name:
+        return f"{name!r} may not be a name: it has a dot, which separates the parts of a dotted path"
+    # Spaces inside a name are allowed (``b52 (converted)``); at its ends, or as tabs and
+    # line breaks, white space is invisible in messages and on the command line.
+    if name != name.strip() or any(c.isspace() and c != " " for c in name):
+        return f"{name!r} may not be a name: it has white space at an end, or a tab or line break"
+    if not name.isprintable() or any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        return f"{name!r} may not be a name: it has a control or unprintable character"
+    return None
+
+
+def _name(value: str) -> str:
+    problem = name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _side_name(value: str) -> str:
+    _name(value)
+    if value in RESERVED_SIDE_NAMES:
+        raise ValueError(f"'{value}' may not name a side: it is a top-level key of a scenario")
+    return value
+
+
+#: A side, system or defence name: no dots, white space or control characters.
+Name = Annotated[str, AfterValidator(_name)]
+SideName = Annotated[str, AfterValidator(_side_name)]
 
 Category = Literal["icbm_silo", "icbm_mobile", "slbm", "bomber", "cruise_missile", "conventional_strike"]
 #: Categories based in fixed, known locations: all of them are targets, whatever the alert.
@@ -251,8 +298,8 @@ class Side(StrictModel):
     """One of the two powers."""
 
     label: str | None = None
-    systems: dict[str, System]
-    defences: dict[str, Defence] = Field(default_factory=dict)
+    systems: dict[Name, System]
+    defences: dict[Name, Defence] = Field(default_factory=dict)
     value: Value
     posture: Posture
     requirement: Requirement | None = None
@@ -420,7 +467,7 @@ class Scenario(StrictModel):
         description="The date the forces describe (YYYY-MM-DD). A framework is judged in force,"
         " not yet binding or expired on this date (today's date when none is given).",
     )
-    sides: dict[str, Side]
+    sides: dict[SideName, Side]
     settings: Settings = Settings()
     references: dict[str, str] = Field(
         default_factory=dict, description="Extra source ids this scenario cites: id -> description."

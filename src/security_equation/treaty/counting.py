@@ -30,7 +30,11 @@ from security_equation.schema.scenario import MissileDefence, Side, System
 
 
 def round_half_up(value: float) -> int:
-    """Nearest whole number, halves rounded up (1,012.5 → 1,013), with float noise removed."""
+    """Nearest whole number, halves rounded up (1,012.5 → 1,013), with float noise removed.
+    Validated input is finite (``schema.base.StrictModel``); a count that is not (an
+    unbounded upload potential) is a ``ValueError`` that names it, never an OverflowError."""
+    if not math.isfinite(value):
+        raise ValueError(f"cannot count {value} as a whole number")
     return int(math.floor(round(value, 9) + 0.5))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -43,33 +44,22 @@ def check_name(name: str, kind: str = "scenarios", path: str = "scenario") -> st
 
 
 def refuse_aliases(text: str) -> None:
-    """Refuse YAML aliases (``*name``) in uploads.
+    """Refuse YAML aliases (``*name``) in uploads, and text too large or not valid Unicode.
 
     An alias repeats a whole subtree without repeating its text, so a few hundred bytes of
-    nested aliases expand to billions of nodes (a "billion laughs" document) and would tie
-    up the server while the loader walks them. Scenario files never need them. The check
-    streams the parser's events once: linear in the size of the text.
+    nested aliases expand to billions of nodes (a "billion laughs" document). Scenario files
+    never need them. The check is the loader's own guard (``io.loading.guard_yaml``), run on
+    the parser that loads the text, before anything is built: linear in the size of the text.
+    Syntax errors are left to the loader, which reports them located.
     """
-    import yaml
-
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                raise InputError.single(
-                    f"YAML aliases are not accepted in uploads (found *{event.anchor}); write the values out",
-                    file=UPLOAD,
-                    line=event.start_mark.line + 1,
-                )
-    except yaml.YAMLError:
-        return  # the loader reports syntax errors with their location
+        loading.guard_yaml(text, UPLOAD, max_aliases=0, context=" in uploads")
+    except InputError as exc:
+        raise InputError([replace(p, path="") for p in exc.problems]) from None
 
 
 def scenario_from_upload(text: str, set_values: Mapping[str, Any] | None = None) -> Scenario:
     """Validate uploaded YAML (``extends`` only a bundled name), then apply edits."""
-    if len(text.encode("utf-8")) > loading.MAX_FILE_BYTES:
-        raise InputError.single(
-            f"input is too large (the limit is {loading.MAX_FILE_BYTES:,} bytes)", file=UPLOAD
-        )
     refuse_aliases(text)
     return loading.scenario_from_text(text, UPLOAD, set_values=dict(set_values or {}), by=loading.WEB_EDIT)
 
