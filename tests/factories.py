@@ -129,11 +129,13 @@ def scenario(
     names: tuple[str, str] = ("a", "b"),
     framework: str = "new-start",
     name: str = "test",
+    more: Mapping[str, dict] | None = None,
 ) -> Scenario:
     """Two side mappings validated into a scenario (``InputError`` if invalid). ``b``
-    defaults to a side with a single small silo force (one launcher)."""
+    defaults to a side with a single small silo force (one launcher); ``more`` adds further
+    sides by name, after the two (a scenario of three or more powers)."""
     other = b if b is not None else side({"icbm": system(launchers=1)})
-    data = {"name": name, "framework": framework, "sides": {names[0]: a, names[1]: other}}
+    data = {"name": name, "framework": framework, "sides": {names[0]: a, names[1]: other, **(more or {})}}
     return validate(data, {})
 
 
@@ -193,3 +195,25 @@ def load_benchmark(filename: str, module_name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def three_powers(names: tuple[str, str, str] = ("a", "b", "c"), **kwargs) -> Scenario:
+    """A scenario of three unlike powers (multi-party tests): ``a`` with MIRVed silos and
+    submarines, ``b`` with single-warhead silos and mobile missiles, ``c`` a small force of
+    silos and submarines; ``kwargs`` go to :func:`scenario`."""
+    a = side(
+        {"silo": system("icbm_silo", 100, 3, cep=120), "ssbn": system("slbm", 10, 4, cep=200)},
+        w80=300,
+        label="Power A",
+    )
+    b = side(
+        {"silo": system("icbm_silo", 80, 1, cep=150), "mobile": system("icbm_mobile", 50, 1, cep=200)},
+        w80=300,
+        label="Power B",
+    )
+    c = side(
+        {"silo": system("icbm_silo", 30, 1, cep=250), "ssbn": system("slbm", 4, 4, cep=300)},
+        w80=200,
+        label="Power C",
+    )
+    return scenario(a, b, names=names[:2], more={names[2]: c}, **kwargs)

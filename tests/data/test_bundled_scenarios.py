@@ -19,6 +19,8 @@ NEW = (
     "conventional-prompt-strike",
     "deep-cuts-1000",
 )
+#: Scenarios with more than two sides (issue 13): sourced and evaluated like the others.
+FIVE_POWERS = ("five-powers-2026", "china-silos-2030")
 
 
 @cache
@@ -55,7 +57,7 @@ def test_extends_the_default(name):
     assert scenario.description and scenario.description != load_scenario(DEFAULT).description
 
 
-@pytest.mark.parametrize("name", (DEFAULT, *NEW))
+@pytest.mark.parametrize("name", (DEFAULT, *NEW, *FIVE_POWERS))
 def test_loads_and_evaluates(name):
     result = _result(name)
     assert result["scenario"] == name
@@ -67,7 +69,7 @@ def test_loads_and_evaluates(name):
         assert 0.0 <= values["share_destroyed"] <= 1.0
 
 
-@pytest.mark.parametrize("name", (DEFAULT, *NEW))
+@pytest.mark.parametrize("name", (DEFAULT, *NEW, *FIVE_POWERS))
 def test_every_figure_has_a_source_or_an_assumption(name):
     """No unsourced numeric field; every note cites a registered id or says `assumption`."""
     scenario = load_scenario(name)
@@ -268,3 +270,15 @@ def test_assumptions_name_the_distribution_they_are_sampled_from():
     alert = assumptions["us.systems.trident_ii.alert_fraction"]
     assert list(alert["distributions"]) == ["us.systems.trident_ii.alert_fraction.day_to_day"]
     assert "distributions" not in assumptions["us.posture.holdback_fraction"]
+
+
+# --------------------------------------------------------------------------- five powers
+def test_china_silos_2030_changes_only_china():
+    base, what_if = load_scenario("five-powers-2026"), load_scenario("china-silos-2030")
+    assert set(what_if.sides) == {"us", "russia", "china", "uk", "france"}
+    for side in ("us", "russia", "uk", "france"):
+        assert what_if.sides[side] == base.sides[side]
+    silos = what_if.sides["china"].systems["df31_silo"]
+    assert silos.launchers == 320 and silos.non_deployed_launchers == 0  # DOD-CMPR24
+    # the DoD's >1,000 warheads by 2030: deployed here + reserve + 116 left out (DF-26, H-6N)
+    assert _deployed("china-silos-2030", "china") + what_if.sides["china"].reserve.warheads + 116 == 1000

@@ -48,6 +48,8 @@ Kind = Literal["scenario", "framework"]
 ROOTS: dict[str, type[BaseModel]] = {"scenario": Scenario, "framework": Framework}
 #: Top-level keys the loader consumes or fills itself: no schema slot to judge them by.
 LOADER_OWNED = {"extends", "overrides", "uncertainty", "origin", "applied_overrides", "edits", "name"}
+#: A side no bundled scenario has ("china" was, until five-powers-2026 gave China a side).
+UNKNOWN_SIDE = "nosuchside"
 
 
 # --------------------------------------------------------------------------- bundled files
@@ -686,7 +688,7 @@ class Mutator:
         choice = self.rng.choice(["unknown-field", "unknown-side", "unknown-system", "nested", "not-mapping"])
         change, want, tags = {
             "unknown-field": ({f"{side}.posture.alrt": "generated"}, FAIL, ("override-nothing",)),
-            "unknown-side": ({"china.posture.alert": "generated"}, FAIL, ("override-nothing",)),
+            "unknown-side": ({f"{UNKNOWN_SIDE}.posture.alert": "generated"}, FAIL, ("override-nothing",)),
             "unknown-system": ({f"{side}.systems.nosuch.launchers": 3}, FAIL, ("override-nothing",)),
             "nested": ({side: {"posture": {"alert": "generated"}}}, ANY, ()),
             "not-mapping": ([1, 2], FAIL, ()),
@@ -716,7 +718,7 @@ class Mutator:
         path, want = {
             "unknown-system": (f"{side}.systems.nosuch.reliability", FAIL),
             "sources": (f"{side}.systems.{name}.sources.launchers", FAIL),
-            "unknown-side": (f"china.systems.{name}.reliability", FAIL),
+            "unknown-side": (f"{UNKNOWN_SIDE}.systems.{name}.reliability", FAIL),
             "valid": (f"{side}.systems.{name}.reliability", PASS),
         }[choice]
         unc = self.doc.data.get("uncertainty")
@@ -882,11 +884,20 @@ def make_set(kind: Kind, base: str, rng: random.Random) -> tuple[list[str], dict
     elif choice == "empty-value" and numeric:
         raw, web, want = f"{path}=", {path: ""}, FAIL
     elif choice == "side":
-        raw, web, want = "china.posture.alert=generated", {"china.posture.alert": "generated"}, FAIL
+        raw, web, want = (
+            f"{UNKNOWN_SIDE}.posture.alert=generated",
+            {f"{UNKNOWN_SIDE}.posture.alert": "generated"},
+            FAIL,
+        )
     else:
         raw, web, want = f"{path}={_set_text(value)}", {path: value}, PASS
         choice = "same"
-    return [raw], web, Step(f"--set ({choice}) {raw}", want, want, tags)
+    # Setting a field again replaces whatever the file holds there: it voids earlier claims.
+    touches = None
+    if choice == "same":  # a dotted path names a side's field under ``sides`` in the file
+        parts = tuple(path.split("."))
+        touches = parts if kind != "scenario" or parts[0] == "settings" else ("sides", *parts)
+    return [raw], web, Step(f"--set ({choice}) {raw}", want, want, tags, touches=touches)
 
 
 # --------------------------------------------------------------------------- building
@@ -921,6 +932,10 @@ def build_case(kind: Kind, base: str, seed: int, only: tuple[str, ...] | None = 
     web_set: dict = {}
     if rng.random() < 0.3 and not only:
         set_values, web_set, set_step = make_set(kind, base, rng)
+        if set_step.touches is not None:
+            for earlier in steps:
+                if earlier.path is not None and earlier.path[: len(set_step.touches)] == set_step.touches:
+                    earlier.cli = earlier.web = ANY
         steps.append(set_step)
     text: str | None
     if toml and doc.raw_bytes is None and doc.toml_ok and not doc.raws:

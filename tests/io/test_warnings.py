@@ -68,8 +68,8 @@ def test_bundled_scenarios_give_no_warnings(name):
         assert load_scenario(name, [override]).warnings == (), override
 
 
-def test_all_six_bundled_scenarios_checked():
-    assert len(bundled_names()) == 6
+def test_all_eight_bundled_scenarios_checked():
+    assert len(bundled_names()) == 8
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,7 @@ def test_layers_scalars_and_settings_carry_the_scenario_values(arrays):
         "max_warheads_per_target": 2,
         "required_arriving_warheads": 200,
         "counterforce_share": 0.0,
+        "reserve_mode": 0.0,
     }
     assert {k: v[0] for k, v in us.scalars.items()} == {
         "penetration_probability": 0.9,

@@ -11,9 +11,11 @@ from security_equation.io.loading import MAX_FILE_BYTES
 from security_equation.web import inputs
 
 SCENARIOS = [
+    "china-silos-2030",
     "conventional-prompt-strike",
     "counterforce-race",
     "deep-cuts-1000",
+    "five-powers-2026",
     "post-new-start-upload",
     "us-missile-defence-expansion",
     "us-russia-2023",
@@ -194,7 +196,7 @@ def test_edits_do_not_leak_into_the_cached_scenario():
         (
             {"us.posture.nope": 1},
             "unknown key 'nope' (allowed: alert, holdback_fraction, launch_under_attack,"
-            " max_warheads_per_target, sources)",
+            " max_warheads_per_target, reserve, sources)",
         ),
     ],
 )

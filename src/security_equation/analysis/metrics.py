@@ -18,6 +18,10 @@ outputs line up. Per side ``X`` (names from ``arrays.side_names``):
     share of X's warheads that the other side's first strike destroys.
 
 And for the pair: ``fsi`` (``r_A · r_B``) and ``schelling`` (``(D1 − D2)·(d1 − d2)``).
+
+With more than two sides every name carries its pair (``engine.stability.metric_names``):
+``X.r[Y]`` is X's metric against (or struck first by) adversary Y, ``fsi[A,B]`` and
+``schelling[A,B]`` those of the unordered pair A, B.
 """
 
 from __future__ import annotations
@@ -34,7 +38,19 @@ from security_equation.engine.stability import (
     stability,
 )
 
-__all__ = ["PAIR_METRICS", "SIDE_METRICS", "describe_metric", "metric_names", "metrics"]
+__all__ = [
+    "LEAST_STABLE",
+    "PAIR_METRICS",
+    "SIDE_METRICS",
+    "describe_metric",
+    "metric_names",
+    "metrics",
+    "with_least_stable",
+]
+
+#: Description of ``fsi`` with more than two sides: the lowest FSI over the pairs, as in
+#: ``Evaluation.to_dict()["fsi"]``.
+LEAST_STABLE = "lowest first-strike stability index over the pairs (the least stable pair's)"
 
 
 _DESCRIPTIONS = {
@@ -51,9 +67,30 @@ _DESCRIPTIONS = {
 
 
 def describe_metric(name: str) -> str:
-    """A one-line description of a metric name (``us.r`` → "break-even probability …")."""
+    """A one-line description of a metric name (``us.r`` → "break-even probability …";
+    with more than two sides ``us.r[china]`` → "… of us against china", ``fsi[us,china]``
+    → "… of us and china")."""
+    pair = ""
+    if name.endswith("]") and "[" in name:
+        name, _, tag = name[:-1].partition("[")
+        parts = tag.split(",")
+        pair = f" of {' and '.join(parts)}" if len(parts) == 2 else f" (adversary {tag})"
     side, _, metric = name.rpartition(".")
-    return _DESCRIPTIONS.get(metric, name).format(side=side)
+    if metric not in _DESCRIPTIONS:
+        return name + (f"[{tag}]" if pair else "")
+    return _DESCRIPTIONS[metric].format(side=side) + pair
+
+
+def with_least_stable(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``values`` with ``fsi`` first, the lowest ``fsi[A,B]`` over the pairs, when there are
+    more than two sides (no ``fsi`` of its own); unchanged otherwise. Sweeps and Monte
+    Carlo runs report it as the scenario's headline FSI, like ``seceq run``."""
+    pairs = [v for k, v in values.items() if k.startswith("fsi[")]
+    if "fsi" in values or not pairs:
+        return values
+    with np.errstate(invalid="ignore"):
+        least = np.min(np.stack([np.asarray(v, dtype=float) for v in pairs]), axis=0)
+    return {"fsi": least, **values}
 
 
 def metrics(arrays: ScenarioArrays) -> dict[str, np.ndarray]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from security_equation.analysis.metrics import describe_metric, metrics
+from security_equation.analysis.metrics import describe_metric, metrics, with_least_stable
 from security_equation.analysis.plans import DEFAULT_CHUNK_SIZE, build_plan
 from security_equation.analysis.sampling import require_uncertainty
 from security_equation.analysis.sweep import execute, to_dataset
@@ -80,7 +80,8 @@ def summarize(ds: xr.Dataset, dim: str = "sample") -> pd.DataFrame:
 
 def nominal_metrics(scenario: Scenario) -> dict[str, float]:
     """Every metric of the scenario as given (the nominal values, nothing drawn)."""
-    return {name: float(values[0]) for name, values in metrics(compile_scenario(scenario)).items()}
+    values = with_least_stable(metrics(compile_scenario(scenario)))
+    return {name: float(v[0]) for name, v in values.items()}
 
 
 def summary_rows(ds: xr.Dataset, nominal: dict[str, float]) -> list[dict]:
@@ -90,7 +91,7 @@ def summary_rows(ds: xr.Dataset, nominal: dict[str, float]) -> list[dict]:
     return [
         {
             "metric": name,
-            "description": describe_metric(name),
+            "description": ds[name].attrs.get("long_name") or describe_metric(name),
             "nominal": finite_or_none(nominal.get(name)),
             **{column: finite_or_none(summary.loc[name, column]) for column in SUMMARY_COLUMNS},
         }

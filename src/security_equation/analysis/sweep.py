@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from security_equation.analysis.metrics import describe_metric
+from security_equation.analysis.metrics import LEAST_STABLE, describe_metric, with_least_stable
 from security_equation.analysis.plans import (
     DEFAULT_CHUNK_SIZE,
     Axis,
@@ -138,11 +138,16 @@ def to_dataset(plan: Plan, flat: dict[str, np.ndarray], scenario: Scenario):
             {"long_name": "Monte Carlo sample index"},
         )
     data_vars: dict = {}
-    for name, values in flat.items():
+    # More than two sides: ``fsi`` is the least stable pair's (the lowest over the pairs).
+    least = "fsi" not in flat
+    for name, values in with_least_stable(flat).items():
         data_vars[name] = (
             dims,
             values.reshape(plan.shape),
-            {"role": "metric", "long_name": describe_metric(name)},
+            {
+                "role": "metric",
+                "long_name": LEAST_STABLE if least and name == "fsi" else describe_metric(name),
+            },
         )
     swept = {a.path for a in plan.axes}
     overridden = []

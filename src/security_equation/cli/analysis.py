@@ -86,7 +86,7 @@ def run_samples(
     for name, row in result["metrics"].items():
         d = metric_digits(name)
         table.add_row(
-            name,
+            escape(name),  # pair names such as ``us.r[china]`` are not markup
             number(row["nominal"], d),
             number(row["median"], d),
             f"{number(row['p05'], d)} – {number(row['p95'], d)}",

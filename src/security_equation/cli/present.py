@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from security_equation.model import Evaluation
-from security_equation.present.tables import number, ratio_text
+from security_equation.present.tables import matrix_cell_text, number, pair_matrix, ratio_text
 
 
 def posture_tables(evaluation: Evaluation) -> list[Table]:
@@ -124,6 +124,8 @@ def exchange_tables(evaluation: Evaluation) -> list[Table]:
         ("attacker's cost (C1)", "cost_attacker", 3),
         ("victim's cost (C2)", "cost_victim", 3),
     ]
+    if ex.multi_party:
+        return [*_strike_tables(evaluation, rows), *_multi_party_tables(evaluation)]
     for label, name, digits in rows:
         values = [getattr(ex.strike(a), name)[0] for a in ex.side_names]
         strikes.add_row(label, *(number(float(v), digits) for v in values))
@@ -142,6 +144,112 @@ def exchange_tables(evaluation: Evaluation) -> list[Table]:
     for v in ex.variant_names:
         variants.add_row(v.replace("_", " "), number(ex.fsi(v), 3))
     return [strikes, index, variants]
+
+
+def _strike_tables(evaluation: Evaluation, rows: list) -> list[Table]:
+    """With more than two sides: one table of first strikes per attacker, a column per victim."""
+    ex = evaluation.exchange
+    labels = {n: evaluation.posture[n]["label"] for n in ex.side_names}
+    tables = []
+    for attacker in ex.side_names:
+        victims = [v for v in ex.side_names if v != attacker]
+        table = Table(
+            title=f"{labels[attacker]} strikes first: first strike and retaliation (warheads)",
+            title_justify="left",
+        )
+        table.add_column("")
+        for victim in victims:
+            table.add_column(f"on {labels[victim]}", justify="right")
+        for label, name, digits in rows:
+            values = [getattr(ex.strike(attacker, v), name)[0] for v in victims]
+            table.add_row(label, *(number(float(x), digits) for x in values))
+        tables.append(table)
+    return tables
+
+
+def matrix_tables(data: dict) -> list[Table]:
+    """The r matrix (rows: side, columns: adversary, uncapped C1/C2 in brackets) and the
+    FSI of every pair, from ``Evaluation.to_dict()`` of a scenario with more than two
+    sides (none for two)."""
+    matrix = pair_matrix(data)
+    if matrix is None:
+        return []
+    table = Table(
+        title="Break-even probability r = min(1, C1/C2) of each side (row) against each adversary"
+        " (column); uncapped C1/C2 in brackets",
+        title_justify="left",
+    )
+    table.add_column("side \\ adversary")
+    for label in matrix["labels"]:
+        table.add_column(label, justify="right")
+    table.add_column("binding adversary")
+    labels = dict(zip(matrix["sides"], matrix["labels"], strict=True))
+    for row in matrix["rows"]:
+        binding = row["binding_adversary"]
+        table.add_row(
+            Text(row["label"]),
+            *(matrix_cell_text(c) for c in row["cells"]),
+            Text(labels.get(binding, binding or "—")),
+        )
+    fsi = Table(title="First-strike stability index per pair (FSI = r_A · r_B)", title_justify="left")
+    fsi.add_column("pair")
+    fsi.add_column("FSI", justify="right")
+    for entry in matrix["fsi"]:
+        least = entry["pair"] == matrix["fsi_pair"]
+        fsi.add_row(
+            Text(f"{labels[entry['a']]} – {labels[entry['b']]}" + ("  (least stable)" if least else "")),
+            number(entry["fsi"], 3),
+            style="bold" if least else None,
+        )
+    return [table, fsi]
+
+
+def _multi_party_tables(evaluation: Evaluation) -> list[Table]:
+    """Each side against its binding adversary, the r matrix, the FSI per pair and per
+    posture variant (more than two sides)."""
+    ex = evaluation.exchange
+    labels = {n: evaluation.posture[n]["label"] for n in ex.side_names}
+    index = Table(
+        title="Security equation: each side against its binding adversary (the one whose first"
+        " strike leaves it fewest arriving warheads)",
+        title_justify="left",
+    )
+    for col in (
+        "side",
+        "against",
+        "C1 strike first",
+        "C2 struck first",
+        "r = min(1, C1/C2)",
+        "C1/C2 (uncapped)",
+    ):
+        index.add_column(col, justify="left" if col in ("side", "against") else "right")
+    for name in ex.side_names:
+        adversary = ex.binding_adversary(name)
+        side = ex.side(name, adversary)
+        index.add_row(
+            Text(labels[name]),
+            Text(labels[adversary]),
+            number(side["c1"], 3),
+            number(side["c2"], 3),
+            number(side["r"], 3),
+            ratio_text(side),
+        )
+    data = {
+        "sides": {
+            n: {"label": labels[n], "binding_adversary": ex.binding_adversary(n)} for n in ex.side_names
+        },
+        "pairs": ex.pairs_list(),
+        "fsi_pairs": ex.fsi_pairs(),
+        "fsi_pair": ",".join(ex.side_names[i] for i in ex.least_stable_pair()),
+    }
+    variants = Table(title="FSI per pair under other postures (all sides)", title_justify="left")
+    variants.add_column("posture")
+    pairs = ex.unordered_pairs()
+    for a, b in pairs:
+        variants.add_column(f"{labels[a]} – {labels[b]}", justify="right")
+    for v in ex.variant_names:
+        variants.add_row(v.replace("_", " "), *(number(ex.fsi(v, p), 3) for p in pairs))
+    return [index, *matrix_tables(data), variants]
 
 
 def _section_presenters() -> dict:

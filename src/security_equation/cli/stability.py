@@ -44,6 +44,11 @@ def _metrics_of(data: dict) -> list[dict]:
     for side, values in (data.get("sides") or {}).items():
         for key in SIDE_METRICS:
             rows.append((key, side, values.get(key), DIGITS[key]))
+    # More than two sides: every pair's FSI and each side's r against each adversary.
+    for pair, value in (data.get("fsi_pairs") or {}).items():
+        rows.append((f"fsi[{pair}]", None, value, 3))
+    for p in data.get("pairs") or []:
+        rows.append((f"r[{p['adversary']}]", p["side"], p.get("r"), 3))
     treaty = data.get("treaty")
     if isinstance(treaty, dict):
         for path, value in flatten(treaty, into_lists=False):
@@ -238,21 +243,30 @@ def render_arms_race(data: dict, name: str = "", out: Console | None = None) -> 
         out.print(f"  {side} is stopped by {escape(label)} while short of its requirements")
     for key, where in (("linearised", "at the start"), ("linearised_end", "at the end")):
         lin = data.get(key)
-        if not lin or "sides" not in lin:
+        if not lin:
             continue
-        rho = lin.get("rho", {})
-        parts = ", ".join(f"ρ_{s} = {number(v, 3) if v is not None else '—'}" for s, v in rho.items())
-        verdict = "stable" if lin.get("stable") else "unstable"
-        out.print(
-            f"Linearised reactions {where} (warheads a side adds per warhead the other adds, "
-            f"slopes of the reaction functions): {parts}; ρ·ρ = {number(lin.get('product'), 3)} → "
-            f"{verdict} (Richardson m·n > a·b with m = n = 1)"
-        )
-        for side in lin["sides"].values():
-            out.print(f"  {escape(side['explanation'])}")
-        out.print(f"  {escape(lin['linear_end']['note'])}; {escape(lin['equilibrium']['note'])}")
+        if "sides" in lin:
+            _print_linearised(lin, where, out)
+        else:  # more than two sides: one linearisation per pair, keyed "a,b"
+            for pair, entry in lin.items():
+                if isinstance(entry, dict) and "sides" in entry:
+                    _print_linearised(entry, f"{where}, pair {pair}", out)
     for note in data.get("notes") or []:
         out.print(f"[dim]note: {note}[/dim]")
+
+
+def _print_linearised(lin: dict, where: str, out: Console) -> None:
+    rho = lin.get("rho", {})
+    parts = ", ".join(f"ρ_{s} = {number(v, 3) if v is not None else '—'}" for s, v in rho.items())
+    verdict = "stable" if lin.get("stable") else "unstable"
+    out.print(
+        f"Linearised reactions {escape(where)} (warheads a side adds per warhead the other adds, "
+        f"slopes of the reaction functions): {escape(parts)}; ρ·ρ = {number(lin.get('product'), 3)} → "
+        f"{verdict} (Richardson m·n > a·b with m = n = 1)"
+    )
+    for side in lin["sides"].values():
+        out.print(f"  {escape(side['explanation'])}")
+    out.print(f"  {escape(lin['linear_end']['note'])}; {escape(lin['equilibrium']['note'])}")
 
 
 # --------------------------------------------------------------------------- drivers
@@ -280,6 +294,9 @@ def render_drivers(data: dict, name: str = "", out: Console | None = None) -> No
     """Print a ``drivers_section`` dict (also usable from ``present.render``)."""
     out = out or console
     rows = data["drivers"]
+    if rows and "d_fsi" not in rows[0]:
+        _render_drivers_pairs(data, name, out)
+        return
     sides = [k.removeprefix("d_r_") for k in (rows[0] if rows else {}) if k.startswith("d_r_")]
     table = Table(
         title=f"Main drivers of first-strike stability {name} "
@@ -322,6 +339,41 @@ def render_drivers(data: dict, name: str = "", out: Console | None = None) -> No
         out.print(
             "A side's r can fall as its own forces grow more survivable (the enemy's first strike "
             'shifts to value): docs/model.md, "Stability".'
+        )
+
+
+def _render_drivers_pairs(data: dict, name: str, out: Console) -> None:
+    """Drivers of a scenario with more than two sides: the change in every pair's FSI and
+    in every side's r against each adversary (``d_r_<side>[<adversary>]``); the JSON also
+    holds the uncapped ratios, the costs and the arriving warheads per pair."""
+    rows = data["drivers"]
+    first = rows[0]
+    fsi_keys = [k for k in first if k.startswith("d_fsi[")]
+    r_keys = [k for k in first if k.startswith("d_r_")]
+    table = Table(
+        title=f"Main drivers of first-strike stability {name} "
+        f"(change per unit added; secant over {number(data['step'], 1)} units; r of side\\[adversary])",
+        title_justify="left",
+    )
+    for col in ("side", "item", "action"):
+        table.add_column(col, no_wrap=True)
+    for key in fsi_keys:
+        table.add_column(escape("d FSI " + key.removeprefix("d_fsi")), justify="right", overflow="fold")
+    for key in r_keys:
+        table.add_column(escape("d r " + key.removeprefix("d_r_")), justify="right", overflow="fold")
+    for row in rows:
+        table.add_row(
+            escape(str(row["side"])),
+            escape(str(row["item"])),
+            row["action"],
+            *(_sci(row.get(k)) for k in (*fsi_keys, *r_keys)),
+        )
+    out.print(table)
+    base = data.get("base") or {}
+    pairs = [k for k in base if k.startswith("fsi[")]
+    if pairs:
+        out.print(
+            escape("Base " + ", ".join(f"FSI{k.removeprefix('fsi')} {number(base[k], 3)}" for k in pairs))
         )
 
 

@@ -50,7 +50,19 @@ SIDE_SCALARS = (
     "required_arriving_warheads",
     "counterforce_share",  # share of each adversary's aim points to hold at risk (0: none)
     "upload_reserve",  # the side's stored warheads, bound on all its uploads (inf: not bounded)
+    "reserve_mode",  # RESERVE_FIXED or RESERVE_ENDOGENOUS (engine/thirdparty.py)
 )
+#: Per-side scalars the engine reads with a default where the arrays do not carry them
+#: (:meth:`SideArrays.scalar`), so arrays compiled before they existed keep working:
+#:
+#: * ``reserve_mode``: how the side keeps back weapons from a strike, and from its
+#:   retaliation, for its other adversaries (``engine/thirdparty.py``):
+#:   :data:`RESERVE_FIXED` (0, default) the fixed ``holdback_fraction``,
+#:   :data:`RESERVE_ENDOGENOUS` (1) what its ``required_arriving_warheads`` against each
+#:   other adversary needs (``engine/thirdparty.py``).
+OPTIONAL_SIDE_SCALARS = {"reserve_mode": 0.0}
+RESERVE_FIXED = 0.0
+RESERVE_ENDOGENOUS = 1.0
 #: Model-wide scalars.
 SETTINGS = (
     "lethal_radius_nmi",
@@ -90,6 +102,14 @@ class SideArrays:
     def batch(self) -> int:
         return next(iter(self.scalars.values())).shape[0]
 
+    def scalar(self, name: str) -> np.ndarray:
+        """The side scalar ``name`` (batch,): from :attr:`scalars`, else the default of
+        :data:`OPTIONAL_SIDE_SCALARS` (a new array)."""
+        value = self.scalars.get(name)
+        if value is None:
+            return np.full(self.batch, OPTIONAL_SIDE_SCALARS[name])
+        return value
+
     def take(self, index) -> SideArrays:
         return replace(
             self,
@@ -120,6 +140,12 @@ class ScenarioArrays:
     slots: dict[str, tuple] = field(default_factory=dict)
     #: How first strikes plan their counterforce allocation (``engine.exchange.ALLOCATIONS``).
     allocation: str = "reliable"
+    #: Committed allies (extended deterrence), the same for every batch member:
+    #: ``committed[k, b]`` is True where side ``k`` is committed to defend side ``b``
+    #: (``(sides, sides)`` bool; the diagonal is ignored). ``None``: no commitments.
+    #: When A strikes B, every side committed to B (not A itself, and not committed to A
+    #: too) retaliates on A's value with B (``engine/thirdparty.py``).
+    committed: np.ndarray | None = None
 
     @property
     def batch(self) -> int:
@@ -145,7 +171,10 @@ class ScenarioArrays:
 
     def swapped(self) -> ScenarioArrays:
         """The same batch with the order of the sides reversed (for two sides: exchanged)."""
-        return replace(self, side_names=self.side_names[::-1], sides=self.sides[::-1], slots={})
+        committed = None if self.committed is None else self.committed[::-1, ::-1].copy()
+        return replace(
+            self, side_names=self.side_names[::-1], sides=self.sides[::-1], slots={}, committed=committed
+        )
 
     def set(self, path: str, values) -> None:
         """Set the field at a dotted path for every batch member (values broadcast)."""

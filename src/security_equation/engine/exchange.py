@@ -38,9 +38,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from security_equation.engine import constants, defence, effects, ufunc
+from security_equation.engine import constants, defence, effects, thirdparty, ufunc
 from security_equation.engine import damage as dmg
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
+from security_equation.engine.thirdparty import StrikeContext
 
 #: Grid steps per piece of the draw-down curve searched before refinement.
 GRID_STEPS = 3
@@ -142,6 +143,11 @@ class StrikeResult:
     #: by the victim's (docs/model.md, "Defences").
     all_stopped_retaliation: np.ndarray | None = None
     all_stopped_first_strike: np.ndarray | None = None
+    #: With third parties (``engine/thirdparty.py``; ``None`` without): the attacker's
+    #: nuclear warheads kept back from this strike, and the reliable warheads its victim's
+    #: committed allies add to the retaliation (included in ``arriving_retaliation``).
+    attacker_reserve: np.ndarray | None = None
+    allied_retaliating: np.ndarray | None = None
 
     @property
     def share_destroyed(self) -> np.ndarray:
@@ -180,12 +186,16 @@ def aim_points(side: SideArrays) -> np.ndarray:
 
 def available_weapons(attacker: SideArrays, settings: dict) -> np.ndarray:
     """Warheads the attacker can use: all fixed forces, a share of survivable ones, less holdback."""
-    s = attacker.systems
-    share = np.where(
-        attacker.structure.fixed[None, :], 1.0, settings["attacker_survivable_available"][:, None]
-    )
     keep = 1.0 - attacker.scalars["holdback_fraction"][:, None]
-    return s["launchers"] * s["warheads_per_launcher"] * share * keep
+    return usable_weapons(attacker, settings) * keep
+
+
+def usable_weapons(side: SideArrays, settings: dict) -> np.ndarray:
+    """Warheads a side can use in a first strike before any holdback, (batch, systems):
+    all fixed forces and ``attacker_survivable_available`` of survivable ones."""
+    s = side.systems
+    share = np.where(side.structure.fixed[None, :], 1.0, settings["attacker_survivable_available"][:, None])
+    return s["launchers"] * s["warheads_per_launcher"] * share
 
 
 def kill_matrix(attacker: SideArrays, victim: SideArrays, settings: dict) -> np.ndarray:
@@ -316,14 +326,23 @@ class _Target:
 class _Strike:
     """Batch-constant parts of the outcome of one direction (attacker strikes victim)."""
 
-    def __init__(self, attacker: SideArrays, victim: SideArrays, settings: dict):
+    def __init__(
+        self, attacker: SideArrays, victim: SideArrays, settings: dict, context: StrikeContext | None = None
+    ):
         self.home = _Target(attacker)  # where the victim's retaliation lands
         self.away = _Target(victim)  # where the attacker's value strike lands
         self.exponent = ufunc.uniform(settings["cost_exponent"])
         self.weight = ufunc.uniform(settings["cost_enemy_weight"])
+        self.context = context
+
+    def retaliation(self, vb, va):
+        """Reliable (ballistic, air) warheads aimed at the attacker's value: the victim's
+        after its reserve, with its allies' (``thirdparty.StrikeContext.retaliation``)."""
+        return (vb, va) if self.context is None else self.context.retaliation(vb, va)
 
     def outcome(self, vb, va, ab, aa):
         """Arriving warheads, damage and costs for points on the curve (batch on the last axis)."""
+        vb, va = self.retaliation(vb, va)
         arriving_ret = self.home.arriving(vb, va)
         arriving_fs = self.away.arriving(ab, aa)
         d_att = self.home.damage(arriving_ret)
@@ -334,6 +353,8 @@ class _Strike:
     def costs(self, vb, va, ab, aa, victim: bool = True):
         """The attacker's cost (and the victim's) at points on the curve, as ``outcome``
         computes them but overwriting the damage arrays."""
+        if self.context is not None:
+            vb, va = self.context.retaliation(vb, va)
         d_att = self.home.damage(self.home.arriving(vb, va))
         d_vic = self.away.damage(self.away.arriving(ab, aa))
         if not victim:
@@ -383,6 +404,7 @@ def draw_down(
     settings: dict,
     order: str = "value",
     allocation: str = "reliable",
+    context: StrikeContext | None = None,
 ) -> DrawDown:
     """Build the draw-down curve greedily (see module docstring). Options are ranked by
     the victim's warheads destroyed (reliable ones unless ``allocation == "greedy"``) per
@@ -395,7 +417,7 @@ def draw_down(
     a, v = attacker.systems, victim.systems
     na, nv = len(sa.system_names), len(sv.system_names)
 
-    weapons = available_weapons(attacker, settings)
+    weapons = available_weapons(attacker, settings) if context is None else context.weapons
     p = _kill_options(attacker, victim, settings)  # (na, nv, batch)
     # Forces-defending interceptors face the whole ballistic counterforce salvo at once.
     cf_ballistic = (weapons * (sa.counterforce & sa.ballistic)[None, :]).sum(axis=1)
@@ -412,7 +434,7 @@ def draw_down(
     # Nuclear warheads destroyed per target destroyed (launched-under-attack ones escape):
     # every warhead on the launchers at the aim point.
     per_target = v["warheads_per_launcher"] * (1.0 - lua) * sv.nuclear[None, :] / aim
-    v_keep = 1.0 - victim.scalars["holdback_fraction"]
+    v_keep = 1.0 - victim.scalars["holdback_fraction"] if context is None else context.victim_keep
     v_ball = (v_keep[:, None] * v["reliability"]) * (sv.nuclear & sv.ballistic)[None, :]
     v_air = (v_keep[:, None] * v["reliability"]) * (sv.nuclear & ~sv.ballistic)[None, :]
     a_ball = a["reliability"] * (sa.nuclear & sa.ballistic)[None, :]
@@ -581,7 +603,11 @@ def _at(points: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 def first_strike(
-    attacker: SideArrays, victim: SideArrays, settings: dict, allocation: str = "reliable"
+    attacker: SideArrays,
+    victim: SideArrays,
+    settings: dict,
+    allocation: str = "reliable",
+    context: StrikeContext | None = None,
 ) -> StrikeResult:
     """The attacker's best first strike on the victim and the victim's retaliation.
 
@@ -589,22 +615,26 @@ def first_strike(
     the per-target cap binds, its slots go to the weapons cheapest per warhead forgone
     rather than the best per shot. With ``allocation="best"`` the attacker with two
     weapon types or more also plans in the shot-first order and keeps whichever plan
-    costs it less (docs/model.md, step 3)."""
-    curve = draw_down(attacker, victim, settings, allocation=allocation)
-    result = _strike_on(attacker, victim, settings, curve)
+    costs it less (docs/model.md, step 3).
+
+    ``context`` carries what third parties change (``engine/thirdparty.py``: the
+    attacker's reserve, the victim's, its committed allies); ``None``: two sides."""
+    curve = draw_down(attacker, victim, settings, allocation=allocation, context=context)
+    result = _strike_on(attacker, victim, settings, curve, context)
     if curve.mixed is None or not curve.mixed.any():
         return result
     alt = np.flatnonzero(curve.mixed)
     a_alt, v_alt = attacker.take(alt), victim.take(alt)
     s_alt = {k: v[alt] for k, v in settings.items()}
-    other = draw_down(a_alt, v_alt, s_alt, order="shot", allocation=allocation)
+    c_alt = None if context is None else context.take(alt)
+    other = draw_down(a_alt, v_alt, s_alt, order="shot", allocation=allocation, context=c_alt)
     # Only where the shot-first curve differs from the greedy one, and where its cost's
     # lower bound beats the greedy plan, can its plan be better.
     first = _padded(curve.points()[:, :, alt], other.points().shape[1])
     second = _padded(other.points(), first.shape[1])
     scale = np.abs(first).max(axis=(0, 1)) + 1.0
     keep = np.abs(first - second).max(axis=(0, 1)) > 1e-12 * scale
-    keep &= _lowest_cost_bound(a_alt, v_alt, s_alt, second) < result.cost_attacker[alt] - COST_TIE
+    keep &= _lowest_cost_bound(a_alt, v_alt, s_alt, second, c_alt) < result.cost_attacker[alt] - COST_TIE
     keep = keep.nonzero()[0]
     if keep.size == 0:
         return result
@@ -612,21 +642,28 @@ def first_strike(
         alt = alt[keep]
         a_alt, v_alt = a_alt.take(keep), v_alt.take(keep)
         s_alt = {k: v[keep] for k, v in s_alt.items()}
+        c_alt = None if c_alt is None else c_alt.take(keep)
         second = second[:, :, keep]
         other = DrawDown(*(q.T for q in second), _points=second)
-    challenger = _strike_on(a_alt, v_alt, s_alt, other)
+    challenger = _strike_on(a_alt, v_alt, s_alt, other, c_alt)
     better = challenger.cost_attacker < result.cost_attacker[alt] - COST_TIE
     return _merge(result, challenger, alt[better], better.nonzero()[0])
 
 
-def _lowest_cost_bound(attacker: SideArrays, victim: SideArrays, settings: dict, points: np.ndarray):
+def _lowest_cost_bound(
+    attacker: SideArrays,
+    victim: SideArrays,
+    settings: dict,
+    points: np.ndarray,
+    context: StrikeContext | None = None,
+):
     """A lower bound on the attacker's cost anywhere on a curve ((6, n, batch) points):
     the cost falls with the attacker's warheads left for value and rises with the
     victim's survivors, so on each piece it is at least the cost at the victim's
     survivors of the piece's end and the attacker's warheads of its start."""
     lo = points[:, :-1] if points.shape[1] > 1 else points
     hi = points[:, 1:] if points.shape[1] > 1 else points
-    strike = _Strike(attacker, victim, settings)
+    strike = _Strike(attacker, victim, settings, context)
     with np.errstate(**_ERRSTATE):
         cost = strike.costs(np.maximum(hi[2], 0.0), hi[3], np.maximum(lo[4], 0.0), lo[5], victim=False)
     return cost.min(axis=0)
@@ -660,10 +697,16 @@ def _merge(result: StrikeResult, other: StrikeResult, into: np.ndarray, rows: np
     return StrikeResult(**values)
 
 
-def _strike_on(attacker: SideArrays, victim: SideArrays, settings: dict, curve: DrawDown) -> StrikeResult:
+def _strike_on(
+    attacker: SideArrays,
+    victim: SideArrays,
+    settings: dict,
+    curve: DrawDown,
+    context: StrikeContext | None = None,
+) -> StrikeResult:
     """The attacker's best point on a draw-down curve and the outcome there."""
     points = curve.points()
-    strike = _Strike(attacker, victim, settings)
+    strike = _Strike(attacker, victim, settings, context)
     batch = points.shape[2]
     cols = np.arange(batch)
 
@@ -685,13 +728,27 @@ def _strike_on(attacker: SideArrays, victim: SideArrays, settings: dict, curve: 
         axis=1
     )
     survivors = victim_warheads - destroyed
+    extra = {}
+    if context is None:
+        weapons = available_weapons(attacker, settings)
+        retaliating = survivors * (1.0 - victim.scalars["holdback_fraction"])
+        rb, ra = vb, va
+    else:
+        weapons = context.weapons
+        retaliating = survivors * context.victim_keep
+        if context.victim_reserve is not None:
+            retaliating = np.maximum(retaliating - context.victim_reserve, 0.0)
+        rb, ra = context.retaliation(vb, va)
+        extra["attacker_reserve"] = context.attacker_reserve
+        if context.allied_ballistic is not None:
+            extra["allied_retaliating"] = context.allied_ballistic + context.allied_air
     return StrikeResult(
-        attacker_weapons=available_weapons(attacker, settings).sum(axis=1),
+        attacker_weapons=weapons.sum(axis=1),
         counterforce_spent=spend,
         victim_warheads=victim_warheads,
         destroyed=destroyed,
         victim_survivors=survivors,
-        victim_retaliating=survivors * (1.0 - victim.scalars["holdback_fraction"]),
+        victim_retaliating=retaliating,
         arriving_retaliation=arr_ret,
         attacker_value_warheads=ab + aa,
         arriving_first_strike=arr_fs,
@@ -700,15 +757,22 @@ def _strike_on(attacker: SideArrays, victim: SideArrays, settings: dict, curve: 
         cost_attacker=c_att,
         cost_victim=c_vic,
         curve=curve,
-        all_stopped_retaliation=strike.home.all_stopped(np.maximum(vb, 0.0), va),
+        all_stopped_retaliation=strike.home.all_stopped(np.maximum(rb, 0.0), ra),
         all_stopped_first_strike=strike.away.all_stopped(np.maximum(ab, 0.0), aa),
+        **extra,
     )
 
 
-def curve_costs(attacker: SideArrays, victim: SideArrays, settings: dict, curve: DrawDown):
+def curve_costs(
+    attacker: SideArrays,
+    victim: SideArrays,
+    settings: dict,
+    curve: DrawDown,
+    context: StrikeContext | None = None,
+):
     """Attacker's and victim's cost at each breakpoint of a draw-down curve (for plots)."""
     points = curve.points()
-    c_att, c_vic = _Strike(attacker, victim, settings).costs(
+    c_att, c_vic = _Strike(attacker, victim, settings, context).costs(
         np.maximum(points[2], 0.0), points[3], np.maximum(points[4], 0.0), points[5]
     )
     return c_att.T, c_vic.T
@@ -802,9 +866,92 @@ class Exchange:
 
 def exchange(arrays: ScenarioArrays, pairs: tuple[tuple[int, int], ...] | None = None) -> Exchange:
     """First strikes of every scenario in the batch, for each ordered pair of sides
-    (all of them unless ``pairs`` names some)."""
+    (all of them unless ``pairs`` names some), with third parties' reserves and committed
+    allies (:func:`third_party_contexts`)."""
     pairs = ordered_pairs(len(arrays.sides)) if pairs is None else tuple(pairs)
+    contexts = third_party_contexts(arrays, pairs)
     strikes = tuple(
-        first_strike(arrays.sides[a], arrays.sides[v], arrays.settings, arrays.allocation) for a, v in pairs
+        first_strike(
+            arrays.sides[a],
+            arrays.sides[v],
+            arrays.settings,
+            arrays.allocation,
+            context=None if contexts is None else contexts[a, v],
+        )
+        for a, v in pairs
     )
     return Exchange(tuple(arrays.side_names), pairs, strikes)
+
+
+def third_party_contexts(
+    arrays: ScenarioArrays, pairs: tuple[tuple[int, int], ...]
+) -> dict[tuple[int, int], StrikeContext] | None:
+    """What third parties change in each ordered pair's strike (``engine/thirdparty.py``),
+    or ``None`` where nothing does: no side keeps an
+    endogenous reserve and no side is committed to another (every two-side run with the
+    defaults), so those strikes are evaluated exactly as before."""
+    sides, settings = arrays.sides, arrays.settings
+    endogenous = [thirdparty.endogenous(side) for side in sides]
+    committed = arrays.committed is not None and bool(
+        (np.asarray(arrays.committed) & ~np.eye(len(sides), dtype=bool)).any()
+    )
+    if not committed and not any(e.any() for e in endogenous):
+        return None
+    usable = [usable_weapons(side, settings) for side in sides]
+    pools = [thirdparty.Pool(side, w, alert_share(side)) for side, w in zip(sides, usable, strict=True)]
+    armed = [
+        (s.systems["launchers"] * s.systems["warheads_per_launcher"] * s.structure.nuclear[None, :]).sum(
+            axis=1
+        )
+        > 0.0
+        for s in sides
+    ]
+    targets: dict[int, _Target] = {}
+    needs: dict[tuple[int, int], np.ndarray] = {}
+
+    def need(x: int, c: int) -> np.ndarray:
+        """Warheads side x keeps back for adversary c (0 where c has no nuclear warheads)."""
+        if (x, c) not in needs:
+            if c not in targets:
+                targets[c] = _Target(sides[c])
+            with np.errstate(**_ERRSTATE):
+                n = pools[x].needed(targets[c].arriving, sides[x].scalars["required_arriving_warheads"])
+            needs[x, c] = np.where(armed[c], n, 0.0)
+        return needs[x, c]
+
+    def reserve(x: int, excluding: tuple[int, ...]) -> np.ndarray:
+        """Side x's endogenous reserve against its adversaries but ``excluding`` (batch,)."""
+        total = np.zeros(arrays.batch)
+        if endogenous[x].any():
+            for c in thirdparty.adversaries(arrays, x, excluding):
+                total = total + need(x, c)
+        return np.where(endogenous[x], np.minimum(total, pools[x].total), 0.0)
+
+    contexts = {}
+    for a, v in pairs:
+        attacker, victim = sides[a], sides[v]
+        held = reserve(a, (v,))
+        fixed_weapons = usable[a] * (1.0 - attacker.scalars["holdback_fraction"][:, None])
+        weapons = np.where(endogenous[a][:, None], usable[a] - pools[a].held(held), fixed_weapons)
+        fixed_reserve = (pools[a].warheads * attacker.scalars["holdback_fraction"][:, None]).sum(axis=1)
+        context = StrikeContext(
+            weapons=weapons,
+            attacker_reserve=np.where(endogenous[a], held, fixed_reserve),
+            victim_keep=np.where(endogenous[v], 1.0, 1.0 - victim.scalars["holdback_fraction"]),
+        )
+        if endogenous[v].any():
+            kept = reserve(v, (a,))
+            context.victim_reserve = kept
+            context.victim_reserve_ballistic, context.victim_reserve_air = pools[v].reliable(kept)
+        allies = thirdparty.defenders(arrays, a, v)
+        if allies:
+            kb, ka = np.zeros(arrays.batch), np.zeros(arrays.batch)
+            for k in allies:
+                held_k = pools[k].reliable(reserve(k, (a,)))
+                all_k = pools[k].reliable(pools[k].total)
+                keep_k = 1.0 - sides[k].scalars["holdback_fraction"]
+                kb = kb + np.where(endogenous[k], all_k[0] - held_k[0], all_k[0] * keep_k)
+                ka = ka + np.where(endogenous[k], all_k[1] - held_k[1], all_k[1] * keep_k)
+            context.allied_ballistic, context.allied_air = kb, ka
+        contexts[a, v] = context
+    return contexts

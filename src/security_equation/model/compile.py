@@ -6,6 +6,8 @@ import numpy as np
 
 from security_equation.engine.arrays import (
     LAYER_FIELDS,
+    RESERVE_ENDOGENOUS,
+    RESERVE_FIXED,
     SETTINGS,
     ScenarioArrays,
     SideArrays,
@@ -113,6 +115,9 @@ def _side(side: Side, index: int, name: str, slots: dict) -> SideArrays:
         ),
         "counterforce_share": np.array([side.requirement.counterforce_share if side.requirement else 0.0]),
         "upload_reserve": np.array([side.reserve.warheads if side.reserve else np.inf]),
+        "reserve_mode": np.array(
+            [RESERVE_ENDOGENOUS if side.posture.reserve == "endogenous" else RESERVE_FIXED]
+        ),
     }
     for defence_name, d in side.defences.items():
         if isinstance(d, AirDefence):
@@ -148,5 +153,10 @@ def compile_scenario(scenario: Scenario, batch: int = 1) -> ScenarioArrays:
     settings = {k: np.array([float(getattr(scenario.settings, k))]) for k in SETTINGS}
     for k in SETTINGS:
         slots[f"settings.{k}"] = ("settings", None, k, None)
-    arrays = ScenarioArrays(names, sides, settings, slots, scenario.settings.allocation)  # type: ignore[arg-type]
+    committed = None
+    if any(scenario.sides[n].commits_to for n in names):
+        committed = np.array([[b in scenario.sides[k].commits_to for b in names] for k in names], dtype=bool)
+    arrays = ScenarioArrays(  # type: ignore[arg-type]
+        names, sides, settings, slots, scenario.settings.allocation, committed
+    )
     return arrays.repeat(batch) if batch != 1 else arrays.copy()

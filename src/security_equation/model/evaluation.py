@@ -97,26 +97,62 @@ class ExchangeSection:
         )
         return curve, *costs
 
-    def _pair(self, attacker: str) -> tuple[int, int]:
-        """(attacker, victim) indices of the one adversary a two-side scenario has."""
-        a = self.side_names.index(attacker)
-        (victim,) = (v for (s, v) in self.result.pairs if s == a)
-        return a, victim
+    @property
+    def multi_party(self) -> bool:
+        """More than two sides: the JSON and the presenters add the pairwise matrix."""
+        return len(self.side_names) > 2
 
-    def strike(self, attacker: str) -> StrikeResult:
-        return self.result.strike(*self._pair(attacker))
+    def binding_adversary(self, name: str) -> str:
+        """The adversary whose first strike leaves side ``name`` the fewest arriving
+        retaliatory warheads (the scenario as given; ties go to the first in file order).
+        With two sides, the other side (docs/model.md, "Three and more powers")."""
+        own = self.side_names.index(name)
+        others = [v for (s, v) in self.result.pairs if s == own]
+        arriving = [float(self.result.strike(v, own).arriving_retaliation[0]) for v in others]
+        best = min(range(len(others)), key=lambda i: (arriving[i], i))
+        return self.side_names[others[best]]
 
-    def fsi(self, variant: str | None = None) -> float:
+    def _pair(self, attacker: str, victim: str | None = None) -> tuple[int, int]:
+        """(attacker, victim) indices; ``victim`` defaults to the attacker's binding
+        adversary (the only other side in a two-side scenario)."""
+        victim = self.binding_adversary(attacker) if victim is None else victim
+        return self.side_names.index(attacker), self.side_names.index(victim)
+
+    def strike(self, attacker: str, victim: str | None = None) -> StrikeResult:
+        return self.result.strike(*self._pair(attacker, victim))
+
+    def unordered_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The unordered pairs of sides (file order within and between pairs)."""
+        return tuple((self.side_names[i], self.side_names[j]) for i, j in self.stability.pairs)
+
+    def least_stable_pair(self, variant: str | None = None) -> tuple[int, int]:
+        """Index pair with the lowest FSI (the first on ties): the pair the headline FSI
+        of a scenario with more than two sides reports."""
         index = 0 if variant is None else 1 + self.variant_names.index(variant)
-        (pair,) = self.stability.pairs
-        return float(self.stability.fsi[pair][index])
+        pairs = self.stability.pairs
+        return min(pairs, key=lambda p: (float(self.stability.fsi[p][index]), pairs.index(p)))
 
-    def side(self, name: str) -> dict:
-        """The side's headline metrics against (and struck first by) its adversary, and the
+    def fsi(self, variant: str | None = None, pair: tuple[str, str] | None = None) -> float:
+        """FSI of ``pair`` (names, either order); by default the scenario's only pair, or
+        with more than two sides the least stable pair's (the lowest FSI)."""
+        index = 0 if variant is None else 1 + self.variant_names.index(variant)
+        if pair is None:
+            key = self.least_stable_pair(variant)
+        else:
+            key = tuple(sorted(self.side_names.index(n) for n in pair))
+        return float(self.stability.fsi[key][index])
+
+    def schelling(self, pair: tuple[int, int] | None = None) -> float:
+        key = self.least_stable_pair() if pair is None else pair
+        return float(self.stability.schelling[key][0])
+
+    def side(self, name: str, adversary: str | None = None) -> dict:
+        """The side's headline metrics against (and struck first by) ``adversary`` (by
+        default its binding adversary, the only other side in a two-side scenario), and the
         warheads it retaliates with, as Python floats (row 0: the scenario as given).
         ``c1_over_c2`` is the uncapped ratio behind ``r`` (docs/model.md "Stability"),
         ``None`` when infinite (``C2 = 0 < C1``), with ``c1_over_c2_note`` saying so."""
-        key = self._pair(name)
+        key = self._pair(name, adversary)
         metrics = headline(self.result, self.stability).side
         values = {m: float(metrics[m][key][0]) for m in SIDE_METRICS}
         hit = self.result.strike(key[1], key[0])  # this side struck first by the other
@@ -133,6 +169,30 @@ class ExchangeSection:
             "retaliating_warheads": float(hit.victim_retaliating[0]),
             **{m: values[m] for m in ("arriving_warheads", "share_destroyed")},
         }
+
+    def pairs_list(self) -> list[dict]:
+        """Every ordered pair (side, adversary) with the side's r, costs and warheads
+        against that adversary (``pairs`` in the JSON of a scenario with more than two
+        sides), in the engine's order of pairs."""
+        out = []
+        for s, a in self.result.pairs:
+            side, adversary = self.side_names[s], self.side_names[a]
+            values = self.side(side, adversary)
+            row = {
+                "side": side,
+                "adversary": adversary,
+                **{k: values[k] for k in ("r", "c1", "c2", "c1_over_c2")},
+            }
+            if "c1_over_c2_note" in values:
+                row["c1_over_c2_note"] = values["c1_over_c2_note"]
+            row["arriving_warheads"] = values["arriving_warheads"]
+            row["surviving_warheads"] = values["surviving_warheads"]
+            out.append(row)
+        return out
+
+    def fsi_pairs(self, variant: str | None = None) -> dict[str, float]:
+        """FSI per unordered pair, keyed ``"a,b"`` (file order)."""
+        return {f"{a},{b}": self.fsi(variant, (a, b)) for a, b in self.unordered_pairs()}
 
     def to_dict(self) -> dict:
         out = {}
@@ -222,12 +282,19 @@ class Evaluation:
             ex = self.exchange
             out["fsi"] = ex.fsi()
             out["fsi_variants"] = {v: ex.fsi(v) for v in ex.variant_names}
-            (pair,) = ex.stability.pairs
-            out["schelling"] = float(ex.stability.schelling[pair][0])
+            out["schelling"] = ex.schelling()
+            if ex.multi_party:
+                # Only with more than two sides, so two-side output stays as it was.
+                i, j = ex.least_stable_pair()
+                out["fsi_pair"] = f"{ex.side_names[i]},{ex.side_names[j]}"
+                out["fsi_pairs"] = ex.fsi_pairs()
+                out["pairs"] = ex.pairs_list()
         out["sides"] = {}
         for name in s.side_names:
             side = {"label": self.posture[name]["label"]}
             if self.exchange is not None:
+                if self.exchange.multi_party:
+                    side["binding_adversary"] = self.exchange.binding_adversary(name)
                 side.update(self.exchange.side(name))
             side["posture"] = {k: v for k, v in self.posture[name].items() if k != "label"}
             out["sides"][name] = side

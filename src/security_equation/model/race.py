@@ -38,7 +38,7 @@ from security_equation.engine.race import (
     Richardson,
     action_reaction,
     marginal_effects,
-    reaction_slopes,
+    reaction_slopes_many,
 )
 from security_equation.io.jsonable import finite_or_none, json_safe
 from security_equation.model.compile import compile_scenario
@@ -336,10 +336,12 @@ def verdict(race: ArmsRace, linearised: dict, names) -> str:
 def _linearised(arrays: ScenarioArrays, requirement, names, limits, production) -> dict:
     """:func:`linearised_dict` of the reaction functions between two sides (Richardson's
     model is two-player); with more sides, one entry per pair keyed ``"A,B"``."""
-    out = {}
-    for pair in combinations(range(len(names)), 2):
-        slopes = reaction_slopes(arrays, pair, requirement=requirement, limits=limits, production=production)
-        out[",".join(names[k] for k in pair)] = linearised_dict(slopes, [names[k] for k in pair])
+    pairs = list(combinations(range(len(names)), 2))
+    every = reaction_slopes_many(arrays, pairs, requirement=requirement, limits=limits, production=production)
+    out = {
+        ",".join(names[k] for k in pair): linearised_dict(slopes, [names[k] for k in pair])
+        for pair, slopes in zip(pairs, every, strict=True)
+    }
     return next(iter(out.values())) if len(out) == 1 else out
 
 

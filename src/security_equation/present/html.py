@@ -30,7 +30,9 @@ from security_equation.present.tables import (
     difference_labels,
     flatten,
     headline,
+    matrix_cell_text,
     number,
+    pair_matrix,
     ratio_text,
 )
 from security_equation.schema.scenario import Scenario
@@ -84,6 +86,7 @@ def _environment():
     env.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.0f} %"
     env.filters["pretty"] = lambda s: str(s).replace("_", " ")
     env.filters["ratio"] = ratio_text
+    env.filters["cell"] = matrix_cell_text
     env.filters["key"] = lambda s: str(s).replace("_", " ").replace(".", ": ")
     return env
 
@@ -255,6 +258,16 @@ def render_report(report: ReportData, image_format: str = "png") -> str:
         figures,
         notes,
     )
+    if evaluation.exchange is not None and evaluation.exchange.multi_party:
+        _figure(
+            "matrix",
+            "Break-even probability per pair of sides",
+            lambda: plots.matrix_figure(evaluation),
+            f"r = min(1, C1/C2) of each side against each adversary (R-3765 pp. 26, 29); {src}",
+            image_format,
+            figures,
+            notes,
+        )
     if race.data is not None:
         _figure(
             "race",
@@ -306,6 +319,7 @@ def render_report(report: ReportData, image_format: str = "png") -> str:
             n: side.posture.model_dump(exclude={"sources"}) for n, side in scenario.sides.items()
         },
         "strikes": strikes,
+        "matrix": pair_matrix(data),
         "figures": figures,
         "figure_notes": notes,
         "treaty": treaty,

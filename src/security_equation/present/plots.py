@@ -10,6 +10,8 @@ Figures:
 - :func:`treaty_figure` — counted totals against each limit of a treaty framework;
 - :func:`drawdown_figure` — the draw-down curve of a first strike and the stop point;
 - :func:`square_figure` — Kent & Thaler's probability-domain square, FSI as an area;
+- :func:`matrix_figure` — heat map of every side's r against each adversary (any number
+  of sides; the report shows it for more than two);
 - :func:`waterfall_figure` — forces → survivors → retaliating → arriving → damage;
 - :func:`race_figure` — the action–reaction path;
 - :func:`history_figure` — New START aggregate data over time against the limits
@@ -51,6 +53,7 @@ __all__ = [
     "treaty_figure",
     "drawdown_figure",
     "square_figure",
+    "matrix_figure",
     "waterfall_figure",
     "race_figure",
     "history_figure",
@@ -366,17 +369,22 @@ def drawdown_figure(evaluation: Evaluation, attacker: str | None = None) -> Figu
 
 # --------------------------------------------------------------------------- the square
 def square_figure(
-    evaluation: Evaluation, variants: Sequence[str] = ("generated", "launch_under_attack")
+    evaluation: Evaluation,
+    variants: Sequence[str] = ("generated", "launch_under_attack"),
+    pair: tuple[str, str] | None = None,
 ) -> Figure:
     """Kent & Thaler's probability domain: each side's estimate that the other will attack.
 
     Side A strikes first if its estimate ``p_A`` exceeds ``r_A``; the lower-left
     rectangle ``[0, r_A] × [0, r_B]`` is where both wait, so FSI = ``r_A · r_B`` is its area
-    (R-3765 pp. 26, 29). Posture variants are drawn as outlines.
+    (R-3765 pp. 26, 29). Posture variants are drawn as outlines. With more than two sides
+    the square is of ``pair`` (names), by default the least stable pair (lowest FSI).
     """
     ex = evaluation.exchange
-    (pair,) = ex.stability.pairs
-    i, j = pair
+    if pair is None:
+        i, j = ex.least_stable_pair()
+    else:
+        i, j = sorted(ex.side_names.index(n) for n in pair)
     a, b = ex.side_names[i], ex.side_names[j]
     labels = _labels(evaluation)
     r_a, r_b = float(ex.stability.r[i, j][0]), float(ex.stability.r[j, i][0])
@@ -463,7 +471,55 @@ def square_figure(
     ax.set_xlabel(f"probability {labels[a]} assigns to a first strike by {labels[b]}")
     ax.set_ylabel(f"probability {labels[b]} assigns to a first strike by {labels[a]}")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, frameon=False)
-    fig.suptitle(f"First-strike stability — {evaluation.scenario.name}", fontsize=11)
+    which = f" ({labels[a]} – {labels[b]}, the least stable pair)" if ex.multi_party and pair is None else ""
+    fig.suptitle(f"First-strike stability — {evaluation.scenario.name}{which}", fontsize=11)
+    return fig
+
+
+# --------------------------------------------------------------------------- pair matrix
+def matrix_figure(evaluation: Evaluation) -> Figure:
+    """Heat map of every side's break-even probability ``r = min(1, C1/C2)`` (rows) against
+    each adversary (columns), for a scenario with any number of sides: greys from white
+    (r = 0, striking first always pays) to black (r = 1), every cell annotated with ``r``
+    and the uncapped ``C1/C2``; the diagonal (no side strikes itself) is hatched."""
+    ex = evaluation.exchange
+    labels = _labels(evaluation)
+    names = ex.side_names
+    n = len(names)
+    values = np.full((n, n), np.nan)
+    ratios = np.full((n, n), np.nan)
+    for (s, a), r in ex.stability.r.items():
+        values[s, a] = float(r[0])
+        ratios[s, a] = float(ex.stability.c1_over_c2[s, a][0])
+    size = 1.3 + 1.25 * n
+    fig = Figure(figsize=(size + 1.6, size), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(np.ma.masked_invalid(values), cmap="Greys", vmin=0.0, vmax=1.0)
+    for k in range(n):
+        ax.add_patch(Rectangle((k - 0.5, k - 0.5), 1, 1, facecolor="white", edgecolor="0.5", hatch="///"))
+    for s in range(n):
+        for a in range(n):
+            if s == a:
+                continue
+            r, ratio = values[s, a], ratios[s, a]
+            ratio_text = "∞" if np.isinf(ratio) else f"{ratio:.3f}"
+            ax.text(
+                a,
+                s,
+                f"r = {r:.3f}\nC1/C2 = {ratio_text}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if r > 0.55 else "black",
+            )
+    ticks = [textwrap.fill(labels[name], 14) for name in names]
+    ax.set_xticks(range(n), ticks, fontsize=8)
+    ax.set_yticks(range(n), ticks, fontsize=8)
+    ax.set_xlabel("adversary (the side it weighs striking first, or being struck by)")
+    ax.set_ylabel("side")
+    bar = fig.colorbar(image, ax=ax, shrink=0.8)
+    bar.set_label("break-even probability r = min(1, C1/C2) (probability, 0–1)")
+    fig.suptitle(f"Break-even probability per pair of sides — {evaluation.scenario.name}", fontsize=11)
     return fig
 
 
@@ -624,10 +680,18 @@ def history_figure() -> Figure:
 def samples_figure(ds, nominal: Mapping[str, float] | None = None) -> Figure:
     """Histograms of FSI and each side's r over Monte Carlo samples, with the median
     (solid), the 5–95 % interval (dashed) and the nominal value (dotted)."""
-    names = ["fsi"] + [n for n in ds.data_vars if str(n).endswith(".r")]
-    fig = Figure(figsize=(4.0 * len(names), 3.6), layout="constrained")
-    axes = fig.subplots(1, len(names), squeeze=False)[0]
-    for ax, name in zip(axes, names, strict=True):
+    variables = [str(n) for n in ds.data_vars]
+    names = ["fsi"] + [n for n in variables if n.endswith(".r")]
+    pairs = [n for n in variables if n.startswith("fsi[")]
+    if pairs:  # more than two sides: also every pair's FSI and each side's r per adversary
+        names = ["fsi"] * ("fsi" in variables) + pairs + [n for n in variables if ".r[" in n]
+    columns = min(len(names), 4) if pairs else len(names)
+    rows = -(-len(names) // columns)
+    fig = Figure(figsize=(4.0 * columns, 3.6 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).reshape(-1)
+    for ax in axes[len(names) :]:
+        ax.set_visible(False)
+    for ax, name in zip(axes, names, strict=False):
         values = np.asarray(ds[name].values, dtype=float).reshape(-1)
         values = values[np.isfinite(values)]
         if values.size:
@@ -647,7 +711,12 @@ def samples_figure(ds, nominal: Mapping[str, float] | None = None) -> Figure:
                 label=f"nominal {nominal[name]:.3f}",
             )
         ax.set_xlim(0, 1)
-        ax.set_xlabel("FSI (probability area, 0–1)" if name == "fsi" else f"{name} (break-even probability)")
+        is_fsi = name == "fsi" or name.startswith("fsi[")
+        ax.set_xlabel(
+            f"{'FSI' + name.removeprefix('fsi')} (probability area, 0–1)"
+            if is_fsi
+            else f"{name} (break-even probability)"
+        )
         ax.set_ylabel("samples")
         ax.legend(fontsize=7, loc="upper left")
         _grid(ax)

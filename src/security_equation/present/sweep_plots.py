@@ -29,6 +29,8 @@ def fsi_heatmap_figure(ds, metric: str = "fsi", title: str | None = None) -> Fig
     """
     da, dims, note = _reduce(ds, metric)
     label = _LABELS.get(metric, metric)
+    if metric == "fsi" and any(str(n).startswith("fsi[") for n in ds.data_vars):
+        label = "lowest FSI over the pairs of sides (least stable pair)"
     fig = Figure(figsize=(7.0, 5.2), layout="constrained")
     ax = fig.subplots()
     if len(dims) == 0:

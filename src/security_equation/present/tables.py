@@ -73,8 +73,54 @@ def ratio_text(side: Mapping) -> str:
     return number(side.get("c1_over_c2"), 3)
 
 
+def pair_matrix(data: Mapping) -> dict | None:
+    """The pairwise view of ``Evaluation.to_dict()`` of a scenario with more than two
+    sides (None for two): ``sides`` and ``labels`` in file order; ``rows``, one per side,
+    each with one cell per adversary (``None`` on the diagonal) holding ``r``,
+    ``c1_over_c2`` (``None`` and a note when infinite) and the warheads; and ``fsi``, one
+    entry per unordered pair ``{"pair", "a", "b", "fsi"}``; ``fsi_pair`` the least stable
+    pair, the one the headline FSI reports."""
+    pairs = data.get("pairs")
+    if not pairs:
+        return None
+    sides = list(data.get("sides") or {})
+    labels = {n: (data["sides"][n] or {}).get("label") or n for n in sides}
+    cells = {(p["side"], p["adversary"]): p for p in pairs}
+    rows = [
+        {
+            "side": s,
+            "label": labels[s],
+            "binding_adversary": (data["sides"][s] or {}).get("binding_adversary"),
+            "cells": [None if s == a else dict(cells.get((s, a)) or {}) for a in sides],
+        }
+        for s in sides
+    ]
+    fsi = []
+    for key, value in (data.get("fsi_pairs") or {}).items():
+        a, _, b = key.partition(",")
+        fsi.append({"pair": key, "a": a, "b": b, "fsi": value})
+    return {
+        "sides": sides,
+        "labels": [labels[s] for s in sides],
+        "rows": rows,
+        "fsi": fsi,
+        "fsi_pair": data.get("fsi_pair"),
+    }
+
+
+def matrix_cell_text(cell: Mapping | None) -> str:
+    """One cell of the r matrix as people read it: ``0.840 (0.840)``, r with the uncapped
+    C1/C2 in brackets; ``—`` on the diagonal."""
+    if not cell:
+        return "—"
+    return f"{number(cell.get('r'), 3)} ({ratio_text(cell)})"
+
+
 def metric_digits(name: str) -> int:
-    """Digits a metric of the standard set (``analysis.metrics``) is shown with."""
+    """Digits a metric of the standard set (``analysis.metrics``) is shown with (also a
+    pair's, ``us.arriving_warheads[china]``)."""
+    if name.endswith("]") and "[" in name:
+        name = name[: name.rindex("[")]
     return 0 if name.endswith("warheads") else 3
 
 
@@ -85,12 +131,19 @@ def headline(data: Mapping) -> dict:
         sides[name] = {"label": side.get("label", name), **{key: side.get(key) for key, _, _ in SIDE_METRICS}}
         if side.get("c1_over_c2_note"):  # why the ratio is None (infinite)
             sides[name]["c1_over_c2_note"] = side["c1_over_c2_note"]
-    return {
+    out = {
         "fsi": data.get("fsi"),
         "fsi_variants": dict(data.get("fsi_variants") or {}),
         "schelling": data.get("schelling"),
         "sides": sides,
     }
+    if data.get("pairs"):  # more than two sides: the pairwise numbers too
+        for name, side in (data.get("sides") or {}).items():
+            sides[name]["binding_adversary"] = side.get("binding_adversary")
+        out["fsi_pair"] = data.get("fsi_pair")
+        out["fsi_pairs"] = dict(data.get("fsi_pairs") or {})
+        out["pairs"] = [dict(p) for p in data["pairs"]]
+    return out
 
 
 def metric_rows(data: Mapping) -> list[dict]:
@@ -127,6 +180,21 @@ def metric_rows(data: Mapping) -> list[dict]:
                     "digits": digits,
                 }
             )
+    # More than two sides: every pair's FSI and every ordered pair's r.
+    for pair, value in (data.get("fsi_pairs") or {}).items():
+        rows.append(
+            {"key": f"fsi[{pair}]", "metric": f"FSI of {pair}", "side": None, "value": value, "digits": 3}
+        )
+    for p in data.get("pairs") or []:
+        rows.append(
+            {
+                "key": f"{p['side']}.r[{p['adversary']}]",
+                "metric": f"r against {p['adversary']}",
+                "side": p["side"],
+                "value": p.get("r"),
+                "digits": 3,
+            }
+        )
     treaty = data.get("treaty")
     if isinstance(treaty, Mapping):
         rows.append(

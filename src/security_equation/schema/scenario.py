@@ -23,6 +23,11 @@ Count = Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)]
 NonNegative = Annotated[float, Field(ge=0.0, le=MAX_MAGNITUDE)]
 Positive = Annotated[float, Field(gt=0.0, le=MAX_MAGNITUDE)]
 
+#: Fewest and most sides a scenario takes (every ordered pair is an exchange: 8 sides
+#: are 56 first strikes).
+MIN_SIDES = 2
+MAX_SIDES = 8
+
 #: Keys of a scenario file's top level: a side may not be named as one (``settings.x``
 #: would be ambiguous as a dotted path).
 RESERVED_SIDE_NAMES = frozenset(
@@ -256,6 +261,13 @@ class Posture(StrictModel):
         description="Share of fixed forces launched before enemy warheads arrive."
     )
     holdback_fraction: Probability = Field(description="Share of weapons kept for third countries.")
+    reserve: Literal["fixed", "endogenous"] = Field(
+        "fixed",
+        description="What the side keeps back from a strike for its other adversaries: 'fixed'"
+        " = holdback_fraction; 'endogenous' = enough to meet requirement.arriving_warheads"
+        " against each other adversary, most survivable warheads first (docs/model.md,"
+        " 'Three and more powers').",
+    )
     max_warheads_per_target: Annotated[int, Field(ge=1, le=10)] = Field(
         description="Most warheads this side aims at one counterforce target."
     )
@@ -295,7 +307,7 @@ class Reserve(StrictModel):
 
 
 class Side(StrictModel):
-    """One of the two powers."""
+    """One of the powers of a scenario."""
 
     label: str | None = None
     systems: dict[Name, System]
@@ -303,6 +315,11 @@ class Side(StrictModel):
     value: Value
     posture: Posture
     requirement: Requirement | None = None
+    commits_to: list[str] = Field(
+        default_factory=list,
+        description="Sides this side is committed to defend (extended deterrence): when one of"
+        " them is struck, this side's forces retaliate on the attacker's value too.",
+    )
     reserve: Reserve | None = Field(
         None, description="Non-deployed warheads available for upload, side total (None: not bounded)."
     )
@@ -457,7 +474,8 @@ def _plain(value: Any) -> str:
 
 
 class Scenario(StrictModel):
-    """A complete, validated scenario: two sides and the model settings."""
+    """A complete, validated scenario: two to eight sides and the model settings. The
+    engine runs every ordered pair of sides (docs/model.md, "Three and more powers")."""
 
     name: str
     description: str = ""
@@ -484,11 +502,23 @@ class Scenario(StrictModel):
     #: ``io.errors.Problem``s: set by the loader, never by a file; not dumped.
     _warnings: tuple = PrivateAttr(())
 
-    @model_validator(mode="after")
-    def _two_sides(self) -> Scenario:
-        if len(self.sides) != 2:
-            raise ValueError(f"a scenario needs exactly two sides, got {len(self.sides)}")
-        return self
+    @field_validator("sides")
+    @classmethod
+    def _side_count(cls, sides: dict) -> dict:
+        # A field validator, so the problem is located at ``sides`` in the file.
+        if len(sides) < MIN_SIDES:
+            raise ValueError(f"a scenario needs at least two sides, got {len(sides)}")
+        if len(sides) > MAX_SIDES:
+            raise ValueError(f"a scenario takes at most {MAX_SIDES} sides, got {len(sides)}")
+        for name, side in sides.items():
+            for other in side.commits_to:
+                if other == name:
+                    raise ValueError(f"{name}.commits_to: a side cannot be committed to itself")
+                if other not in sides:
+                    raise ValueError(
+                        f"{name}.commits_to: no side named {other!r} (sides: {', '.join(sides)})"
+                    )
+        return sides
 
     @property
     def warnings(self) -> tuple:
@@ -498,5 +528,5 @@ class Scenario(StrictModel):
 
     @property
     def side_names(self) -> tuple[str, ...]:
-        """The sides in file order (the validator requires two for now)."""
+        """The sides in file order (two to :data:`MAX_SIDES`)."""
         return tuple(self.sides)

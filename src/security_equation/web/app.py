@@ -473,7 +473,10 @@ def _evaluate(scenario, framework, sections=()):
 def _evaluation_dict(scenario, framework, sections=()) -> dict:
     evaluation = _evaluate(scenario, framework, sections)
     data = evaluation.to_dict()
-    if "treaty" in sections and "treaty" not in data:
+    from security_equation.treaty.frameworks import is_no_framework
+
+    # A scenario under no framework (its own ``framework: none``) has no treaty to count.
+    if "treaty" in sections and "treaty" not in data and not is_no_framework(framework or scenario.framework):
         from security_equation.analysis.figures import treaty_data
 
         data["treaty"] = treaty_data(scenario, framework, evaluation)
@@ -522,7 +525,7 @@ def create_app(hosts: Iterable[str] = ()) -> FastAPI:
     app = FastAPI(
         title="Security Equation",
         version=__version__,
-        description="Strategic stability between two nuclear powers: evaluate scenarios, "
+        description="Strategic stability between two or more nuclear powers: evaluate scenarios, "
         "treaty accounting, comparisons, sweeps, figures and reports. Scenarios are "
         "bundled names or uploaded YAML; edits are dotted-path `set` values.",
         # FastAPI's own /docs and /redoc load scripts from a CDN: /docs is our page instead.

@@ -99,9 +99,13 @@ def _composed(name: str, overrides: tuple[str, ...]) -> tuple[dict, dict]:
 
 def check_framework(requested: str | None, scenario: Scenario) -> str | None:
     """The framework to use: the requested one, else the scenario's own; either must be
-    bundled."""
+    bundled, or the scenario's own may be ``none`` (no treaty limits)."""
+    from security_equation.treaty.frameworks import is_no_framework
+
     if requested is not None:
         return check_name(requested, "frameworks", "framework")
+    if is_no_framework(scenario.framework):
+        return scenario.framework
     if scenario.framework not in loading.bundled_names("frameworks"):
         raise _unknown("frameworks", scenario.framework, "framework")
     return scenario.framework

@@ -36,7 +36,7 @@ from security_equation.engine.race.limits import LIMIT_KINDS, Limits, contributi
 from security_equation.engine.race.marginal import ACTIONS, MarginalEffects, marginal_effects
 from security_equation.engine.race.metrics import RaceMetrics, race_metrics
 from security_equation.engine.race.path import CAPACITY, PRODUCTION, STOCK, BuildPath, build_path
-from security_equation.engine.race.reactions import ReactionSlopes, reaction_slopes
+from security_equation.engine.race.reactions import ReactionSlopes, reaction_slopes, reaction_slopes_many
 from security_equation.engine.race.requirements import (
     Gaps,
     counterforce_warheads,
@@ -81,6 +81,7 @@ __all__ = [
     "non_deployed_launchers",
     "race_metrics",
     "reaction_slopes",
+    "reaction_slopes_many",
     "richardson",
     "survivability",
 ]

@@ -72,7 +72,11 @@ def least_arriving(ex: Exchange, side: int) -> np.ndarray:
     return reduce(np.minimum, values)
 
 
-def arriving(arrays: ScenarioArrays) -> list[np.ndarray]:
-    """:func:`least_arriving` for every side, from one exchange call."""
-    ex = exchange(arrays)
-    return [least_arriving(ex, k) for k in range(len(arrays.sides))]
+def arriving(arrays: ScenarioArrays, sides=None) -> dict[int, np.ndarray]:
+    """:func:`least_arriving` for each of ``sides`` (default: every side), from one exchange
+    call that runs only the first strikes on those sides."""
+    sides = range(len(arrays.sides)) if sides is None else sorted(set(sides))
+    n = len(arrays.sides)
+    pairs = tuple((a, v) for v in sides for a in range(n) if a != v)
+    ex = exchange(arrays, pairs=pairs)
+    return {k: least_arriving(ex, k) for k in sides}

@@ -94,67 +94,92 @@ def reaction_slopes(
     retaliation requirements of all sides (as in ``action_reaction``; default the
     scenario's); ``limits``, ``production``: as in ``action_reaction`` (both sides' paths
     are the race's paths). A few batched exchange calls."""
-    if len(sides) != 2 or sides[0] == sides[1] or not all(0 <= k < len(arrays.sides) for k in sides):
-        raise ValueError(
-            f"The 'sides' parameter of reaction_slopes must be two different side indices. Got {sides!r}."
-        )
-    i, j = (int(k) for k in sides)
+    return reaction_slopes_many(
+        arrays, [sides], requirement=requirement, limits=limits, production=production
+    )[0]
+
+
+def reaction_slopes_many(
+    arrays: ScenarioArrays,
+    pairs,
+    *,
+    requirement=None,
+    limits=None,
+    production: float | None = None,
+) -> list[ReactionSlopes]:
+    """:func:`reaction_slopes` for several pairs of sides at once: every pair's searches
+    share the same batched exchange calls (two rounds of them in all)."""
+    pairs = [tuple(int(k) for k in p) for p in pairs]
+    for sides in pairs:
+        if len(sides) != 2 or sides[0] == sides[1] or not all(0 <= k < len(arrays.sides) for k in sides):
+            raise ValueError(
+                f"The 'sides' parameter of reaction_slopes must be two different side indices. Got {sides!r}."
+            )
     lims = as_limits(limits, arrays)
     state = with_requirement(arrays.take(np.array([0])).copy(), requirement)
-    pair = (i, j)
-    paths = {k: build_path(state.sides[k], lims[k], production=production) for k in pair}
-    x0 = np.array([deployed_warheads(state.sides[k])[0] for k in pair])
-    other = {i: j, j: i}
+    involved = sorted({k for p in pairs for k in p})
+    paths = {k: build_path(state.sides[k], lims[k], production=production) for k in involved}
+    warheads = {k: float(deployed_warheads(state.sides[k])[0]) for k in involved}
 
-    # Stage 1: each side's least addition now, and how much the other must add first.
-    probes = [Probe(state, k, paths[k], k, "met") for k in pair]
-    probes += [Probe(state, other[k], paths[other[k]], k, "short") for k in pair]
-    stage1 = least(probes)
-    now = [stage1[0], stage1[1]]
-    onset = [stage1[2], stage1[3]]
-    addition = np.array([u for u, _ in now])
-    met = np.array([ok for _, ok in now])
-    threshold = np.array(
-        [0.0 if addition[n] > 0 else (onset[n][0] if onset[n][1] else np.nan) for n in range(2)]
-    )
-    other_can_add = np.array([paths[other[k]].u_max for k in pair])
+    # Stage 1: each side's least addition now, and how much each other side must add first.
+    ordered = sorted({(k, o) for i, j in pairs for k, o in ((i, j), (j, i))})
+    probes = [Probe(state, k, paths[k], k, "met") for k in involved]
+    probes += [Probe(state, o, paths[o], k, "short") for k, o in ordered]
+    found = least(probes)
+    now = dict(zip(involved, found[: len(involved)], strict=True))
+    onset = dict(zip(ordered, found[len(involved) :], strict=True))
 
     # Stage 2: the slope of F_X just where X reacts: F_X at y1 and y1 + δ.
-    y0 = np.array([x0[1], x0[0]])
-    step = np.minimum(np.maximum(STEP_MIN, STEP_SHARE * y0), other_can_add - np.nan_to_num(threshold))
-    probes, index = [], []
-    for n, k in enumerate(pair):
-        if not met[n] or not np.isfinite(threshold[n]) or step[n] <= 1e-9:
+    step, threshold, probes, index = {}, {}, [], []
+    for k, o in ordered:
+        addition, met = now[k]
+        threshold[k, o] = 0.0 if addition > 0 else (onset[k, o][0] if onset[k, o][1] else np.nan)
+        can_add = paths[o].u_max
+        step[k, o] = min(max(STEP_MIN, STEP_SHARE * warheads[o]), can_add - np.nan_to_num(threshold[k, o]))
+        if not met or not np.isfinite(threshold[k, o]) or step[k, o] <= 1e-9:
             continue
-        y = other[k]
-        for u_other in (threshold[n], threshold[n] + step[n]):
-            probe_state = moved(state, y, paths[y], u_other)
+        for u_other in (threshold[k, o], threshold[k, o] + step[k, o]):
+            probe_state = moved(state, o, paths[o], u_other)
             own = build_path(probe_state.sides[k], lims[k], production=production)
             probes.append(Probe(probe_state, k, own, k, "met"))
-        index.append(n)
-    stage2 = least(probes)
-    secant = np.full(2, np.nan)
-    for m, n in enumerate(index):
-        (f0, _), (f1, _) = stage2[2 * m], stage2[2 * m + 1]
-        secant[n] = (f1 - f0) / step[n]
-    rho = np.where(np.isfinite(secant), np.maximum(secant, 0.0), np.nan)
+        index.append((k, o))
+    found = least(probes)
+    secant = {key: np.nan for key in ordered}
+    for m, key in enumerate(index):
+        (f0, _), (f1, _) = found[2 * m], found[2 * m + 1]
+        secant[key] = (f1 - f0) / step[key]
+    least_now = arriving(state, involved)
+    return [
+        _slopes(state, (i, j), paths, warheads, now, threshold, step, secant, least_now) for i, j in pairs
+    ]
+
+
+def _slopes(state, pair, paths, warheads, now, threshold, step, secant, least_now) -> ReactionSlopes:
+    """One pair's :class:`ReactionSlopes` from the searches of :func:`reaction_slopes_many`."""
+    i, j = pair
+    keys = ((i, j), (j, i))
+    x0 = np.array([warheads[i], warheads[j]])
+    addition = np.array([now[i][0], now[j][0]])
+    met = np.array([now[i][1], now[j][1]])
+    thresholds = np.array([threshold[key] for key in keys])
+    secants = np.array([secant[key] for key in keys])
+    steps = np.array([step[key] for key in keys])
+    rho = np.where(np.isfinite(secants), np.maximum(secants, 0.0), np.nan)
     # Nothing the other can add makes X react: its reaction is flat, zero.
-    rho = np.where(met & ~np.isfinite(threshold), 0.0, rho)
-    least_now = arriving(state)
+    rho = np.where(met & ~np.isfinite(thresholds), 0.0, rho)
     now_gaps = [gaps(state, k, least_now[k]) for k in pair]
     surplus_retaliation = np.array([-float(g.retaliation[0]) for g in now_gaps])
     surplus_coverage = np.array(
         [-float(g.coverage[0]) if g.required_counterforce[0] > 0 else np.nan for g in now_gaps]
     )
-
+    y0 = np.array([x0[1], x0[0]])
     bound = np.array(
         [np.inf if paths[k].stop == PRODUCTION else x0[n] + paths[k].u_max for n, k in enumerate(pair)]
     )
     a_coef = np.nan_to_num(rho)
     required = x0 + addition
-    grievance = required - a_coef * (y0 + np.nan_to_num(threshold))
+    grievance = required - a_coef * (y0 + np.nan_to_num(thresholds))
     model = richardson(a_coef[0], a_coef[1], 1.0, 1.0, grievance[0], grievance[1])
-    stable = bool(model.stable)
     eq = np.array(model.equilibrium, dtype=float)
     because = []
     if not np.all(np.isfinite(eq)):
@@ -165,25 +190,24 @@ def reaction_slopes(
                 because.append((n, "cut"))
             elif eq[n] > bound[n] + 0.5:
                 because.append((n, "bound"))
-    end = linear_race(x0, a_coef, grievance, bound)
     return ReactionSlopes(
         sides=pair,
         warheads=x0,
         addition_now=addition,
         met=met,
         required_warheads=required,
-        threshold=threshold,
-        other_can_add=other_can_add,
+        threshold=thresholds,
+        other_can_add=np.array([paths[j].u_max, paths[i].u_max]),
         rho=rho,
-        rho_secant=secant,
-        step=step,
+        rho_secant=secants,
+        step=steps,
         bound=bound,
         stop=(paths[i].stop, paths[j].stop),
         richardson=model,
-        stable=stable,
+        stable=bool(model.stable),
         feasible=not because,
         infeasible_because=because,
-        linear_end=end,
+        linear_end=linear_race(x0, a_coef, grievance, bound),
         surplus_retaliation=surplus_retaliation,
         surplus_coverage=surplus_coverage,
     )

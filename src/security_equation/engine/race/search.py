@@ -86,7 +86,7 @@ def _answers(probes: Sequence[Probe], points: Sequence[np.ndarray]) -> list[np.n
     for probe, pts in zip(probes, points, strict=True):
         set_rows(batch, probe.mover, slice(at, at + pts.size), probe.path.apply(pts))
         at += pts.size
-    least = arriving(batch)
+    least = arriving(batch, {probe.judge for probe in probes})
     out, at = [], 0
     for probe, pts in zip(probes, points, strict=True):
         rows = slice(at, at + pts.size)

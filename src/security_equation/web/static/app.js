@@ -240,6 +240,56 @@ function renderMetrics(data) {
   }
 }
 
+// More than two sides (docs/model.md, "Three and more powers"): each side's r against each
+// adversary (rows: side, columns: adversary, uncapped C1/C2 in brackets) and every pair's
+// FSI, from "pairs" and "fsi_pairs" of /api/evaluate. Hidden for two sides.
+function ratioText(cell) {
+  if (cell.c1_over_c2 === null && cell.c1_over_c2_note) return "∞";
+  return fmt(cell.c1_over_c2, 3);
+}
+
+function renderMatrix(data) {
+  const box = $("pair-matrix");
+  const pairs = data.pairs || [];
+  box.hidden = pairs.length === 0;
+  const table = $("matrix-table");
+  const fsiTable = $("fsi-pairs");
+  table.tHead.replaceChildren();
+  table.tBodies[0].replaceChildren();
+  fsiTable.tBodies[0].replaceChildren();
+  if (!pairs.length) return;
+  const sides = Object.keys(data.sides);
+  const label = (side) => (data.sides[side] && data.sides[side].label) || side;
+  const cells = new Map(pairs.map((p) => [`${p.side}\u0000${p.adversary}`, p]));
+  const head = el("tr", {}, el("th", { text: "side \\ adversary" }));
+  for (const side of sides) head.append(el("th", { class: "n", text: label(side) }));
+  head.append(el("th", { text: "binding adversary" }));
+  table.tHead.append(head);
+  for (const side of sides) {
+    const row = el("tr", {}, el("td", { text: label(side) }));
+    for (const adversary of sides) {
+      const cell = cells.get(`${side}\u0000${adversary}`);
+      row.append(el("td", {
+        class: "n", id: `matrix-${side}-${adversary}`,
+        text: side === adversary || !cell ? "—" : `${fmt(cell.r, 3)} (${ratioText(cell)})`,
+        title: cell ? `C1 ${fmt(cell.c1, 3)}, C2 ${fmt(cell.c2, 3)}; ${fmt(cell.arriving_warheads, 0)} warheads arrive after ${label(adversary)} strikes first` : "",
+      }));
+    }
+    const binding = data.sides[side].binding_adversary;
+    row.append(el("td", { text: binding ? label(binding) : "—" }));
+    table.tBodies[0].append(row);
+  }
+  for (const [pair, value] of Object.entries(data.fsi_pairs || {})) {
+    const [a, b] = pair.split(",");
+    const least = pair === data.fsi_pair;
+    const row = el("tr", {},
+      el("td", { text: `${label(a)} – ${label(b)}${least ? " (least stable)" : ""}` }),
+      el("td", { class: "n", id: `fsi-pair-${a}-${b}`, text: fmt(value, 3) }));
+    if (least) row.className = "least";
+    fsiTable.tBodies[0].append(row);
+  }
+}
+
 // Values changed from the files (docs/model.md, "Provenance of edited values"): the
 // description's note and each edit with its original value and source, from /api/evaluate.
 function renderEdits(data) {
@@ -290,6 +340,7 @@ async function update() {
     showWarnings(data.warnings);
     results.classList.remove("stale");
     renderMetrics(data);
+    renderMatrix(data);
     renderEdits(data);
     const n = Object.keys(state.edits).length;
     $("status").textContent = n ? `${n} edit${n > 1 ? "s" : ""} applied` : "as given";
