@@ -55,14 +55,20 @@ def perturbed_batch(batch: int, seed: int = 20261124):
     arrays = _default_arrays().repeat(batch)
     rng = np.random.default_rng(seed)
     for side in arrays.sides:
-        for name in PERTURBED:
-            values = side.systems[name] * rng.uniform(0.8, 1.2, side.systems[name].shape)
-            if name in ("reliability", "alert_day_to_day", "alert_generated"):
-                values = np.clip(values, 0.0, 1.0)
-            side.systems[name][:] = values
-        side.layers["interceptors"][:] *= rng.uniform(0.5, 2.0, side.layers["interceptors"].shape)
-        side.scalars["w80"][:] *= rng.uniform(0.8, 1.2, side.scalars["w80"].shape)
+        perturb(side, rng)
     return arrays
+
+
+def perturb(side, rng: np.random.Generator) -> None:
+    """Scale a side's system and defence numbers in place by independent factors (see
+    :func:`perturbed_batch`); also used by ``benchmarks/multi_party.py``."""
+    for name in PERTURBED:
+        values = side.systems[name] * rng.uniform(0.8, 1.2, side.systems[name].shape)
+        if name in ("reliability", "alert_day_to_day", "alert_generated"):
+            values = np.clip(values, 0.0, 1.0)
+        side.systems[name][:] = values
+    side.layers["interceptors"][:] *= rng.uniform(0.5, 2.0, side.layers["interceptors"].shape)
+    side.scalars["w80"][:] *= rng.uniform(0.8, 1.2, side.scalars["w80"].shape)
 
 
 def chunks(batch: int, chunk: int, seed: int = 20261124):

@@ -20,34 +20,19 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
 
-from security_equation import load_scenario
+# The two-side benchmark's default arrays and perturbation (run from benchmarks/).
+from exchange import _default_arrays, perturb  # noqa: E402
+
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.exchange import exchange, third_party_contexts
 from security_equation.engine.stability import stability
-from security_equation.model.compile import compile_scenario
 
-PERTURBED = (
-    "launchers",
-    "warheads_per_launcher",
-    "yield_kt",
-    "cep_m",
-    "reliability",
-    "hardness_psi",
-    "alert_day_to_day",
-    "alert_generated",
-)
 #: The three added sides: (name, copy of side, launcher scale, interceptor scale).
 EXTRA_SIDES = (("china", 1, 0.25, 0.0), ("uk", 0, 0.08, 0.0), ("france", 0, 0.12, 0.0))
 MODES = ("fixed", "endogenous", "allies")
-
-
-@lru_cache(maxsize=1)
-def _default_arrays():
-    return compile_scenario(load_scenario("us-russia-2023"))
 
 
 def five_sides(batch: int, seed: int = 20261124, mode: str = "allies") -> ScenarioArrays:
@@ -63,13 +48,7 @@ def five_sides(batch: int, seed: int = 20261124, mode: str = "allies") -> Scenar
     arrays = replace(base, side_names=names, sides=tuple(sides), slots={})
     rng = np.random.default_rng(seed)
     for side in arrays.sides:
-        for name in PERTURBED:
-            values = side.systems[name] * rng.uniform(0.8, 1.2, side.systems[name].shape)
-            if name in ("reliability", "alert_day_to_day", "alert_generated"):
-                values = np.clip(values, 0.0, 1.0)
-            side.systems[name][:] = values
-        side.layers["interceptors"][:] *= rng.uniform(0.5, 2.0, side.layers["interceptors"].shape)
-        side.scalars["w80"][:] *= rng.uniform(0.8, 1.2, side.scalars["w80"].shape)
+        perturb(side, rng)
         side.scalars["required_arriving_warheads"][:] = rng.uniform(20.0, 200.0, batch)
         side.scalars["reserve_mode"] = np.full(batch, 0.0 if mode == "fixed" else 1.0)
     if mode == "allies":
