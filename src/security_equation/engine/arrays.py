@@ -52,15 +52,9 @@ SIDE_SCALARS = (
     "upload_reserve",  # the side's stored warheads, bound on all its uploads (inf: not bounded)
     "reserve_mode",  # RESERVE_FIXED or RESERVE_ENDOGENOUS (engine/thirdparty.py)
 )
-#: Per-side scalars the engine reads with a default where the arrays do not carry them
-#: (:meth:`SideArrays.scalar`), so arrays compiled before they existed keep working:
-#:
-#: * ``reserve_mode``: how the side keeps back weapons from a strike, and from its
-#:   retaliation, for its other adversaries (``engine/thirdparty.py``):
-#:   :data:`RESERVE_FIXED` (0, default) the fixed ``holdback_fraction``,
-#:   :data:`RESERVE_ENDOGENOUS` (1) what its ``required_arriving_warheads`` against each
-#:   other adversary needs (``engine/thirdparty.py``).
-OPTIONAL_SIDE_SCALARS = {"reserve_mode": 0.0}
+#: ``reserve_mode`` values: how a side keeps back weapons for its other adversaries
+#: (``engine/thirdparty.py``): the fixed ``holdback_fraction``, or what its
+#: ``required_arriving_warheads`` against each other adversary needs.
 RESERVE_FIXED = 0.0
 RESERVE_ENDOGENOUS = 1.0
 #: Model-wide scalars.
@@ -101,14 +95,6 @@ class SideArrays:
     @property
     def batch(self) -> int:
         return next(iter(self.scalars.values())).shape[0]
-
-    def scalar(self, name: str) -> np.ndarray:
-        """The side scalar ``name`` (batch,): from :attr:`scalars`, else the default of
-        :data:`OPTIONAL_SIDE_SCALARS` (a new array)."""
-        value = self.scalars.get(name)
-        if value is None:
-            return np.full(self.batch, OPTIONAL_SIDE_SCALARS[name])
-        return value
 
     def take(self, index) -> SideArrays:
         return replace(

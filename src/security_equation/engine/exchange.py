@@ -353,8 +353,7 @@ class _Strike:
     def costs(self, vb, va, ab, aa, victim: bool = True):
         """The attacker's cost (and the victim's) at points on the curve, as ``outcome``
         computes them but overwriting the damage arrays."""
-        if self.context is not None:
-            vb, va = self.context.retaliation(vb, va)
+        vb, va = self.retaliation(vb, va)
         d_att = self.home.damage(self.home.arriving(vb, va))
         d_vic = self.away.damage(self.away.arriving(ab, aa))
         if not victim:

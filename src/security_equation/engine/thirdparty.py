@@ -3,7 +3,7 @@
 When A strikes B in a world of more than two sides:
 
 **Reserve.** Each side keeps weapons back for its *other adversaries*, by its
-``reserve_mode`` (:data:`~security_equation.engine.arrays.OPTIONAL_SIDE_SCALARS`):
+``reserve_mode`` (``posture.reserve``):
 
 * fixed (0, default): the share ``holdback_fraction`` of every system, as in two-side
   runs (R-3765);
@@ -117,7 +117,7 @@ class StrikeContext:
 
 def endogenous(side: SideArrays) -> np.ndarray:
     """Where the side keeps an endogenous reserve (batch,) bool."""
-    return side.scalar("reserve_mode") >= RESERVE_ENDOGENOUS - 0.5
+    return side.scalars["reserve_mode"] >= RESERVE_ENDOGENOUS - 0.5
 
 
 def allied(arrays: ScenarioArrays, i: int, j: int) -> bool:

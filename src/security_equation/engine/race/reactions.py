@@ -75,11 +75,6 @@ class ReactionSlopes:
     surplus_retaliation: np.ndarray = field(default_factory=lambda: np.full(2, np.nan))
     surplus_coverage: np.ndarray = field(default_factory=lambda: np.full(2, np.nan))
 
-    @property
-    def reacts(self) -> np.ndarray:
-        """X reacts to the other's additions somewhere along the other's path."""
-        return np.isfinite(self.rho) & (self.rho > 0)
-
 
 def reaction_slopes(
     arrays: ScenarioArrays,
