@@ -3,10 +3,12 @@ stability of every pair of sides (10 FSIs) per evaluation.
 
 The batch is the two-side default (``us-russia-2023``) plus three sides made of scaled
 copies of its systems (shapes and magnitudes of a five-power world, not data), each
-member perturbed as in ``benchmarks/exchange.py``. ``--mode`` chooses the third-party
-rules (``engine/thirdparty.py``): ``fixed`` (every side keeps its ``holdback_fraction``),
-``endogenous`` (every side keeps what its requirement against each other adversary
-needs) or ``allies`` (endogenous, and the first side committed to the third and fourth).
+member perturbed as in ``benchmarks/exchange.py``. The bundled five-power scenario
+itself, with the Monte Carlo and sweep paths, is timed by ``benchmarks/five_powers.py``.
+``--mode`` chooses the third-party rules (``engine/thirdparty.py``): ``fixed`` (every
+side keeps its ``holdback_fraction``), ``endogenous`` (every side keeps what its
+requirement against each other adversary needs) or ``allies`` (endogenous, and the
+first side committed to the third and fourth).
 Prints evaluations per second in one process and over a process pool, and with
 ``--profile`` where one process spends its time.
 

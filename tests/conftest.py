@@ -1,5 +1,5 @@
 """Fixtures shared by every test folder: the real `seceq` entry point run in-process,
-and the default scenario with and without uncertain parameters."""
+and us-russia-2023 with and without uncertain parameters."""
 
 from __future__ import annotations
 
@@ -34,13 +34,13 @@ def seceq(monkeypatch, capsys):
 
 @pytest.fixture(scope="session")
 def nominal():
-    """The default scenario at its nominal values, with nothing uncertain."""
+    """us-russia-2023 at its nominal values, with nothing uncertain."""
     return load_scenario("us-russia-2023").model_copy(update={"uncertainty": {}})
 
 
 @pytest.fixture
 def certain_file(nominal, tmp_path):
-    """A scenario file with no distributions (the bundled default has some)."""
+    """A scenario file with no distributions (us-russia-2023 as bundled has some)."""
     from security_equation.io.loading import dump_scenario
 
     path = tmp_path / "certain.yaml"
@@ -50,7 +50,7 @@ def certain_file(nominal, tmp_path):
 
 @pytest.fixture(scope="session")
 def uncertain(nominal):
-    """The default scenario with two uncertain parameters (one bounded normal)."""
+    """us-russia-2023 with two uncertain parameters (one bounded normal)."""
     return nominal.model_copy(
         update={
             "uncertainty": {

@@ -15,7 +15,7 @@ a test states every number its assertions depend on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.io.loading import validate
@@ -99,11 +99,15 @@ def side(
     per_target: int = 2,
     requirement: float | None = None,
     label: str | None = None,
+    reserve: str | None = None,
+    commits_to: Sequence[str] | None = None,
 ) -> dict:
     """A side mapping: its systems and defences, the countervalue base (``w80`` arriving
     warheads destroy 80 % of it), the posture (``alert``, launch under attack ``lua``,
     ``holdback`` share, most warheads ``per_target``) and, if given, the arriving-warheads
-    ``requirement`` of the action-reaction model."""
+    ``requirement`` of the action-reaction model, the reserve for other adversaries
+    (``reserve``: ``fixed`` or ``endogenous``, posture.reserve) and the sides it
+    ``commits_to`` defend."""
     out: dict = {
         "systems": dict(systems),
         "defences": dict(defences or {}),
@@ -119,6 +123,10 @@ def side(
         out["requirement"] = {"arriving_warheads": requirement}
     if label is not None:
         out["label"] = label
+    if reserve is not None:
+        out["posture"]["reserve"] = reserve
+    if commits_to is not None:
+        out["commits_to"] = list(commits_to)
     return out
 
 
@@ -217,3 +225,39 @@ def three_powers(names: tuple[str, str, str] = ("a", "b", "c"), **kwargs) -> Sce
         label="Power C",
     )
     return scenario(a, b, names=names[:2], more={names[2]: c}, **kwargs)
+
+
+def powers(
+    sides: Mapping[str, dict],
+    *,
+    coalitions: Mapping[str, Sequence[str]] | None = None,
+    allocation: str | None = None,
+    framework: str = "new-start",
+    name: str = "test",
+) -> Scenario:
+    """Two to eight side mappings (name -> :func:`side`), in that order, validated into a
+    scenario (``InputError`` if invalid), with ``coalitions`` (name -> member sides) and
+    ``settings.allocation`` if given."""
+    data: dict = {"name": name, "framework": framework, "sides": dict(sides)}
+    if coalitions:
+        data["coalitions"] = {k: list(v) for k, v in coalitions.items()}
+    if allocation is not None:
+        data["settings"] = {"allocation": allocation}
+    return validate(data, {})
+
+
+def unarmed_side(
+    conventional: bool = False,
+    w80: float = 300.0,
+    *,
+    defences: Mapping[str, dict] | None = None,
+    **kwargs,
+) -> dict:
+    """A side without nuclear warheads (it needs one system): a silo force of no launchers,
+    or, with ``conventional``, 50 prompt conventional missiles (kill probability 0.5 on
+    silos). ``kwargs`` go to :func:`side`."""
+    if conventional:
+        systems = {"cps": system("icbm_mobile", 50, 1, nuclear=False, kill={"icbm_silo": 0.5})}
+    else:
+        systems = {"none": system("icbm_silo", 0, 1)}
+    return side(systems, w80, defences=defences, **kwargs)

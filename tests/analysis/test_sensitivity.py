@@ -28,8 +28,8 @@ MINOR = "us.defences.gmd.kill_probability"
 NO_EFFECT = "us.systems.b2a.cep_m"
 #: Aiming per tube at submarines in port (``aim_points_per_launcher`` 1, as before aim
 #: points): a US first strike then spends so much on Russian forces that Russia's r is 1,
-#: or nearly, over the distributions below and the default's own. In the bundled default
-#: (aimed per boat) Russia's r varies (about 0.92-0.97), so no output is (nearly) constant.
+#: or nearly, over the distributions below and us-russia-2023's own. In us-russia-2023 as
+#: bundled (aimed per boat) Russia's r varies (about 0.92-0.97), so no output is (nearly) constant.
 PER_TUBE = [
     "us.systems.trident_ii.aim_points_per_launcher=1",
     "russia.systems.slbm.aim_points_per_launcher=1",
@@ -39,7 +39,7 @@ PER_TUBE_ARGS = [arg for path in PER_TUBE for arg in ("--set", path)]
 
 @pytest.fixture(scope="module")
 def three():
-    """The default aimed per tube (``PER_TUBE``), at nominal values, with three
+    """us-russia-2023 aimed per tube (``PER_TUBE``), at nominal values, with three
     uncertain parameters."""
     nominal = load_scenario("us-russia-2023", set_values=PER_TUBE)
     return nominal.model_copy(
@@ -181,6 +181,7 @@ def test_cli_sensitivity_json_and_plot(seceq, tmp_path):
     # The plot is not overwritten without --force.
     code, _, err = seceq(
         "sensitivity",
+        "us-russia-2023",
         "--method",
         "morris",
         "--samples",
@@ -195,7 +196,12 @@ def test_cli_sensitivity_json_and_plot(seceq, tmp_path):
 
 def test_cli_sensitivity_table(seceq):
     code, out, err = seceq(
-        "sensitivity", "--samples", "64", "--set", f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}"
+        "sensitivity",
+        "us-russia-2023",
+        "--samples",
+        "64",
+        "--set",
+        f"{DOMINANT}={{dist: uniform, low: 0.1, high: 0.6}}",
     )
     assert code == 0, err
     assert "ST ± 95 %" in out and "S1 ± 95 %" in out and "fsi" in out
@@ -216,7 +222,7 @@ def test_output_summary_rule():
 
 @pytest.fixture(scope="module")
 def default_sobol():
-    """The default scenario aimed per tube (``PER_TUBE``) with its own distributions, 64
+    """us-russia-2023 aimed per tube (``PER_TUBE``) with its own distributions, 64
     Sobol base samples, seed 1."""
     return sensitivity(load_scenario("us-russia-2023", set_values=PER_TUBE), "sobol", samples=64, seed=1)
 
@@ -263,13 +269,15 @@ def test_exactly_constant_output_is_noted_without_a_warning(sobol_table):
 
 
 def test_cli_sensitivity_warns_and_flags_a_nearly_constant_output(seceq):
-    code, out, err = seceq("sensitivity", "--samples", "64", "--seed", "1", *PER_TUBE_ARGS)
+    code, out, err = seceq("sensitivity", "us-russia-2023", "--samples", "64", "--seed", "1", *PER_TUBE_ARGS)
     assert code == 0, err
     assert "warning:" in err and "russia.r hardly varies" in err
     tail = out[out.index("russia.r: sobol") :]
     assert "output nearly constant (0.9" in tail and "indices not meaningful" in tail
     assert "output nearly constant" not in out[: out.index("russia.r: sobol")]
-    code, out, err = seceq("sensitivity", "--samples", "64", "--seed", "1", *PER_TUBE_ARGS, "-f", "json")
+    code, out, err = seceq(
+        "sensitivity", "us-russia-2023", "--samples", "64", "--seed", "1", *PER_TUBE_ARGS, "-f", "json"
+    )
     data = json.loads(out)
     assert data["nearly_constant_outputs"] == ["russia.r"] and len(data["warnings"]) == 1
     row = data["indices"][-1]

@@ -69,7 +69,7 @@ def test_plot_asks_before_overwriting_in_a_terminal(seceq, monkeypatch, tmp_path
         (["plot", "square", "-o", "x.jpg"], "must end in .png or .svg"),
         (["plot", "pie", "-o", "x.png"], "pie"),
         (["plot", "square", "-o", "no/such/dir/x.png"], "does not exist"),
-        (["plot", "drawdown", "-o", "x.png", "--attacker", "china"], "--attacker"),
+        (["plot", "drawdown", "us-russia-2023", "-o", "x.png", "--attacker", "china"], "--attacker"),
         (
             ["plot", "square", "--set", "us.systems.minuteman_iii.launchers=-1", "-o", "x.png"],
             "us.systems.minuteman_iii.launchers: must be >= 0",

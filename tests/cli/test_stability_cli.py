@@ -11,8 +11,8 @@ from security_equation.io import dump_scenario, load_scenario
 from security_equation.io.errors import InputError
 
 #: Aiming per tube at submarines in port (``aim_points_per_launcher`` 1, as before aim
-#: points): Russia's r is capped at 1 (ratio 0.967/0.939 = 1.030); in the bundled default,
-#: aimed per boat, both r are below 1.
+#: points): Russia's r is capped at 1 (ratio 0.967/0.939 = 1.030); in us-russia-2023 as
+#: bundled, aimed per boat, both r are below 1.
 PER_TUBE = [
     "--set",
     "us.systems.trident_ii.aim_points_per_launcher=1",
@@ -132,28 +132,30 @@ def test_arms_race_json_and_table(seceq):
         "--set",
         "russia.requirement.arriving_warheads=600",
     )
-    code, out, _ = seceq("arms-race", *sets, "--rounds", "10", "--framework", "none", "--format", "json")
+    code, out, _ = seceq(
+        "arms-race", "us-russia-2023", *sets, "--rounds", "10", "--framework", "none", "--format", "json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["outcome"] in ("settles", "race to limits", "runs away")
     assert data["path"][0]["round"] == 0
     assert {"us", "russia"} == set(data["path"][0]["sides"])
     assert data["linearised"]["condition"].startswith("Richardson")
-    code, out, _ = seceq("arms-race", *sets, "--rounds", "10")
+    code, out, _ = seceq("arms-race", "us-russia-2023", *sets, "--rounds", "10")
     assert code == 0
     assert "Outcome:" in out and "Linearised reactions" in out
 
 
 def test_drivers_json_is_sorted_by_fsi_effect(seceq):
     # Aimed per tube (PER_TUBE), Russia's r is capped: its ratio still moves.
-    code, out, _ = seceq("drivers", "--top", "6", "--step", "5", *PER_TUBE, "-f", "json")
+    code, out, _ = seceq("drivers", "us-russia-2023", "--top", "6", "--step", "5", *PER_TUBE, "-f", "json")
     assert code == 0
     data = json.loads(out)
     effects = [abs(r["d_fsi"]) for r in data["drivers"]]
     assert len(effects) == 6 and effects == sorted(effects, reverse=True)
     assert all(r["d_c1_over_c2_russia"] != 0 for r in data["drivers"])
     assert data["base"]["c1_over_c2_russia"] > 1
-    code, out, _ = seceq("drivers", *PER_TUBE)
+    code, out, _ = seceq("drivers", "us-russia-2023", *PER_TUBE)
     assert code == 0 and "Main drivers" in out and "Base FSI" in out
     assert "own forces grow more survivable" in out
     assert "d C1/C2" in out and "r_russia 1.000 (C1/C2 1.030)" in out

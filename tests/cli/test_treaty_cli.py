@@ -20,12 +20,15 @@ BAD = (
 
 
 def test_default_form_prints_the_tables(seceq):
+    """Without a scenario: the default, five-powers-2026."""
     code, out, err = seceq("treaty")
     assert code == 0, err
+    assert "Status as of 2026-12-01 (the scenario's date)" in out
     for text in (
         "New START",
         "United States",
         "Russia",
+        "China",
         "counted by system",
         "upload potential",
         "Counts after upload",
@@ -57,20 +60,24 @@ def test_options_before_the_scenario_and_framework_choice(seceq):
     data = json.loads(out)
     assert data["framework"]["name"] == "all-warheads-cap"
     assert data["sides"]["russia"]["compliant"] is False
-    code, out, _ = seceq("treaty", "-F", "all-warheads-cap", "--limit", "all_warheads=5000", "-f", "json")
+    code, out, _ = seceq(
+        "treaty", "us-russia-2023", "-F", "all-warheads-cap", "--limit", "all_warheads=5000", "-f", "json"
+    )
     assert json.loads(out)["compliant"] is True
 
 
 def test_set_and_override_reach_the_count(seceq):
-    code, out, err = seceq("treaty", "-s", "us.systems.trident_ii.launchers=300", "-f", "json")
+    code, out, err = seceq(
+        "treaty", "us-russia-2023", "-s", "us.systems.trident_ii.launchers=300", "-f", "json"
+    )
     assert code == 0, err  # non-compliance is a result, not an error
     us = json.loads(out)["sides"]["us"]
     lim = {x["name"]: x for x in us["limits"]}
     assert lim["deployed_launchers"]["counted"] == 400 + 300 + 48
     assert lim["deployed_launchers"]["headroom"] == -48 and us["compliant"] is False
-    code, out, _ = seceq("treaty", "-s", "us.systems.trident_ii.launchers=300")
+    code, out, _ = seceq("treaty", "us-russia-2023", "-s", "us.systems.trident_ii.launchers=300")
     assert code == 0 and "over" in out and "NO" in out
-    code, out, _ = seceq("treaty", "-O", "generated", "-f", "json")
+    code, out, _ = seceq("treaty", "us-russia-2023", "-O", "generated", "-f", "json")
     assert code == 0 and json.loads(out)["compliant"] is True
 
 
@@ -101,7 +108,13 @@ def test_history_table_json_and_plots(seceq, tmp_path):
 def test_frameworks_listing(seceq):
     code, out, _ = seceq("treaty", "frameworks", "-f", "json")
     assert code == 0
-    assert [r["name"] for r in json.loads(out)] == ["all-warheads-cap", "new-start", "security-equation"]
+    assert [r["name"] for r in json.loads(out)] == [
+        "all-warheads-cap",
+        "new-start",
+        "new-start-extended",
+        "proportional-cuts",
+        "security-equation",
+    ]
 
 
 def test_group_help(seceq):

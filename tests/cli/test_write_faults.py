@@ -22,12 +22,15 @@ OLD = b"an old file the user saved"
 
 #: (command arguments with {out}, the output file name)
 COMMANDS = {
-    "sweep": (["sweep", "--axis", AXIS, "-o", "{out}", "--workers", "1", "--format", "json"], "s.nc"),
-    "report": (["report", "-o", "{out}"], "r.html"),
-    "plot": (["plot", "forces", "-o", "{out}"], "x.png"),
+    "sweep": (
+        ["sweep", "us-russia-2023", "--axis", AXIS, "-o", "{out}", "--workers", "1", "--format", "json"],
+        "s.nc",
+    ),
+    "report": (["report", "us-russia-2023", "-o", "{out}"], "r.html"),
+    "plot": (["plot", "forces", "us-russia-2023", "-o", "{out}"], "x.png"),
     "treaty history": (["treaty", "history", "-o", "{out}", "--format", "json"], "h.png"),
     "sensitivity --plot": (
-        ["sensitivity", "--samples", "16", "--plot", "{out}", "--format", "json"],
+        ["sensitivity", "us-russia-2023", "--samples", "16", "--plot", "{out}", "--format", "json"],
         "s.png",
     ),
 }

@@ -159,7 +159,7 @@ def test_batch_members_do_not_affect_each_other():
     np.testing.assert_allclose(together, alone, atol=1e-7)
 
 
-# ----------------------------------------------------------------- default scenario
+# ----------------------------------------------------------------- us-russia-2023
 def test_default_scenario_exchange_is_consistent():
     ex = exchange(compile_scenario(load_scenario("us-russia-2023")))
     for strike in ex.strikes:
@@ -275,3 +275,49 @@ def test_thin_defence_does_not_threaten_a_large_deterrent():
     assert with_gmd.victim_warheads[0] >= 1200
     loss = 1 - with_gmd.arriving_retaliation[0] / without.arriving_retaliation[0]
     assert 0 <= loss < 0.1
+
+
+# ----------------------------------------------------------------- speed-ups that change nothing
+def test_tiled_targets_give_each_copy_what_the_target_gives():
+    """``_Target.tiled`` / ``_CoalitionTarget.tiled`` (the stacked bisections of
+    ``third_party_contexts``): copy k of the batch arrives and is damaged exactly as the
+    target alone, for a side with missile defence and for a coalition of two."""
+    from security_equation.engine import coalitions
+    from security_equation.engine.exchange import target
+
+    arrays = perturbed(7, name="us-missile-defence-expansion")
+    merged = coalitions.merge_sides(list(arrays.sides), list(arrays.side_names))
+    rng = np.random.default_rng(3)
+    for side_arrays in (arrays.sides[0], merged):
+        alone = target(side_arrays)
+        stacked = alone.tiled(3)
+        ballistic, air = rng.uniform(0, 500, (2, 3 * 7))
+        got = stacked.arriving(ballistic, air)
+        for k in range(3):
+            part = slice(7 * k, 7 * (k + 1))
+            np.testing.assert_array_equal(got[part], alone.arriving(ballistic[part], air[part]))
+            np.testing.assert_array_equal(stacked.damage(got)[part], alone.damage(got[part]))
+
+
+def test_needs_against_one_target_solved_together_are_each_pools_own():
+    """``thirdparty.needed_against`` (several pools' bisections as one) gives every pool
+    exactly what ``Pool.needed`` gives it alone, NaN and unmet requirements included."""
+    from security_equation.engine import thirdparty
+    from security_equation.engine.exchange import _Target, alert_share, usable_weapons
+
+    arrays = perturbed(9, name="us-missile-defence-expansion")
+    pools = [thirdparty.Pool(s, usable_weapons(s, arrays.settings), alert_share(s)) for s in arrays.sides]
+    required = [np.linspace(0.0, 3000.0, 9), np.r_[np.nan, np.linspace(10.0, 800.0, 8)]]
+    value = _Target(arrays.sides[1])
+    together = thirdparty.needed_against(pools, required, value.arriving, value.tiled(2).arriving)
+    for pool, req, got in zip(pools, required, together, strict=True):
+        np.testing.assert_array_equal(got, pool.needed(value.arriving, req))
+    assert together[1][0] == 0.0  # NaN: no requirement
+    assert together[0][-1] == pools[0].total[-1]  # unmet: everything
+
+
+def test_allocator_setting_is_safe_to_repeat():
+    from security_equation.engine import ufunc
+
+    assert ufunc.retain_freed_memory() in (True, False)
+    assert ufunc.retain_freed_memory() in (True, False)

@@ -461,7 +461,7 @@ def test_layer_stop_probability_goes_through_the_leak_kernel(monkeypatch):
 
 def test_a_changed_sspk_changes_the_engine_and_the_reference(monkeypatch):
     """The mutation the issue describes: change the formula in ``effects.sspk`` and the
-    kill matrix, the default scenario's FSI and the reference's FSI all move with it."""
+    kill matrix, us-russia-2023's FSI and the reference's FSI all move with it."""
     arrays = _compiled("us-russia-2023")
     attacker, victim = arrays.sides
     before_p = exchange.kill_matrix(attacker, victim, arrays.settings)

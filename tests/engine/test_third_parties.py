@@ -29,7 +29,7 @@ def with_third(arrays, third, name="third"):
 
 
 def third_side(batch, seed, scale=None):
-    """A perturbed copy of the default's second side with its launchers scaled per member."""
+    """A perturbed copy of us-russia-2023's second side with its launchers scaled per member."""
     side = perturbed(batch, seed=seed).sides[1]
     rng = np.random.default_rng(seed)
     side.systems["launchers"] *= rng.uniform(0.1, 1.0, (batch, 1)) if scale is None else scale

@@ -212,20 +212,20 @@ def test_duplicate_key(tmp_path, monkeypatch, seceq):
 
 # --------------------------------------------------------------------------- --set and overrides
 def test_set_not_a_dotted_path(seceq):
-    code, _, err = seceq("run", "--set", "russia.systems..launchers=3")
+    code, _, err = seceq("run", "us-russia-2023", "--set", "russia.systems..launchers=3")
     assert code == 2
     assert "--set russia.systems..launchers: cannot read 'russia.systems..launchers=3':" in _error(err)
     assert "is not a dotted path" in err
 
 
 def test_set_without_value(seceq):
-    code, _, err = seceq("run", "--set", "russia.systems.slbm.launchers")
+    code, _, err = seceq("run", "us-russia-2023", "--set", "russia.systems.slbm.launchers")
     assert code == 2
     assert "--set: expected PATH=VALUE, got 'russia.systems.slbm.launchers'" in _error(err)
 
 
 def test_set_unknown_field(seceq):
-    code, _, err = seceq("run", "--set", "russia.systems.icbm_mobile.cep_km=3")
+    code, _, err = seceq("run", "us-russia-2023", "--set", "russia.systems.icbm_mobile.cep_km=3")
     assert code == 2
     assert (
         "--set russia.systems.icbm_mobile.cep_km: unknown key 'cep_km'; did you mean 'cep_m'?"
@@ -243,20 +243,20 @@ def test_set_unknown_field(seceq):
     ],
 )
 def test_set_bad_value(seceq, assignment, message):
-    code, _, err = seceq("run", "--set", assignment)
+    code, _, err = seceq("run", "us-russia-2023", "--set", assignment)
     assert code == 2
     assert f"--set {assignment.split('=')[0]}: {message}" in _error(err)
 
 
 def test_set_value_not_yaml(seceq):
-    code, _, err = seceq("run", "--set", "russia.posture.alert=[1")
+    code, _, err = seceq("run", "us-russia-2023", "--set", "russia.posture.alert=[1")
     assert code == 2
     assert "--set russia.posture.alert: cannot read 'russia.posture.alert=[1'" in _error(err)
 
 
 @pytest.mark.parametrize("assignment", ["russia.systems.yars.launchers=120", "usa.posture.alert=generated"])
 def test_set_path_to_nothing_is_reported_at_set(seceq, assignment):
-    code, _, err = seceq("run", "--set", assignment)
+    code, _, err = seceq("run", "us-russia-2023", "--set", assignment)
     assert code == 2
     err = _error(err)
     assert "problems found" not in err  # one problem, not one per missing field
@@ -266,7 +266,7 @@ def test_set_path_to_nothing_is_reported_at_set(seceq, assignment):
 
 
 def test_unknown_override(seceq):
-    code, _, err = seceq("run", "-O", "nonesuch")
+    code, _, err = seceq("run", "us-russia-2023", "-O", "nonesuch")
     assert code == 2
     assert (
         "security_equation/data/scenarios/us-russia-2023.yaml overrides: unknown override"

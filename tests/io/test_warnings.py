@@ -20,7 +20,7 @@ GMD = "us.defences.gmd.interceptors"
 
 
 def test_cli_warns_naming_the_path_and_exits_0(seceq):
-    code, out, err = seceq("run", "--set", f"{GMD}=1000000000")
+    code, out, err = seceq("run", "us-russia-2023", "--set", f"{GMD}=1000000000")
     assert code == 0, err
     assert "warning:" in err
     assert f"--set {GMD}: 1,000,000,000 is outside the plausible range (≤ 10,000:" in err
@@ -30,14 +30,14 @@ def test_cli_warns_naming_the_path_and_exits_0(seceq):
 
 
 def test_json_output_carries_the_warnings(seceq):
-    code, out, err = seceq("run", "--set", f"{GMD}=1000000000", "--format", "json")
+    code, out, err = seceq("run", "us-russia-2023", "--set", f"{GMD}=1000000000", "--format", "json")
     assert code == 0, err
     data = json.loads(out)
     assert list(data)[-1] == "warnings"
     (warning,) = data["warnings"]
     assert (warning["path"], warning["file"], warning["line"]) == (GMD, "--set", None)
     assert warning["message"].startswith("1,000,000,000 is outside the plausible range")
-    code, out, _ = seceq("run", "--format", "json")
+    code, out, _ = seceq("run", "us-russia-2023", "--format", "json")
     assert json.loads(out)["warnings"] == []
 
 
@@ -68,8 +68,8 @@ def test_bundled_scenarios_give_no_warnings(name):
         assert load_scenario(name, [override]).warnings == (), override
 
 
-def test_all_eight_bundled_scenarios_checked():
-    assert len(bundled_names()) == 8
+def test_all_ten_bundled_scenarios_checked():
+    assert len(bundled_names()) == 10
 
 
 @pytest.mark.parametrize(

@@ -168,7 +168,7 @@ def test_named_overrides_reach_the_posture_scalars():
 
 
 def test_kill_probabilities_defence_shares_tables_and_missing_fields():
-    """What the default scenario does not exercise: kill probabilities given directly,
+    """What us-russia-2023 does not exercise: kill probabilities given directly,
     layers defending forces or both, a damage table, no air defence, no requirement."""
     cps = system(
         "conventional_strike",

@@ -1,8 +1,8 @@
-"""The model facade: ``security_equation.evaluate`` on the default scenario, and
+"""The model facade: ``security_equation.evaluate`` on us-russia-2023, and
 ``Evaluation.to_dict()`` / ``to_dataframe()``.
 
 The numbers are those quoted in docs/examples/us-russia-2023.md (the hand calculation of
-the default scenario), at the precision the page gives them.
+us-russia-2023), at the precision the page gives them.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ QUOTED = {
 
 #: Aiming per tube at submarines in port (``aim_points_per_launcher`` 1, as before aim
 #: points): Russia's r is then capped at 1 (ratio 0.967/0.939 = 1.030), which the tests of
-#: the ratio behind a capped r need; the default now leaves both r below 1.
+#: the ratio behind a capped r need; us-russia-2023 now leaves both r below 1.
 PER_TUBE = [
     "us.systems.trident_ii.aim_points_per_launcher=1",
     "russia.systems.slbm.aim_points_per_launcher=1",
@@ -84,7 +84,7 @@ def data(evaluation):
 
 @pytest.fixture(scope="module")
 def per_tube():
-    """The default scenario aimed per tube (``PER_TUBE``): Russia's r is capped at 1."""
+    """us-russia-2023 aimed per tube (``PER_TUBE``): Russia's r is capped at 1."""
     return se.load_scenario("us-russia-2023", set_values=PER_TUBE)
 
 
@@ -94,7 +94,7 @@ def capped(per_tube):
 
 
 # ----------------------------------------------------------------- the quoted numbers
-def test_default_scenario_fsi_is_0_798(evaluation, data):
+def test_us_russia_2023_fsi_is_0_798(evaluation, data):
     assert round(evaluation.fsi, 3) == 0.798
     assert data["fsi"] == evaluation.fsi
     # FSI = r_us · r_russia (R-3765 pp. 26, 29).
@@ -233,7 +233,7 @@ def test_default_sections_and_keys(evaluation, data):
 
 
 def test_drivers_show_the_ratio_moving_where_r_is_capped(capped):
-    """Russia's r is 1 in the default scenario aimed per tube (``PER_TUBE``), so every
+    """Russia's r is 1 in us-russia-2023 aimed per tube (``PER_TUBE``), so every
     d_r_russia is 0; the uncapped ratio behind it (docs/model.md "Stability") still moves."""
     data = capped
     drivers = data["drivers"]

@@ -44,8 +44,8 @@ def report(scenario, evaluation):
 
 @pytest.fixture(scope="module")
 def per_tube_report():
-    """The default aimed per tube at submarines in port (``aim_points_per_launcher`` 1, as
-    before aim points): Russia's r is capped at 1 there, not in the default."""
+    """us-russia-2023 aimed per tube at submarines in port (``aim_points_per_launcher`` 1, as
+    before aim points): Russia's r is capped at 1 there, not as bundled."""
     sets = {
         "us.systems.trident_ii.aim_points_per_launcher": 1,
         "russia.systems.slbm.aim_points_per_launcher": 1,

@@ -1,5 +1,5 @@
 """Plain-data views shared by the HTML report and the web API (``present.tables``), on the
-evaluation of the default scenario (numbers as in docs/examples/us-russia-2023.md)."""
+evaluation of us-russia-2023 (numbers as in docs/examples/us-russia-2023.md)."""
 
 from __future__ import annotations
 
@@ -33,14 +33,14 @@ SIDE_KEYS = [
 
 @pytest.fixture(scope="module")
 def data():
-    """The default scenario with its treaty section (the other sections play no part)."""
+    """us-russia-2023 with its treaty section (the other sections play no part)."""
     return se.evaluate(se.load_scenario("us-russia-2023"), sections=("treaty",)).to_dict()
 
 
 @pytest.fixture(scope="module")
 def per_tube():
-    """The default aimed per tube at submarines in port (``aim_points_per_launcher`` 1, as
-    before aim points): Russia's r is capped at 1 there, not in the default."""
+    """us-russia-2023 aimed per tube at submarines in port (``aim_points_per_launcher`` 1, as
+    before aim points): Russia's r is capped at 1 there, not as bundled."""
     sets = [
         "us.systems.trident_ii.aim_points_per_launcher=1",
         "russia.systems.slbm.aim_points_per_launcher=1",
@@ -88,7 +88,7 @@ def test_headline_of_the_default_scenario(data):
 def test_headline_shows_the_uncapped_ratio_behind_r(data, per_tube):
     """Aimed per tube, Russia's r is capped at 1; the ratio C1/C2 behind it (docs/model.md
     "Stability") shows the margin, 0.967/0.939 = 1.030, and the US ratio is its r, 0.875.
-    In the default both ratios are below 1 and are r (0.840 and 0.949)."""
+    In us-russia-2023 both ratios are below 1 and are r (0.840 and 0.949)."""
     for d in (data, per_tube):
         for side in headline(d)["sides"].values():
             assert side["c1_over_c2"] == pytest.approx(side["c1"] / side["c2"], rel=1e-12)

@@ -26,8 +26,8 @@ RACE_NOTE = (
     "New START (2010) central limits (new-start) expired on 2026-02-05: the race runs without"
     " its limits; use --limits-in-force to apply them"
 )
-#: Both sides ask for 600 arriving warheads: enough to make the race build (the default
-#: scenario's requirements are met from the start).
+#: Both sides ask for 600 arriving warheads: enough to make the race build (us-russia-2023's
+#: requirements are met from the start).
 REQUIREMENTS = (
     "  us: {requirement: {arriving_warheads: 600}}\n  russia: {requirement: {arriving_warheads: 600}}\n"
 )
@@ -92,7 +92,7 @@ def test_without_a_date_the_status_is_judged_today():
 
 
 def test_expired_counts_stay_as_if_in_force(tmp_path):
-    """The rows are the same numbers as on the default's date: 1,419 US and 1,474 Russian
+    """The rows are the same numbers as on us-russia-2023's date: 1,419 US and 1,474 Russian
     counted warheads under the 1,550 limit (docs/examples/us-russia-2023.md)."""
     dated = assess(load_scenario(_file(tmp_path, "2026-06-01")))
     default = assess(load_scenario("us-russia-2023"))
@@ -114,7 +114,7 @@ def test_treaty_command_text_and_json_say_expired(seceq, tmp_path):
     data = json.loads(out)
     assert (data["status"], data["as_of"], data["compliant"]) == (EXPIRED, "2026-06-01", True)
     # In force: no label after the verdict.
-    code, out, _ = seceq("treaty")
+    code, out, _ = seceq("treaty", "us-russia-2023")
     assert "Compliant (both sides): yes\n" in out and "shown as if in force" not in out
     assert "Status as of 2023-03-01 (the scenario's date): in force" in out
 
@@ -186,7 +186,7 @@ def test_race_runs_without_expired_limits_unless_asked(tmp_path):
 
 
 def test_race_follows_the_scenario_date(tmp_path):
-    """The same requirements on the default's date (in force): the limits bind."""
+    """The same requirements on us-russia-2023's date (in force): the limits bind."""
     sc = load_scenario(_file(tmp_path, "2023-03-01", race=True))
     race = arms_race_section(sc, framework=sc.framework).to_dict()
     assert race["framework_status"] == "in force" and race["limits_applied"] is True

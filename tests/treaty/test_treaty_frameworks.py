@@ -46,7 +46,13 @@ def problems(exc: InputError) -> list[tuple]:
 
 # --------------------------------------------------------------------------- bundled
 def test_bundled_frameworks_load_and_cite_known_sources():
-    assert bundled_frameworks() == ["all-warheads-cap", "new-start", "security-equation"]
+    assert bundled_frameworks() == [
+        "all-warheads-cap",
+        "new-start",
+        "new-start-extended",
+        "proportional-cuts",
+        "security-equation",
+    ]
     register = source_register()
     for name in bundled_frameworks():
         fw = load_framework(name)

@@ -29,7 +29,7 @@ def _rows(name: str, side_name: str) -> dict:
     return {r.system: r for r in upload_rows(load_scenario(name).sides[side_name])}
 
 
-# --------------------------------------------------------------------------- default scenario
+# --------------------------------------------------------------------------- us-russia-2023
 def test_us_bounds_per_system():
     """Launcher capacity added / stored warheads / upload potential, per US system."""
     rows = _rows("us-russia-2023", "us")

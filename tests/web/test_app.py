@@ -15,9 +15,10 @@ from security_equation.model import evaluate
 from security_equation.web import app as web_app
 from security_equation.web import inputs
 
-DEFAULT = "us-russia-2023"
+#: The last-official-data scenario (the default is five-powers-2026): named in every request.
+US_RUSSIA = "us-russia-2023"
 EDIT = {"russia.systems.icbm_mobile.launchers": 60, "us.posture.alert": "generated"}
-#: Aiming per tube at submarines in port: Russia's r is capped at 1 (not in the default).
+#: Aiming per tube at submarines in port: Russia's r is capped at 1 (not in us-russia-2023 as bundled).
 PER_TUBE = {
     "us.systems.trident_ii.aim_points_per_launcher": 1,
     "russia.systems.slbm.aim_points_per_launcher": 1,
@@ -27,7 +28,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def default_text():
-    return dump_scenario(load_scenario(DEFAULT))
+    return dump_scenario(load_scenario(US_RUSSIA))
 
 
 # --------------------------------------------------------------------------- page and meta
@@ -69,23 +70,23 @@ def test_unknown_route_is_a_json_404(client):
 # --------------------------------------------------------------------------- scenarios
 def test_scenario_list_and_get(client):
     names = [row["name"] for row in client.get("/api/scenarios").json()]
-    assert DEFAULT in names and names == sorted(names)
-    data = client.get(f"/api/scenarios/{DEFAULT}").json()
-    assert data["name"] == DEFAULT
+    assert US_RUSSIA in names and names == sorted(names)
+    data = client.get(f"/api/scenarios/{US_RUSSIA}").json()
+    assert data["name"] == US_RUSSIA
     assert set(data["scenario"]["sides"]) == {"us", "russia"}
-    assert scenario_from_text(data["yaml"]).sides == load_scenario(DEFAULT).sides
-    response = client.get(f"/api/scenarios/{DEFAULT}?format=yaml")
+    assert scenario_from_text(data["yaml"]).sides == load_scenario(US_RUSSIA).sides
+    response = client.get(f"/api/scenarios/{US_RUSSIA}?format=yaml")
     assert response.headers["content-type"].startswith("application/yaml")
     assert "attachment" in response.headers["content-disposition"]
     assert yaml.safe_load(response.text)["sides"]["us"]["label"] == "United States"
 
 
 def test_edited_scenario_downloads_as_yaml_that_loads_back(client):
-    response = client.post("/api/scenario?format=yaml", json={"scenario": DEFAULT, "set": EDIT})
+    response = client.post("/api/scenario?format=yaml", json={"scenario": US_RUSSIA, "set": EDIT})
     assert response.status_code == 200
-    assert f"{DEFAULT}-edited.yaml" in response.headers["content-disposition"]
+    assert f"{US_RUSSIA}-edited.yaml" in response.headers["content-disposition"]
     back = scenario_from_text(response.text)
-    edited = load_scenario(DEFAULT, set_values=EDIT)
+    edited = load_scenario(US_RUSSIA, set_values=EDIT)
 
     def values(scenario):  # every value; the edited values' source notes now say "edited"
         data = scenario.model_dump(include={"sides"})
@@ -105,8 +106,8 @@ def test_edited_scenario_downloads_as_yaml_that_loads_back(client):
 
 # --------------------------------------------------------------------------- evaluate
 def test_evaluate_matches_the_model(client):
-    data = client.post("/api/evaluate", json={"scenario": DEFAULT}).json()
-    expected = evaluate(load_scenario(DEFAULT), sections=())
+    data = client.post("/api/evaluate", json={"scenario": US_RUSSIA}).json()
+    expected = evaluate(load_scenario(US_RUSSIA), sections=())
     assert data["fsi"] == pytest.approx(expected.fsi, abs=1e-12)
     for side in ("us", "russia"):
         for key in ("r", "c1_over_c2", "c1", "c2", "surviving_warheads", "arriving_warheads"):
@@ -118,7 +119,7 @@ def test_evaluate_returns_the_uncapped_ratio_behind_r(client):
     """Aimed per tube at submarines in port (``aim_points_per_launcher`` 1, as before aim
     points) Russia's r is capped at 1; the API returns the ratio C1/C2 behind it
     (docs/model.md "Stability") right after r, also in a comparison."""
-    per_tube = {"scenario": DEFAULT, "set": PER_TUBE}
+    per_tube = {"scenario": US_RUSSIA, "set": PER_TUBE}
     data = client.post("/api/evaluate", json=per_tube).json()
     russia = data["sides"]["russia"]
     assert list(russia)[list(russia).index("r") + 1] == "c1_over_c2"
@@ -131,12 +132,14 @@ def test_evaluate_returns_the_uncapped_ratio_behind_r(client):
 
 
 def test_edits_are_applied_like_the_cli_set(client):
-    data = client.post("/api/evaluate", json={"scenario": DEFAULT, "set": EDIT}).json()
-    expected = evaluate(load_scenario(DEFAULT, set_values=EDIT), sections=())
+    data = client.post("/api/evaluate", json={"scenario": US_RUSSIA, "set": EDIT}).json()
+    expected = evaluate(load_scenario(US_RUSSIA, set_values=EDIT), sections=())
     assert data["fsi"] == pytest.approx(expected.fsi, abs=1e-12)
-    assert data["fsi"] != pytest.approx(client.post("/api/evaluate", json={}).json()["fsi"])
+    assert data["fsi"] != pytest.approx(
+        client.post("/api/evaluate", json={"scenario": US_RUSSIA}).json()["fsi"]
+    )
     with_override = client.post(
-        "/api/evaluate", json={"scenario": DEFAULT, "overrides": ["generated"]}
+        "/api/evaluate", json={"scenario": US_RUSSIA, "overrides": ["generated"]}
     ).json()
     assert with_override["applied_overrides"] == ["generated"]
 
@@ -154,20 +157,22 @@ def test_edits_are_applied_like_the_cli_set(client):
     ],
 )
 def test_bad_edits_get_the_cli_message(client, bad):
-    response = client.post("/api/evaluate", json={"scenario": DEFAULT, "set": bad})
+    response = client.post("/api/evaluate", json={"scenario": US_RUSSIA, "set": bad})
     assert response.status_code == 422
     body = response.json()
     with pytest.raises(InputError) as cli:
-        load_scenario(DEFAULT, set_values=bad)
+        load_scenario(US_RUSSIA, set_values=bad)
     assert body["message"] == str(cli.value)
     assert body["problems"] == [p.to_dict() for p in cli.value.problems]
 
 
 def test_evaluate_sections_on_request(client):
-    data = client.post("/api/evaluate", json={"scenario": DEFAULT, "sections": ["treaty", "drivers"]}).json()
+    data = client.post(
+        "/api/evaluate", json={"scenario": US_RUSSIA, "sections": ["treaty", "drivers"]}
+    ).json()
     assert data["drivers"]["drivers"]
     assert set(data["treaty"]["sides"]) == {"us", "russia"}
-    response = client.post("/api/evaluate", json={"scenario": DEFAULT, "sections": ["gossip"]})
+    response = client.post("/api/evaluate", json={"scenario": US_RUSSIA, "sections": ["gossip"]})
     assert response.status_code == 422 and "sections" in response.json()["message"]
 
 
@@ -177,7 +182,7 @@ def test_upload_text_and_file(client, default_text):
     data = client.post("/api/evaluate", json={"yaml": text, "set": EDIT}).json()
     assert data["scenario"] == "mine"
     assert data["fsi"] == pytest.approx(
-        client.post("/api/evaluate", json={"scenario": DEFAULT, "set": EDIT}).json()["fsi"]
+        client.post("/api/evaluate", json={"scenario": US_RUSSIA, "set": EDIT}).json()["fsi"]
     )
     response = client.post("/api/upload", files={"file": ("mine.yaml", text, "application/yaml")})
     assert response.status_code == 200 and response.json()["name"] == "mine"
@@ -242,14 +247,14 @@ TRAVERSAL = [
 def test_no_request_reads_files_by_name(client, name):
     for body in (
         {"scenario": name},
-        {"scenario": DEFAULT, "framework": name},
+        {"scenario": US_RUSSIA, "framework": name},
         {"yaml": f"extends: {name}\nname: x\n"},
         {
-            "yaml": dump_scenario(load_scenario(DEFAULT)).replace(
+            "yaml": dump_scenario(load_scenario(US_RUSSIA)).replace(
                 "framework: new-start", f"framework: '{name}'"
             )
         },
-        {"scenario": DEFAULT, "set": {"framework": name}},
+        {"scenario": US_RUSSIA, "set": {"framework": name}},
     ):
         response = client.post("/api/evaluate", json=body)
         assert response.status_code == 422, (body, response.text)
@@ -274,7 +279,7 @@ def test_path_parameters_cannot_escape(client):
 
 
 def test_check_name_accepts_bundled_names_only():
-    assert inputs.check_name(DEFAULT) == DEFAULT
+    assert inputs.check_name(US_RUSSIA) == US_RUSSIA
     for name in TRAVERSAL + ["us-russia-2023.yaml", "", None]:
         with pytest.raises(InputError, match="no bundled scenario"):
             inputs.check_name(name)
@@ -302,18 +307,18 @@ def test_large_bodies_get_413_with_a_json_message(client):
 
 def test_sweep_small_grid_and_caps(client):
     axes = [{"path": "us.systems.minuteman_iii.launchers", "start": 0, "stop": 400, "num": 5}]
-    data = client.post("/api/sweep", json={"scenario": DEFAULT, "axes": axes}).json()
+    data = client.post("/api/sweep", json={"scenario": US_RUSSIA, "axes": axes}).json()
     assert data["points"] == 5 and len(data["metrics"]["fsi"]) == 5
     assert data["metrics"]["fsi"][-1] == pytest.approx(
-        client.post("/api/evaluate", json={}).json()["fsi"], abs=1e-9
+        client.post("/api/evaluate", json={"scenario": US_RUSSIA}).json()["fsi"], abs=1e-9
     )
-    image = client.post("/api/sweep?format=png", json={"scenario": DEFAULT, "axes": axes})
+    image = client.post("/api/sweep?format=png", json={"scenario": US_RUSSIA, "axes": axes})
     assert image.content.startswith(PNG)
     big = [
         dict(axes[0], num=200),
         {"path": "russia.systems.slbm.launchers", "start": 0, "stop": 200, "num": 200},
     ]
-    response = client.post("/api/sweep", json={"scenario": DEFAULT, "axes": big})
+    response = client.post("/api/sweep", json={"scenario": US_RUSSIA, "axes": big})
     assert response.status_code == 422
     assert "40,000 points" in response.json()["message"] and "limit" in response.json()["message"]
     three = [
@@ -321,19 +326,19 @@ def test_sweep_small_grid_and_caps(client):
         dict(axes[0], path="us.systems.b2a.launchers", num=2),
         dict(axes[0], path="us.systems.b52h.launchers", num=2),
     ]
-    response = client.post("/api/sweep", json={"scenario": DEFAULT, "axes": three})
+    response = client.post("/api/sweep", json={"scenario": US_RUSSIA, "axes": three})
     assert response.status_code == 422 and "at most 2 axes" in response.json()["message"]
     response = client.post(
         "/api/sweep",
-        json={"scenario": DEFAULT, "axes": [dict(axes[0], path="us.systems.minuteman.launchers")]},
+        json={"scenario": US_RUSSIA, "axes": [dict(axes[0], path="us.systems.minuteman.launchers")]},
     )
     assert response.status_code == 422 and "no such numeric field" in response.json()["message"]
-    response = client.post("/api/sweep", json={"scenario": DEFAULT, "axes": [dict(axes[0], num=10**9)]})
+    response = client.post("/api/sweep", json={"scenario": US_RUSSIA, "axes": [dict(axes[0], num=10**9)]})
     assert response.status_code == 422 and "axes.0.num" in response.json()["message"]
 
 
 def test_compare_caps_columns(client):
-    specs = [{"scenario": DEFAULT}] * 7
+    specs = [{"scenario": US_RUSSIA}] * 7
     response = client.post("/api/compare", json={"scenarios": specs})
     assert response.status_code == 422 and "at most 6 columns" in response.json()["message"]
 
@@ -343,7 +348,7 @@ def test_compare_scenarios_lines_up_differences(client):
     data = client.post(
         "/api/compare",
         json={
-            "scenarios": [{"scenario": DEFAULT}, {"scenario": DEFAULT, "set": EDIT}],
+            "scenarios": [{"scenario": US_RUSSIA}, {"scenario": US_RUSSIA, "set": EDIT}],
             "labels": ["original", "edited"],
         },
     ).json()
@@ -355,24 +360,30 @@ def test_compare_scenarios_lines_up_differences(client):
 
 def test_compare_two_frameworks(client):
     # The three bundled frameworks; a missing one is a packaging error, not a reason to skip.
-    assert bundled_names("frameworks") == ["all-warheads-cap", "new-start", "security-equation"]
+    assert bundled_names("frameworks") == [
+        "all-warheads-cap",
+        "new-start",
+        "new-start-extended",
+        "proportional-cuts",
+        "security-equation",
+    ]
     a, b = "all-warheads-cap", "new-start"
     data = client.post(
-        "/api/compare", json={"scenarios": [{"scenario": DEFAULT}], "frameworks": [a, b]}
+        "/api/compare", json={"scenarios": [{"scenario": US_RUSSIA}], "frameworks": [a, b]}
     ).json()
-    assert data["columns"] == [f"{DEFAULT} @ {a}", f"{DEFAULT} @ {b}"]
+    assert data["columns"] == [f"{US_RUSSIA} @ {a}", f"{US_RUSSIA} @ {b}"]
     keys = {m["key"] for m in data["metrics"]}
     assert "treaty.compliant" in keys
     fsi = next(m for m in data["metrics"] if m["key"] == "fsi")
     assert fsi["difference"][1] == 0  # a framework does not change the exchange
     response = client.post(
-        "/api/compare", json={"scenarios": [{"scenario": DEFAULT}], "frameworks": ["../../etc/passwd"]}
+        "/api/compare", json={"scenarios": [{"scenario": US_RUSSIA}], "frameworks": ["../../etc/passwd"]}
     )
     assert response.status_code == 422
 
 
 def test_treaty_endpoint(client):
-    data = client.post("/api/treaty", json={"scenario": DEFAULT, "framework": "new-start"}).json()
+    data = client.post("/api/treaty", json={"scenario": US_RUSSIA, "framework": "new-start"}).json()
     us = data["sides"]["us"]
     assert us["limits"] and {"limit", "counted", "headroom", "compliant"} <= set(us["limits"][0])
     frameworks = client.get("/api/frameworks").json()
@@ -382,7 +393,7 @@ def test_treaty_endpoint(client):
 # --------------------------------------------------------------------------- figures, report
 @pytest.mark.parametrize("kind", ["square", "waterfall", "drawdown", "forces"])
 def test_plots_as_png_and_svg(client, kind):
-    png = client.post(f"/api/plot/{kind}", json={"scenario": DEFAULT, "set": EDIT})
+    png = client.post(f"/api/plot/{kind}", json={"scenario": US_RUSSIA, "set": EDIT})
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     assert png.content.startswith(PNG)
     svg = client.get(f"/api/plot/{kind}", params={"format": "svg"})
@@ -390,19 +401,19 @@ def test_plots_as_png_and_svg(client, kind):
 
 
 def test_bad_plot_requests(client):
-    assert client.post("/api/plot/pie", json={}).status_code == 422
-    assert client.post("/api/plot/square?format=gif", json={}).status_code == 422
-    response = client.post("/api/plot/drawdown", json={"attacker": "china"})
+    assert client.post("/api/plot/pie", json={"scenario": US_RUSSIA}).status_code == 422
+    assert client.post("/api/plot/square?format=gif", json={"scenario": US_RUSSIA}).status_code == 422
+    response = client.post("/api/plot/drawdown", json={"scenario": US_RUSSIA, "attacker": "china"})
     assert response.status_code == 422 and "--attacker" in response.json()["message"]
 
 
 def test_report_download_is_self_contained(client):
     response = client.post(
-        "/api/report", json={"scenario": DEFAULT, "set": EDIT, "compare": [{"scenario": DEFAULT}]}
+        "/api/report", json={"scenario": US_RUSSIA, "set": EDIT, "compare": [{"scenario": US_RUSSIA}]}
     )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert f'filename="{DEFAULT}-report.html"' in response.headers["content-disposition"]
+    assert f'filename="{US_RUSSIA}-report.html"' in response.headers["content-disposition"]
     html = response.text
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
     assert '<section id="comparison">' in html

@@ -16,11 +16,13 @@ SCENARIOS = [
     "counterforce-race",
     "deep-cuts-1000",
     "five-powers-2026",
+    "nato-counted-2026",
     "post-new-start-upload",
+    "russia-china-strike-2026",
     "us-missile-defence-expansion",
     "us-russia-2023",
 ]
-FRAMEWORKS = ["all-warheads-cap", "new-start", "security-equation"]
+FRAMEWORKS = ["all-warheads-cap", "new-start", "new-start-extended", "proportional-cuts", "security-equation"]
 
 
 def problem(exc: pytest.ExceptionInfo) -> dict:
@@ -163,8 +165,8 @@ def test_an_oversized_upload_is_refused_before_parsing():
 # ----------------------------------------------------------------- load
 def test_load_defaults_to_the_default_scenario():
     sc = inputs.load()
-    assert sc.name == "us-russia-2023"
-    assert sc.sides["us"] == load_scenario("us-russia-2023").sides["us"]
+    assert inputs.DEFAULT_SCENARIO == sc.name == "five-powers-2026"
+    assert sc.sides["us"] == load_scenario("five-powers-2026").sides["us"]
 
 
 def test_load_applies_named_overrides_then_edits():

@@ -45,7 +45,7 @@ def test_the_page_holds_the_matrix_table(client):
 
 @pytest.mark.browser
 def test_the_page_renders_the_matrix_of_an_uploaded_three_power_file(three_text, tmp_path):
-    from tests.web.test_web_browser import CHROMIUM, SECEQ, _bench
+    from tests.web.test_web_browser import CHROMIUM, SECEQ, _bench, _wait_for_the_figures
 
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium package)")
@@ -68,7 +68,12 @@ def test_the_page_renders_the_matrix_of_an_uploaded_three_power_file(three_text,
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(url + "/")
         expect(page.locator("#metric-fsi")).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=20_000)
-        expect(page.locator("#pair-matrix")).to_be_hidden()  # two sides: no matrix
+        # The page opens on the default, five-powers-2026: five sides, so the matrix shows.
+        expect(page.locator("#scenario-select")).to_have_value("five-powers-2026")
+        expect(page.locator("#pair-matrix")).to_be_visible(timeout=20_000)
+        _wait_for_the_figures(page)  # the default's figures take the server some seconds
+        page.select_option("#scenario-select", "us-russia-2023")
+        expect(page.locator("#pair-matrix")).to_be_hidden(timeout=20_000)  # two sides: no matrix
         page.set_input_files("#upload", str(path))
         expect(page.locator("#source")).to_have_text("uploaded file three.yaml", timeout=20_000)
         expect(page.locator("#pair-matrix")).to_be_visible(timeout=20_000)

@@ -93,4 +93,8 @@ def make_figure(
         return plots.drawdown_figure(evaluation, attacker)
     if kind == "square":
         return plots.square_figure(evaluation)
+    if kind == "matrix":
+        return plots.matrix_figure(evaluation)
+    if kind == "two-peer":
+        return plots.two_peer_figure(evaluation)
     return plots.waterfall_figure(evaluation)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from security_equation.engine import thirdparty
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.exchange import exchange
 from security_equation.engine.stability import (
@@ -45,12 +46,13 @@ __all__ = [
     "describe_metric",
     "metric_names",
     "metrics",
+    "allied_pairs",
     "with_least_stable",
 ]
 
 #: Description of ``fsi`` with more than two sides: the lowest FSI over the pairs, as in
 #: ``Evaluation.to_dict()["fsi"]``.
-LEAST_STABLE = "lowest first-strike stability index over the pairs (the least stable pair's)"
+LEAST_STABLE = "lowest first-strike stability index over the pairs of adversaries (the least stable pair's)"
 
 
 _DESCRIPTIONS = {
@@ -81,11 +83,27 @@ def describe_metric(name: str) -> str:
     return _DESCRIPTIONS[metric].format(side=side) + pair
 
 
-def with_least_stable(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """``values`` with ``fsi`` first, the lowest ``fsi[A,B]`` over the pairs, when there are
-    more than two sides (no ``fsi`` of its own); unchanged otherwise. Sweeps and Monte
-    Carlo runs report it as the scenario's headline FSI, like ``seceq run``."""
-    pairs = [v for k, v in values.items() if k.startswith("fsi[")]
+def allied_pairs(arrays: ScenarioArrays) -> frozenset[str]:
+    """The pairs of allies (committed either way or in one coalition) as ``"A,B"`` in file
+    order, the form of the ``fsi[A,B]`` metric names."""
+    names = arrays.side_names
+    return frozenset(
+        f"{names[i]},{names[j]}"
+        for i in range(len(names))
+        for j in range(i + 1, len(names))
+        if thirdparty.allied(arrays, i, j)
+    )
+
+
+def with_least_stable(
+    values: dict[str, np.ndarray], allies: frozenset[str] = frozenset()
+) -> dict[str, np.ndarray]:
+    """``values`` with ``fsi`` first, the lowest ``fsi[A,B]`` over the pairs of adversaries
+    (pairs in ``allies``, see :func:`allied_pairs`, left out unless every pair is one), when
+    there are more than two sides (no ``fsi`` of its own); unchanged otherwise. Sweeps and
+    Monte Carlo runs report it as the scenario's headline FSI, like ``seceq run``."""
+    named = {k: v for k, v in values.items() if k.startswith("fsi[")}
+    pairs = [v for k, v in named.items() if k[4:-1] not in allies] or list(named.values())
     if "fsi" in values or not pairs:
         return values
     with np.errstate(invalid="ignore"):

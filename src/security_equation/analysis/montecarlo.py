@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from security_equation.analysis.metrics import describe_metric, metrics, with_least_stable
+from security_equation.analysis.metrics import allied_pairs, describe_metric, metrics, with_least_stable
 from security_equation.analysis.plans import DEFAULT_CHUNK_SIZE, build_plan
 from security_equation.analysis.sampling import require_uncertainty
 from security_equation.analysis.sweep import execute, to_dataset
@@ -80,7 +80,8 @@ def summarize(ds: xr.Dataset, dim: str = "sample") -> pd.DataFrame:
 
 def nominal_metrics(scenario: Scenario) -> dict[str, float]:
     """Every metric of the scenario as given (the nominal values, nothing drawn)."""
-    values = with_least_stable(metrics(compile_scenario(scenario)))
+    arrays = compile_scenario(scenario)
+    values = with_least_stable(metrics(arrays), allied_pairs(arrays))
     return {name: float(v[0]) for name, v in values.items()}
 
 

@@ -38,14 +38,16 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from security_equation.analysis.metrics import metrics
+from security_equation.analysis.metrics import allied_pairs, metrics, with_least_stable
 from security_equation.analysis.plans import EVAL_BLOCK
 from security_equation.analysis.sampling import (
     inverse_cdf,
     quantile_bounds,
     require_uncertainty,
 )
+from security_equation.engine import thirdparty
 from security_equation.engine.arrays import ScenarioArrays
+from security_equation.engine.exchange import exchange
 from security_equation.io.errors import InputError
 from security_equation.model.compile import compile_scenario
 from security_equation.schema.scenario import Scenario
@@ -66,8 +68,22 @@ NEARLY_CONSTANT_RELATIVE = 0.01
 NEARLY_CONSTANT_ABSOLUTE = 1e-3
 
 
-def outputs_for(side_names: Sequence[str]) -> tuple[str, ...]:
-    return ("fsi", *(f"{side}.r" for side in side_names))
+def outputs_for(base: ScenarioArrays) -> tuple[str, ...]:
+    """What a sensitivity analysis ranks parameters for: ``fsi`` and each side's ``r``;
+    with more than two sides, ``fsi`` of the least stable pair of adversaries and each
+    side's ``r`` against its binding adversary in the scenario as given (the adversary
+    whose first strike leaves it the fewest warheads arriving), e.g. ``us.r[china]``."""
+    names = base.side_names
+    if len(names) == 2:
+        return ("fsi", *(f"{side}.r" for side in names))
+    ex = exchange(base.take([0]))
+    out = ["fsi"]
+    for k, side in enumerate(names):
+        others = [a for a in range(len(names)) if a != k]
+        rivals = [a for a in others if not thirdparty.allied(base, k, a)] or others
+        binding = min(rivals, key=lambda a: (float(ex.strike(a, k).arriving_retaliation[0]), a))
+        out.append(f"{side}.r[{names[binding]}]")
+    return tuple(out)
 
 
 def evaluate_values(
@@ -81,7 +97,7 @@ def evaluate_values(
         arrays = base.repeat(stop - start)
         for j, path in enumerate(paths):
             arrays.set(path, values[start:stop, j])
-        result = metrics(arrays)
+        result = with_least_stable(metrics(arrays), allied_pairs(base))
         parts.append({k: v for k, v in result.items() if outputs is None or k in outputs})
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
@@ -221,7 +237,7 @@ def sensitivity(
     if seed < 0:
         raise InputError.single(f"must be >= 0, got {seed}", path="--seed")
     base = compile_scenario(scenario)
-    outputs = tuple(outputs) if outputs is not None else outputs_for(base.side_names)
+    outputs = tuple(outputs) if outputs is not None else outputs_for(base)
     problem, x = sample_inputs(params, method, samples, seed)
     values = np.column_stack([inverse_cdf(d, x[:, j]) for j, (_, d) in enumerate(params)])
     y = evaluate_values(base, problem["names"], values, outputs)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from security_equation.analysis.metrics import LEAST_STABLE, describe_metric, with_least_stable
+from security_equation.analysis.metrics import LEAST_STABLE, allied_pairs, describe_metric, with_least_stable
 from security_equation.analysis.plans import (
     DEFAULT_CHUNK_SIZE,
     Axis,
@@ -23,6 +23,7 @@ from security_equation.analysis.plans import (
 from security_equation.analysis.sampling import draw, require_uncertainty
 from security_equation.analysis.store import PartialStore, write_dataset
 from security_equation.io.atomic import check_writable
+from security_equation.model.compile import compile_scenario
 from security_equation.model.provenance import edited_values, swept_values
 from security_equation.schema.scenario import Scenario
 
@@ -140,7 +141,8 @@ def to_dataset(plan: Plan, flat: dict[str, np.ndarray], scenario: Scenario):
     data_vars: dict = {}
     # More than two sides: ``fsi`` is the least stable pair's (the lowest over the pairs).
     least = "fsi" not in flat
-    for name, values in with_least_stable(flat).items():
+    allies = allied_pairs(compile_scenario(scenario)) if len(scenario.sides) > 2 else frozenset()
+    for name, values in with_least_stable(flat, allies).items():
         data_vars[name] = (
             dims,
             values.reshape(plan.shape),

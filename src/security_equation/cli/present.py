@@ -7,7 +7,14 @@ from rich.table import Table
 from rich.text import Text
 
 from security_equation.model import Evaluation
-from security_equation.present.tables import matrix_cell_text, number, pair_matrix, ratio_text
+from security_equation.present.tables import (
+    coalition_rows,
+    matrix_cell_text,
+    number,
+    pair_matrix,
+    ratio_text,
+    two_peer_view,
+)
 
 
 def posture_tables(evaluation: Evaluation) -> list[Table]:
@@ -99,8 +106,10 @@ def edited_values_table(evaluation: Evaluation) -> Table | None:
     return table
 
 
-def exchange_tables(evaluation: Evaluation) -> list[Table]:
-    """Who strikes, what survives, what arrives, and the security equation per side."""
+def exchange_tables(evaluation: Evaluation) -> list:
+    """Who strikes, what survives, what arrives, and the security equation per side (with
+    more than two sides also the r matrix, the coalitions and the two-peer question: tables
+    and one-line verdicts)."""
     ex = evaluation.exchange
     labels = {n: evaluation.posture[n]["label"] for n in ex.side_names}
     strikes = Table(title="First strike and retaliation (warheads)", title_justify="left")
@@ -174,9 +183,10 @@ def matrix_tables(data: dict) -> list[Table]:
     matrix = pair_matrix(data)
     if matrix is None:
         return []
+    allies = bool(matrix["allies"])
     table = Table(
         title="Break-even probability r = min(1, C1/C2) of each side (row) against each adversary"
-        " (column); uncapped C1/C2 in brackets",
+        " (column); uncapped C1/C2 in brackets" + ("; “ally”: allied sides" if allies else ""),
         title_justify="left",
     )
     table.add_column("side \\ adversary")
@@ -188,20 +198,88 @@ def matrix_tables(data: dict) -> list[Table]:
         binding = row["binding_adversary"]
         table.add_row(
             Text(row["label"]),
-            *(matrix_cell_text(c) for c in row["cells"]),
+            *(matrix_cell_text(c) + (" ally" if c and c.get("allied") else "") for c in row["cells"]),
             Text(labels.get(binding, binding or "—")),
         )
-    fsi = Table(title="First-strike stability index per pair (FSI = r_A · r_B)", title_justify="left")
+    fsi = Table(
+        title="First-strike stability index per pair (FSI = r_A · r_B); the headline FSI is that of"
+        " the least stable pair of adversaries"
+        + (" (pairs of allies are shown, not counted)" if allies else ""),
+        title_justify="left",
+    )
     fsi.add_column("pair")
     fsi.add_column("FSI", justify="right")
     for entry in matrix["fsi"]:
         least = entry["pair"] == matrix["fsi_pair"]
+        note = "  (least stable)" if least else "  (allies)" if entry.get("allied") else ""
         fsi.add_row(
-            Text(f"{labels[entry['a']]} – {labels[entry['b']]}" + ("  (least stable)" if least else "")),
+            Text(f"{labels[entry['a']]} – {labels[entry['b']]}" + note),
             number(entry["fsi"], 3),
             style="bold" if least else None,
         )
     return [table, fsi]
+
+
+def coalition_table(data: dict) -> Table | None:
+    """Each coalition case of ``Evaluation.to_dict()`` (``coalition_pairs``): the two
+    parties with their members, each one's r and uncapped C1/C2, the retaliation arriving
+    on each when struck first, and the pair's FSI; None without coalitions."""
+    rows = coalition_rows(data)
+    if not rows:
+        return None
+    table = Table(
+        title="Coalitions: members strike and are struck together (r = min(1, C1/C2) of each party"
+        " against the other; arriving: its retaliation when struck first)",
+        title_justify="left",
+    )
+    for col in ("party A", "party B", "r A", "C1/C2 A", "arriving A", "r B", "C1/C2 B", "arriving B", "FSI"):
+        table.add_column(col, justify="left" if col.startswith("party") else "right")
+    for row in rows:
+        table.add_row(
+            Text(row["labels"][0]),
+            Text(row["labels"][1]),
+            number(row["r"][0], 3),
+            row["ratio_text"][0],
+            number(row["arriving"][0]),
+            number(row["r"][1], 3),
+            row["ratio_text"][1],
+            number(row["arriving"][1]),
+            number(row["fsi"], 3),
+        )
+    return table
+
+
+def two_peer_tables(data: dict) -> list:
+    """The two-peer question of ``Evaluation.to_dict()`` (``two_peer``): per side, a table
+    of the first strikes it absorbs (rows) with its survivors, the warheads it needs against
+    each adversary, in all, and whether they suffice; then its verdict in one sentence."""
+    out: list = []
+    for view in two_peer_view(data):
+        table = Table(
+            title=f"Two-peer question — {view['label']}: after absorbing each first strike, can it still"
+            f" deliver {number(view['requirement'])} warheads on every adversary at once?",
+            title_justify="left",
+        )
+        table.add_column("struck first by")
+        table.add_column("survivors", justify="right")
+        for label in view["adversary_labels"]:
+            table.add_column(f"needed vs {label}", justify="right")
+        table.add_column("needed in all", justify="right")
+        table.add_column("meets all?", justify="left")
+        for k, row in enumerate(view["rows"]):
+            table.add_row(
+                Text(row["label"] + (" together" if row["joint"] and "+" in row["attackers"] else "")),
+                number(row["survivors"]),
+                *(number(n) if n is not None else "∞" for n in row["needed"]),
+                number(row["needed_total"]) if row["needed_total"] is not None else "∞",
+                Text(("yes, " if row["meets_all"] else "no, ") + row["status"].removeprefix("met, ")),
+                style="bold" if k == view["worst"] else None,
+            )
+        out += [table, Text(view["verdict"], style="bold")]
+    notes = data.get("coalition_notes") or {}
+    for case, why in notes.items():
+        out.append(Text(f"not evaluated: {case}: {why}", style="yellow"))
+    return out
 
 
 def _multi_party_tables(evaluation: Evaluation) -> list[Table]:
@@ -236,11 +314,20 @@ def _multi_party_tables(evaluation: Evaluation) -> list[Table]:
         )
     data = {
         "sides": {
-            n: {"label": labels[n], "binding_adversary": ex.binding_adversary(n)} for n in ex.side_names
+            n: {
+                "label": labels[n],
+                "binding_adversary": ex.binding_adversary(n),
+                "allies": _allies(evaluation, n),
+            }
+            for n in ex.side_names
         },
         "pairs": ex.pairs_list(),
         "fsi_pairs": ex.fsi_pairs(),
         "fsi_pair": ",".join(ex.side_names[i] for i in ex.least_stable_pair()),
+        "coalitions": {k: list(v) for k, v in evaluation.scenario.coalitions.items()},
+        "coalition_pairs": ex.coalition_pairs_list(),
+        "two_peer": ex.two_peer_dict(),
+        "coalition_notes": dict(ex.coalition_notes),
     }
     variants = Table(title="FSI per pair under other postures (all sides)", title_justify="left")
     variants.add_column("posture")
@@ -249,7 +336,23 @@ def _multi_party_tables(evaluation: Evaluation) -> list[Table]:
         variants.add_column(f"{labels[a]} – {labels[b]}", justify="right")
     for v in ex.variant_names:
         variants.add_row(v.replace("_", " "), *(number(ex.fsi(v, p), 3) for p in pairs))
-    return [index, *matrix_tables(data), variants]
+    coalitions = coalition_table(data)
+    return [
+        index,
+        *matrix_tables(data),
+        variants,
+        *([coalitions] if coalitions is not None else []),
+        *two_peer_tables(data),
+    ]
+
+
+def _allies(evaluation: Evaluation, name: str) -> list[str]:
+    """The sides allied with ``name``: committed either way, or in one coalition with it."""
+    scenario = evaluation.scenario
+    out = [o for o, side in scenario.sides.items() if name in side.commits_to]
+    out += scenario.sides[name].commits_to
+    out += [m for members in scenario.coalitions.values() if name in members for m in members]
+    return [o for o in dict.fromkeys(out) if o != name]
 
 
 def _section_presenters() -> dict:

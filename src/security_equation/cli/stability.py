@@ -350,6 +350,9 @@ def _render_drivers_pairs(data: dict, name: str, out: Console) -> None:
     first = rows[0]
     fsi_keys = [k for k in first if k.startswith("d_fsi[")]
     r_keys = [k for k in first if k.startswith("d_r_")]
+    if len(fsi_keys) + len(r_keys) > WIDE_DRIVERS:
+        _render_drivers_transposed(data, name, fsi_keys, r_keys, out)
+        return
     table = Table(
         title=f"Main drivers of first-strike stability {name} "
         f"(change per unit added; secant over {number(data['step'], 1)} units; r of side\\[adversary])",
@@ -369,6 +372,45 @@ def _render_drivers_pairs(data: dict, name: str, out: Console) -> None:
             *(_sci(row.get(k)) for k in (*fsi_keys, *r_keys)),
         )
     out.print(table)
+    base = data.get("base") or {}
+    pairs = [k for k in base if k.startswith("fsi[")]
+    if pairs:
+        out.print(
+            escape("Base " + ", ".join(f"FSI{k.removeprefix('fsi')} {number(base[k], 3)}" for k in pairs))
+        )
+
+
+#: More changes than this per driver (four sides and more: the FSI of every pair and every
+#: side's r against each adversary) are printed one per row, a column per driver.
+WIDE_DRIVERS = 12
+#: Drivers per table when printed one per column.
+DRIVERS_PER_TABLE = 5
+
+
+def _render_drivers_transposed(data: dict, name: str, fsi_keys: list, r_keys: list, out: Console) -> None:
+    """The drivers of many sides with the changes as rows and the drivers as columns, a few
+    drivers per table (too many changes to fit a terminal as columns)."""
+    from rich import box
+
+    rows = data["drivers"]
+    for start in range(0, len(rows), DRIVERS_PER_TABLE):
+        chunk = rows[start : start + DRIVERS_PER_TABLE]
+        table = Table(
+            title=f"Main drivers of first-strike stability {name} ({start + 1}–{start + len(chunk)} of"
+            f" {len(rows)}: change per unit added, one driver per column; secant over"
+            f" {number(data['step'], 1)} units; r of side\\[adversary])",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+        )
+        table.add_column("change in", no_wrap=True)
+        for k, row in enumerate(chunk, start + 1):
+            header = f"{k}. {row['side']} {row['item']} ({row['action']})"
+            table.add_column(escape(header), justify="right", overflow="fold")
+        for key in fsi_keys:
+            table.add_row(escape("FSI" + key.removeprefix("d_fsi")), *(_sci(r.get(key)) for r in chunk))
+        for key in r_keys:
+            table.add_row(escape("r " + key.removeprefix("d_r_")), *(_sci(r.get(key)) for r in chunk))
+        out.print(table)
     base = data.get("base") or {}
     pairs = [k for k in base if k.startswith("fsi[")]
     if pairs:

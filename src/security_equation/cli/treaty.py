@@ -89,6 +89,10 @@ def limits_table(data: dict) -> Table:
     for col in ("side", "limit", "counted", "limit value", "headroom / excess", "compliant"):
         table.add_column(col, justify="left" if col in ("side", "limit") else "right")
     for side in data["sides"].values():
+        if not side["limits"]:
+            table.add_row(
+                escape(side["label"]), "[dim]not limited on its own by this framework[/dim]", end_section=True
+            )
         for i, lim in enumerate(side["limits"]):
             table.add_row(
                 escape(side["label"]) if i == 0 else "",
@@ -99,6 +103,59 @@ def limits_table(data: dict) -> Table:
                 _yes(lim["compliant"]),
                 end_section=i == len(side["limits"]) - 1,
             )
+    return table
+
+
+def coalitions_table(data: dict) -> Table | None:
+    """Each limit on a coalition's aggregate: the members' counted totals summed (each
+    member's in brackets), the limit, headroom and compliance, and the members' upload
+    potential summed, bounded by the aggregate limit where it binds; None without any."""
+    coalitions = data.get("coalitions") or {}
+    if not coalitions:
+        return None
+    table = Table(
+        title="Limits on coalitions' aggregates (members' counted totals summed)" + _status_note(data),
+        title_justify="left",
+    )
+    for col in (
+        "coalition",
+        "limit",
+        "counted (by member)",
+        "limit value",
+        "headroom / excess",
+        "compliant",
+        "+ upload potential\n(within limit)",
+        "after upload",
+        "compliant after upload",
+    ):
+        table.add_column(
+            col, justify="left" if col in ("coalition", "limit", "counted (by member)") else "right"
+        )
+    for name, entry in coalitions.items():
+        members = ", ".join(entry["members"])
+        for i, lim in enumerate(entry["limits"]):
+            up = lim["upload"]
+            within = up["upload_within_limit"]
+            table.add_row(
+                f"{escape(name)} ({escape(members)}; {escape(entry['defined_by'])})" if i == 0 else "",
+                escape(lim["label"]),
+                f"{lim['counted']:,} {escape(lim['unit'])} ("
+                + escape(", ".join(f"{m} {v:,}" for m, v in lim["by_member"].items()))
+                + ")",
+                f"{lim['limit']:,}",
+                _headroom(lim["headroom"]),
+                _yes(lim["compliant"]),
+                number(up["upload_potential"]) + ("" if within is None else f" ({number(within)})"),
+                number(up["after_upload"]),
+                _yes(up["compliant_after_upload"]),
+                end_section=i == len(entry["limits"]) - 1,
+            )
+    table.caption = (
+        "upload potential: the members' upload potential summed, each bounded by the stored warheads that"
+        " exist; within limit (limits on warheads): what of it the aggregate limit leaves room for"
+        " (warheads the limit does not count, such as bomber weapons counted one per bomber, always fit)"
+    )
+    table.caption_justify = "left"
     return table
 
 
@@ -214,6 +271,8 @@ def after_upload_table(data: dict) -> Table:
         table.add_column(col, justify="left" if col in ("side", "limit") else "right")
     for side in data["sides"].values():
         after = side["upload"]["totals_after_upload"]
+        if not side["limits"]:
+            table.add_row(escape(side["label"]), "[dim]not limited on its own[/dim]", end_section=True)
         for i, lim in enumerate(side["limits"]):
             value = after[lim["name"]]
             table.add_row(
@@ -243,13 +302,19 @@ def render_treaty(assessment, console: Console) -> None:
         over = [f"{lim['name']} by {-lim['headroom']:,}" for lim in side["limits"] if not lim["compliant"]]
         if over:
             verdict.append(f"{side['label']} exceeds {', '.join(over)}")
+    coalitions = data.get("coalitions") or {}
+    for name, entry in coalitions.items():
+        over = [f"{lim['name']} by {-lim['headroom']:,}" for lim in entry["limits"] if not lim["compliant"]]
+        if over:
+            verdict.append(f"coalition {name} ({' + '.join(entry['members'])}) exceeds {', '.join(over)}")
     when = "today; the scenario gives no date" if not assessment.dated else "the scenario's date"
     style = "green" if assessment.in_force else "bold yellow"
     console.print(
         f"[bold]Status[/bold] as of {data['as_of']} ({when}): [{style}]{escape(data['status'])}[/{style}]"
     )
+    who = "both sides" if len(data["sides"]) == 2 and not coalitions else "all sides and coalitions"
     console.print(
-        "[bold]Compliant (both sides):[/bold] "
+        f"[bold]Compliant ({who}):[/bold] "
         + (
             "[green]yes[/green]"
             if data["compliant"]
@@ -258,8 +323,12 @@ def render_treaty(assessment, console: Console) -> None:
         + _status_note(data)
     )
     console.print(limits_table(data))
+    table = coalitions_table(data)
+    if table is not None:
+        console.print(table)
     for name, side in data["sides"].items():
-        console.print(contributions_table(name, side))
+        if side["limits"]:
+            console.print(contributions_table(name, side))
     for name, side in assessment.sides.items():
         console.print(upload_table(name, side))
     console.print(after_upload_table(data))
@@ -375,14 +444,18 @@ def frameworks(output_format: options.FormatOpt = OutputFormat.table) -> None:
     rows = []
     for name in bundled_frameworks():
         fw = load_framework(name)
-        rows.append(
-            {
-                "name": fw.name,
-                "title": fw.title,
-                "status": fw.status,
-                "limits": {k: v.limit for k, v in fw.limits.items()},
-            }
-        )
+        row = {
+            "name": fw.name,
+            "title": fw.title,
+            "status": fw.status,
+            "limits": {k: v.limit for k, v in fw.limits.items()},
+        }
+        # Who the limits cover, where not every side alike (docs/model.md, "Frameworks for
+        # more than two powers").
+        scope = {k: _scope(v) for k, v in fw.limits.items() if _scope(v)}
+        if scope:
+            row["scope"] = scope
+        rows.append(row)
     if output_format is OutputFormat.json:
         print_json(rows)
         return
@@ -392,13 +465,30 @@ def frameworks(output_format: options.FormatOpt = OutputFormat.table) -> None:
     for col in ("name", "title", "status", "limits"):
         table.add_column(col)
     for row in rows:
+        scope = row.get("scope", {})
         table.add_row(
             row["name"],
             escape(row["title"]),
             row["status"],
-            ", ".join(f"{k} {v:,}" for k, v in row["limits"].items()),
+            ", ".join(
+                f"{k} {v:,}" + (f" ({escape(scope[k])})" if k in scope else "")
+                for k, v in row["limits"].items()
+            ),
         )
     console.print(table)
+
+
+def _scope(limit) -> str:
+    """Whom a limit covers when not every side alike: its sides, per-side values and
+    coalition aggregate, in words ("" for every side at one value)."""
+    parts = []
+    if limit.sides is not None:
+        parts.append("sides: " + (", ".join(limit.sides) or "none on their own"))
+    if limit.per_side:
+        parts.append(", ".join(f"{k} {v:,}" for k, v in limit.per_side.items()))
+    if limit.coalition:
+        parts.append(f"and the {limit.coalition} aggregate")
+    return "; ".join(parts)
 
 
 @app.command()

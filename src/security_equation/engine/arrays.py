@@ -91,6 +91,9 @@ class SideArrays:
     kill_given: np.ndarray  # (batch, systems, categories); NaN where not given
     layers: dict[str, np.ndarray]  # name -> (batch, layers)
     scalars: dict[str, np.ndarray]  # name -> (batch,)
+    #: A coalition's merged side (``engine/coalitions.py``): its members, whose value and
+    #: value-defending layers stay their own. Empty for a single side.
+    members: tuple[SideArrays, ...] = ()
 
     @property
     def batch(self) -> int:
@@ -103,6 +106,7 @@ class SideArrays:
             kill_given=self.kill_given[index],
             layers={k: v[index] for k, v in self.layers.items()},
             scalars={k: v[index] for k, v in self.scalars.items()},
+            members=tuple(m.take(index) for m in self.members),
         )
 
     def copy(self) -> SideArrays:
@@ -112,6 +116,7 @@ class SideArrays:
             kill_given=self.kill_given.copy(),
             layers={k: v.copy() for k, v in self.layers.items()},
             scalars={k: v.copy() for k, v in self.scalars.items()},
+            members=tuple(m.copy() for m in self.members),
         )
 
 
@@ -132,6 +137,10 @@ class ScenarioArrays:
     #: When A strikes B, every side committed to B (not A itself, and not committed to A
     #: too) retaliates on A's value with B (``engine/thirdparty.py``).
     committed: np.ndarray | None = None
+    #: Coalitions, the same for every batch member: name -> member side indices (two or
+    #: more). Members are allies (``engine/thirdparty.py``); ``engine/coalitions.py``
+    #: evaluates their joint strikes.
+    coalitions: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def batch(self) -> int:
@@ -158,8 +167,15 @@ class ScenarioArrays:
     def swapped(self) -> ScenarioArrays:
         """The same batch with the order of the sides reversed (for two sides: exchanged)."""
         committed = None if self.committed is None else self.committed[::-1, ::-1].copy()
+        last = len(self.sides) - 1
+        coalitions = {k: tuple(sorted(last - i for i in v)) for k, v in self.coalitions.items()}
         return replace(
-            self, side_names=self.side_names[::-1], sides=self.sides[::-1], slots={}, committed=committed
+            self,
+            side_names=self.side_names[::-1],
+            sides=self.sides[::-1],
+            slots={},
+            committed=committed,
+            coalitions=coalitions,
         )
 
     def set(self, path: str, values) -> None:

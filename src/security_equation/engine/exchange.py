@@ -43,6 +43,10 @@ from security_equation.engine import damage as dmg
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
 from security_equation.engine.thirdparty import StrikeContext
 
+# Reuse the memory of the engine's freed temporaries instead of page-faulting fresh
+# pages for every batch (``ufunc.retain_freed_memory``).
+ufunc.retain_freed_memory()
+
 #: Grid steps per piece of the draw-down curve searched before refinement.
 GRID_STEPS = 3
 #: Golden-section iterations in the best bracket (it shrinks by 0.618 each, to 3e-5 of a piece).
@@ -291,6 +295,17 @@ class _Target:
         self.table = side.structure.damage_table
         self.w80 = side.scalars["w80"]
 
+    def tiled(self, copies: int) -> _Target:
+        """The same target for ``copies`` copies of the batch laid end to end."""
+        out = object.__new__(_Target)
+        out.layers = [
+            tuple(None if x is None else np.tile(x, copies) for x in layer) for layer in self.layers
+        ]
+        out.penetration = np.tile(self.penetration, copies)
+        out.table = self.table
+        out.w80 = np.tile(self.w80, copies)
+        return out
+
     def arriving(self, ballistic: np.ndarray, air: np.ndarray) -> np.ndarray:
         """Warheads arriving on value: ballistic ones through the layers (``ballistic >= 0``),
         air-breathing ones through air defence."""
@@ -323,14 +338,56 @@ class _Target:
         return dmg.damage_fraction(arriving, self.w80)
 
 
+class _CoalitionTarget:
+    """A coalition's value as one target (``engine/coalitions.py``): warheads aimed at it
+    are spread over the members in proportion to their ``w80`` (the spread that does each
+    member the same damage fraction), each member's share faces that member's own
+    value-defending layers and air defence, and the damage is that of the arrivals on the
+    members' combined target base (``w80`` summed). Same interface as :class:`_Target`."""
+
+    def __init__(self, side: SideArrays):
+        self.members = [_Target(m) for m in side.members]
+        w80 = np.stack([m.scalars["w80"] for m in side.members])  # (members, batch)
+        self.w80 = w80.sum(axis=0)
+        self.shares = w80 / self.w80
+
+    def tiled(self, copies: int) -> _CoalitionTarget:
+        """The same target for ``copies`` copies of the batch laid end to end."""
+        out = object.__new__(_CoalitionTarget)
+        out.members = [m.tiled(copies) for m in self.members]
+        out.w80 = np.tile(self.w80, copies)
+        out.shares = np.tile(self.shares, (1, copies))
+        return out
+
+    def arriving(self, ballistic: np.ndarray, air: np.ndarray) -> np.ndarray:
+        return sum(m.arriving(ballistic * s, air * s) for m, s in zip(self.members, self.shares, strict=True))
+
+    def leaked(self, ballistic: np.ndarray) -> np.ndarray:
+        return sum(m.leaked(ballistic * s) for m, s in zip(self.members, self.shares, strict=True))
+
+    def all_stopped(self, ballistic: np.ndarray, air: np.ndarray) -> np.ndarray:
+        out = 1.0
+        for m, s in zip(self.members, self.shares, strict=True):
+            out = out * m.all_stopped(ballistic * s, air * s)
+        return out
+
+    def damage(self, arriving: np.ndarray) -> np.ndarray:
+        return dmg.damage_fraction(arriving, self.w80)
+
+
+def target(side: SideArrays) -> _Target | _CoalitionTarget:
+    """A side's value as a target: its own, or a coalition's (``SideArrays.members``)."""
+    return _CoalitionTarget(side) if side.members else _Target(side)
+
+
 class _Strike:
     """Batch-constant parts of the outcome of one direction (attacker strikes victim)."""
 
     def __init__(
         self, attacker: SideArrays, victim: SideArrays, settings: dict, context: StrikeContext | None = None
     ):
-        self.home = _Target(attacker)  # where the victim's retaliation lands
-        self.away = _Target(victim)  # where the attacker's value strike lands
+        self.home = target(attacker)  # where the victim's retaliation lands
+        self.away = target(victim)  # where the attacker's value strike lands
         self.exponent = ufunc.uniform(settings["cost_exponent"])
         self.weight = ufunc.uniform(settings["cost_enemy_weight"])
         self.context = context
@@ -815,22 +872,28 @@ def _refine(strike: _Strike, points: np.ndarray, u0, best_cost):
         values = _select(_mask64(first), k0 + local * d0, k1 + (local - 1.0) * d1)
         return strike.costs(*values, victim=False)
 
-    x1 = hi - _INVPHI * (hi - lo)
-    x2 = lo + _INVPHI * (hi - lo)
-    f1, f2 = cost_at(x1), cost_at(x2)
+    # The search's state in two arrays (batch last), laid out so that each iteration
+    # selects whole blocks of rows: ``pts`` = x1, f1, new x, new f, x2, f2 (the inner
+    # points and their costs around the new point's slot), ``ends`` = x2, lo, hi, x1.
+    pts = np.empty((6, batch))
+    ends = np.empty((4, batch))
+    ends[1], ends[2] = lo, hi
+    pts[0] = hi - _INVPHI * (hi - lo)
+    pts[4] = lo + _INVPHI * (hi - lo)
+    pts[1], pts[5] = cost_at(pts[0]), cost_at(pts[4])
     for _ in range(REFINE_ITERATIONS):
-        left = _mask64(f1 <= f2)
-        hi = _select(left, x2, hi)
-        lo = _select(left, lo, x1)
-        width = hi - lo
-        new_x = _select(left, hi - _INVPHI * width, lo + _INVPHI * width)
-        new_f = cost_at(new_x)
-        x2, f2, x1, f1 = (
-            _select(left, x1, new_x),
-            _select(left, f1, new_f),
-            _select(left, new_x, x2),
-            _select(left, new_f, f2),
-        )
+        left = _mask64(pts[1] <= pts[5])  # f1 <= f2: the minimum is left of x2
+        ends[0], ends[3] = pts[4], pts[0]
+        hi_lo = _select(left, ends[:2], ends[2:])  # (hi, lo) = (x2, lo) or (hi, x1)
+        ends[2], ends[1] = hi_lo
+        width = hi_lo[0] - hi_lo[1]
+        width *= _INVPHI
+        pts[2] = _select(left, hi_lo[0] - width, hi_lo[1] + width)
+        pts[3] = cost_at(pts[2])
+        # (x2, f2, x1, f1) = (x1, f1, new x, new f) or (new x, new f, x2, f2)
+        swapped = _select(left, pts[:4], pts[2:])
+        pts[4:], pts[:2] = swapped[:2], swapped[2:]
+    x1, f1, x2, f2 = pts[0], pts[1], pts[4], pts[5]
     u_ref = np.where(f1 <= f2, x1, x2)
     f_ref = np.minimum(f1, f2)
     # Keep the grid point unless the refinement is strictly better (keeps the tie-break).
@@ -905,31 +968,49 @@ def third_party_contexts(
         > 0.0
         for s in sides
     ]
-    targets: dict[int, _Target] = {}
+    # The adversaries each side keeps a reserve against, pair by pair (those of an
+    # attacker, of a victim and of the victim's committed allies), once each.
+    against = {x: thirdparty.adversaries(arrays, x) for x in range(len(sides))}
+    allies = {(a, v): thirdparty.defenders(arrays, a, v) for a, v in pairs}
+    wanted: dict[int, list[int]] = {}  # adversary c -> sides x that keep a reserve against c
+    for a, v in pairs:
+        for x in (a, v, *allies[a, v]):
+            if endogenous[x].any():
+                for c in against[x]:
+                    if c not in (a, v) and x not in wanted.setdefault(c, []):
+                        wanted[c].append(x)
+    # What each side needs against each adversary c: the bisections of every side against
+    # one c run together, on copies of c's target laid end to end (thirdparty.needed_against).
     needs: dict[tuple[int, int], np.ndarray] = {}
+    with np.errstate(**_ERRSTATE):
+        for c, xs in wanted.items():
+            alone = target(sides[c])
+            stacked = alone.tiled(len(xs)) if len(xs) > 1 else alone
+            solved = thirdparty.needed_against(
+                [pools[x] for x in xs],
+                [sides[x].scalars["required_arriving_warheads"] for x in xs],
+                alone.arriving,
+                stacked.arriving,
+            )
+            for x, n in zip(xs, solved, strict=True):
+                needs[x, c] = np.where(armed[c], n, 0.0)
+    reserves: dict[tuple[int, int], np.ndarray] = {}
 
-    def need(x: int, c: int) -> np.ndarray:
-        """Warheads side x keeps back for adversary c (0 where c has no nuclear warheads)."""
-        if (x, c) not in needs:
-            if c not in targets:
-                targets[c] = _Target(sides[c])
-            with np.errstate(**_ERRSTATE):
-                n = pools[x].needed(targets[c].arriving, sides[x].scalars["required_arriving_warheads"])
-            needs[x, c] = np.where(armed[c], n, 0.0)
-        return needs[x, c]
-
-    def reserve(x: int, excluding: tuple[int, ...]) -> np.ndarray:
+    def reserve(x: int, excluding: int) -> np.ndarray:
         """Side x's endogenous reserve against its adversaries but ``excluding`` (batch,)."""
-        total = np.zeros(arrays.batch)
-        if endogenous[x].any():
-            for c in thirdparty.adversaries(arrays, x, excluding):
-                total = total + need(x, c)
-        return np.where(endogenous[x], np.minimum(total, pools[x].total), 0.0)
+        if (x, excluding) not in reserves:
+            total = np.zeros(arrays.batch)
+            if endogenous[x].any():
+                for c in against[x]:
+                    if c != excluding:
+                        total = total + needs[x, c]
+            reserves[x, excluding] = np.where(endogenous[x], np.minimum(total, pools[x].total), 0.0)
+        return reserves[x, excluding]
 
     contexts = {}
     for a, v in pairs:
         attacker, victim = sides[a], sides[v]
-        held = reserve(a, (v,))
+        held = reserve(a, v)
         fixed_weapons = usable[a] * (1.0 - attacker.scalars["holdback_fraction"][:, None])
         weapons = np.where(endogenous[a][:, None], usable[a] - pools[a].held(held), fixed_weapons)
         fixed_reserve = (pools[a].warheads * attacker.scalars["holdback_fraction"][:, None]).sum(axis=1)
@@ -939,14 +1020,13 @@ def third_party_contexts(
             victim_keep=np.where(endogenous[v], 1.0, 1.0 - victim.scalars["holdback_fraction"]),
         )
         if endogenous[v].any():
-            kept = reserve(v, (a,))
+            kept = reserve(v, a)
             context.victim_reserve = kept
             context.victim_reserve_ballistic, context.victim_reserve_air = pools[v].reliable(kept)
-        allies = thirdparty.defenders(arrays, a, v)
-        if allies:
+        if allies[a, v]:
             kb, ka = np.zeros(arrays.batch), np.zeros(arrays.batch)
-            for k in allies:
-                held_k = pools[k].reliable(reserve(k, (a,)))
+            for k in allies[a, v]:
+                held_k = pools[k].reliable(reserve(k, a))
                 all_k = pools[k].reliable(pools[k].total)
                 keep_k = 1.0 - sides[k].scalars["holdback_fraction"]
                 kb = kb + np.where(endogenous[k], all_k[0] - held_k[0], all_k[0] * keep_k)

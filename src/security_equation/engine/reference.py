@@ -7,6 +7,15 @@ piecewise-linear curve and the search for the attacker's best spend (docs/model.
 vectorized engine batches those steps (tests compare the two) and as the scalar
 baseline of ``benchmarks/exchange.py``.
 
+With more than two sides it evaluates every ordered pair with the third parties of
+``engine/thirdparty.py`` written out again in plain Python (docs/model.md, "Three and more
+powers"): fixed or endogenous reserves (the pool held most survivable first, the warheads
+each requirement needs found by the same breakpoints-then-bisection search, one float at
+a time) and committed allies retaliating with the victim
+(``tests/engine/test_reference_multiparty.py``). Only which sides are adversaries and
+which retaliate for whom (``thirdparty.adversaries`` / ``defenders``, index logic with
+nothing batched) is shared with the engine.
+
 The formulas themselves are not written out again here: like the engine, it calls the
 one function for each (``effects.terminal_kill_probability``,
 ``defence.expected_leakers`` (and through it ``defence.decoyed_leakers``),
@@ -22,9 +31,9 @@ import math
 
 import numpy as np
 
-from security_equation.engine import constants, defence, effects, stability
+from security_equation.engine import constants, defence, effects, stability, thirdparty
 from security_equation.engine import damage as dmg
-from security_equation.engine.arrays import ScenarioArrays, SideArrays
+from security_equation.engine.arrays import RESERVE_ENDOGENOUS, ScenarioArrays, SideArrays
 from security_equation.engine.exchange import (
     _CONVENTIONAL_OPPORTUNITY,
     _INVPHI,
@@ -86,16 +95,23 @@ def _damage(side: _Side, w):
     return dmg.damage_fraction(w, side.sc["w80"])
 
 
-def _strike(a: _Side, v: _Side, st: dict, allocation: str = "reliable"):
-    weapons = []
-    for i in range(a.n):
-        share = 1.0 if a.fixed[i] else st["attacker_survivable_available"]
-        weapons.append(
-            a.sys["launchers"][i]
-            * a.sys["warheads_per_launcher"][i]
-            * share
-            * (1.0 - a.sc["holdback_fraction"])
-        )
+def _strike(a: _Side, v: _Side, st: dict, allocation: str = "reliable", third: dict | None = None):
+    """One first strike of ``a`` on ``v``; ``third`` (from :func:`_third_parties`) holds
+    what third parties change: ``weapons``, ``victim_keep``, the victim's reserve
+    (``victim_reserve_ballistic`` / ``_air``, reliable warheads), the allies' reliable
+    warheads (``allied_ballistic`` / ``_air``) and ``attacker_reserve``."""
+    if third is not None:
+        weapons = list(third["weapons"])
+    else:
+        weapons = []
+        for i in range(a.n):
+            share = 1.0 if a.fixed[i] else st["attacker_survivable_available"]
+            weapons.append(
+                a.sys["launchers"][i]
+                * a.sys["warheads_per_launcher"][i]
+                * share
+                * (1.0 - a.sc["holdback_fraction"])
+            )
 
     def column(values):
         return np.array(values)[:, None]
@@ -125,7 +141,7 @@ def _strike(a: _Side, v: _Side, st: dict, allocation: str = "reliable"):
 
     generated = v.sc["generated"] > 0.5
     targets, per_target, v_ball, v_air = [], [], [], []
-    v_keep = 1.0 - v.sc["holdback_fraction"]
+    v_keep = 1.0 - v.sc["holdback_fraction"] if third is None else third["victim_keep"]
     for j in range(v.n):
         alert = 0.0 if v.fixed[j] else v.sys["alert_generated" if generated else "alert_day_to_day"][j]
         aim = v.sys["aim_points_per_launcher"][j]  # aim points per launcher
@@ -208,8 +224,17 @@ def _strike(a: _Side, v: _Side, st: dict, allocation: str = "reliable"):
 
     cost_settings = {"exponent": st["cost_exponent"], "enemy_weight": st["cost_enemy_weight"]}
 
+    def retaliation(vb, va):
+        """The victim's reliable retaliating warheads after its reserve, with its allies'."""
+        if third is None:
+            return vb, va
+        vb = np.maximum(vb - third["victim_reserve_ballistic"], 0.0) + third["allied_ballistic"]
+        va = np.maximum(va - third["victim_reserve_air"], 0.0) + third["allied_air"]
+        return vb, va
+
     def damages(vb, va, ab, aa):
         """Arriving warheads and damages at one point (floats) or several (arrays)."""
+        vb, va = retaliation(vb, va)
         arr_ret = _leak(a, vb, a.value_share) + va * a.sc["penetration_probability"]
         arr_fs = _leak(v, ab, v.value_share) + aa * v.sc["penetration_probability"]
         return arr_ret, arr_fs, _damage(a, arr_ret), _damage(v, arr_fs)
@@ -266,6 +291,12 @@ def _strike(a: _Side, v: _Side, st: dict, allocation: str = "reliable"):
     s, kill, vb, va, ab, aa = at_u(best_u)
     arr_ret, arr_fs, d_a, d_v, ca, cv = (float(x) for x in outcome(vb, va, ab, aa))
     total = sum(v_warheads[j] for j in range(v.n) if v.nuclear[j])
+    rb, ra = (float(x) for x in retaliation(vb, va))
+    extra = {}
+    if third is not None:
+        extra["attacker_reserve"] = third["attacker_reserve"]
+        if third["allies"]:
+            extra["allied_retaliating"] = third["allied_ballistic"] + third["allied_air"]
     return {
         "counterforce_spent": s,
         "destroyed": kill,
@@ -276,25 +307,190 @@ def _strike(a: _Side, v: _Side, st: dict, allocation: str = "reliable"):
         "damage_victim": d_v,
         "cost_attacker": ca,
         "cost_victim": cv,
-        "all_stopped_retaliation": _all_stopped(a, vb, va),
+        "all_stopped_retaliation": _all_stopped(a, max(rb, 0.0), ra),
         "all_stopped_first_strike": _all_stopped(v, ab, aa),
+        **extra,
     }
 
 
+class _Pool:
+    """A side's nuclear warheads in the order it keeps them back, most survivable first
+    (alert share descending, ties in system order), as plain floats."""
+
+    def __init__(self, side: _Side, st: dict):
+        generated = side.sc["generated"] > 0.5
+        alert = [
+            0.0 if side.fixed[i] else side.sys["alert_generated" if generated else "alert_day_to_day"][i]
+            for i in range(side.n)
+        ]
+        #: Warheads usable in a first strike per system (conventional ones included).
+        self.usable = [
+            side.sys["launchers"][i]
+            * side.sys["warheads_per_launcher"][i]
+            * (1.0 if side.fixed[i] else st["attacker_survivable_available"])
+            for i in range(side.n)
+        ]
+        self.warheads = [w if side.nuclear[i] else 0.0 for i, w in enumerate(self.usable)]
+        self.total = sum(self.warheads)
+        self.order = sorted(range(side.n), key=lambda i: -alert[i])
+        rel = side.sys["reliability"]
+        self.rel_ballistic = [rel[i] if side.nuclear[i] and side.ballistic[i] else 0.0 for i in range(side.n)]
+        self.rel_air = [rel[i] if side.nuclear[i] and not side.ballistic[i] else 0.0 for i in range(side.n)]
+
+    def held(self, n: float) -> list[float]:
+        """The first ``n`` warheads, per system (system order)."""
+        out = [0.0] * len(self.warheads)
+        before = 0.0
+        for i in self.order:
+            out[i] = min(max(n - before, 0.0), self.warheads[i])
+            before += self.warheads[i]
+        return out
+
+    def reliable(self, n: float) -> tuple[float, float]:
+        """Reliable (ballistic, air-breathing) warheads among the first ``n``."""
+        held = self.held(n)
+        return (
+            sum(h * r for h, r in zip(held, self.rel_ballistic, strict=True)),
+            sum(h * r for h, r in zip(held, self.rel_air, strict=True)),
+        )
+
+    def needed(self, arriving, required: float) -> float:
+        """The fewest warheads whose reliable ones arriving reach ``required`` (0 where it
+        is NaN or not positive, the whole pool where even that falls short): the system in
+        which the requirement is met, then bisection within it (``SOLVE_ITERATIONS``)."""
+        if not required > 0.0:
+            return 0.0
+        edges = [(0.0, 0.0, 0.0)]
+        for i in self.order:
+            w, b, a = edges[-1]
+            edges.append(
+                (
+                    w + self.warheads[i],
+                    b + self.warheads[i] * self.rel_ballistic[i],
+                    a + self.warheads[i] * self.rel_air[i],
+                )
+            )
+        end = next((e for e in range(1, len(edges)) if arriving(edges[e][1], edges[e][2]) >= required), None)
+        if end is None:
+            return self.total
+        start, stop = edges[end - 1], edges[end]
+        step = [y - x for x, y in zip(start, stop, strict=True)]
+        lo, hi = 0.0, 1.0
+        for _ in range(thirdparty.SOLVE_ITERATIONS):
+            t = 0.5 * (lo + hi)
+            if arriving(start[1] + t * step[1], start[2] + t * step[2]) >= required:
+                hi = t
+            else:
+                lo = t
+        return start[0] + hi * step[0]
+
+
+def _third_parties(arrays: ScenarioArrays, sides: list[_Side], st: dict) -> dict | None:
+    """What third parties change in each ordered pair's strike (``_strike``'s ``third``),
+    or ``None`` where nothing does (no endogenous reserve, no commitment)."""
+    n = len(sides)
+    endogenous = [s.sc["reserve_mode"] >= RESERVE_ENDOGENOUS - 0.5 for s in sides]
+    c = arrays.committed
+    if not any(endogenous) and (c is None or not any(c[i][j] for i in range(n) for j in range(n) if i != j)):
+        return None
+    pools = [_Pool(s, st) for s in sides]
+    armed = [
+        sum(s.sys["launchers"][i] * s.sys["warheads_per_launcher"][i] for i in range(s.n) if s.nuclear[i])
+        > 0.0
+        for s in sides
+    ]
+
+    def arriving_on(target: _Side):
+        def arriving(ballistic, air):
+            return (
+                float(_leak(target, ballistic, target.value_share))
+                + air * target.sc["penetration_probability"]
+            )
+
+        return arriving
+
+    needs: dict[tuple[int, int], float] = {}
+
+    def need(x: int, adversary: int) -> float:
+        if (x, adversary) not in needs:
+            needs[x, adversary] = (
+                pools[x].needed(arriving_on(sides[adversary]), sides[x].sc["required_arriving_warheads"])
+                if armed[adversary]
+                else 0.0
+            )
+        return needs[x, adversary]
+
+    def reserve(x: int, excluding: int) -> float:
+        if not endogenous[x]:
+            return 0.0
+        total = sum(need(x, o) for o in thirdparty.adversaries(arrays, x, (excluding,)))
+        return min(total, pools[x].total)
+
+    out = {}
+    for a, v in exchange_pairs(n):
+        attacker, victim = sides[a], sides[v]
+        third: dict = {"allies": thirdparty.defenders(arrays, a, v)}
+        if endogenous[a]:
+            held_n = reserve(a, v)
+            held = pools[a].held(held_n)
+            third["weapons"] = [u - h for u, h in zip(pools[a].usable, held, strict=True)]
+            third["attacker_reserve"] = held_n
+        else:
+            keep = 1.0 - attacker.sc["holdback_fraction"]
+            third["weapons"] = [u * keep for u in pools[a].usable]
+            third["attacker_reserve"] = sum(w * attacker.sc["holdback_fraction"] for w in pools[a].warheads)
+        third["victim_keep"] = 1.0 if endogenous[v] else 1.0 - victim.sc["holdback_fraction"]
+        rb, ra = pools[v].reliable(reserve(v, a)) if endogenous[v] else (0.0, 0.0)
+        third["victim_reserve_ballistic"], third["victim_reserve_air"] = rb, ra
+        kb = ka = 0.0
+        for k in third["allies"]:
+            all_b, all_a = pools[k].reliable(pools[k].total)
+            if endogenous[k]:
+                held_b, held_a = pools[k].reliable(reserve(k, a))
+                kb, ka = kb + (all_b - held_b), ka + (all_a - held_a)
+            else:
+                keep = 1.0 - sides[k].sc["holdback_fraction"]
+                kb, ka = kb + all_b * keep, ka + all_a * keep
+        third["allied_ballistic"], third["allied_air"] = kb, ka
+        out[a, v] = third
+    return out
+
+
+def exchange_pairs(n: int) -> list[tuple[int, int]]:
+    """Every ordered (attacker, victim) pair of ``n`` sides."""
+    return [(a, v) for a in range(n) for v in range(n) if a != v]
+
+
 def exchange_one(arrays: ScenarioArrays, k: int = 0) -> dict:
-    """Both first strikes and the index for batch member ``k``, in plain Python (the
-    one-order allocations ``reliable`` and ``greedy``; ``best`` is checked against them in
-    tests/engine/test_allocation_monotonicity.py)."""
+    """Every first strike and index for batch member ``k``, in plain Python (the one-order
+    allocations ``reliable`` and ``greedy``; ``best`` is checked against them in
+    tests/engine/test_allocation_monotonicity.py).
+
+    Returns ``pairs`` (ordered pair -> strike), ``r`` (ordered pair (side, adversary) -> r)
+    and ``fsi`` (unordered pair (i, j), i < j -> FSI); with two sides ``strikes`` is the
+    two strikes (0 on 1, 1 on 0), ``r`` the two r and ``fsi`` the one FSI, as floats."""
     if arrays.allocation not in ("reliable", "greedy"):
         raise ValueError(
             "The reference exchange plans the 'reliable' and 'greedy' allocations only. "
             f"Got {arrays.allocation!r}."
         )
     st = {name: float(arr[k]) for name, arr in arrays.settings.items()}
-    a, b = _Side(arrays.sides[0], k), _Side(arrays.sides[1], k)
-    first, second = _strike(a, b, st, arrays.allocation), _strike(b, a, st, arrays.allocation)
-    r = (
-        float(stability.break_even(first["cost_attacker"], second["cost_victim"])),
-        float(stability.break_even(second["cost_attacker"], first["cost_victim"])),
-    )
-    return {"strikes": (first, second), "r": r, "fsi": float(stability.first_strike_stability(*r))}
+    sides = [_Side(side, k) for side in arrays.sides]
+    third = _third_parties(arrays, sides, st)
+    pairs = {
+        (a, v): _strike(sides[a], sides[v], st, arrays.allocation, None if third is None else third[a, v])
+        for a, v in exchange_pairs(len(sides))
+    }
+    r = {
+        (a, v): float(stability.break_even(pairs[a, v]["cost_attacker"], pairs[v, a]["cost_victim"]))
+        for a, v in pairs
+    }
+    fsi = {(i, j): float(stability.first_strike_stability(r[i, j], r[j, i])) for i, j in pairs if i < j}
+    if len(sides) == 2:
+        return {
+            "strikes": (pairs[0, 1], pairs[1, 0]),
+            "r": (r[0, 1], r[1, 0]),
+            "fsi": fsi[0, 1],
+            "pairs": pairs,
+        }
+    return {"pairs": pairs, "r": r, "fsi": fsi}

@@ -37,7 +37,7 @@ When A strikes B in a world of more than two sides:
   the default.
 
 **Adversaries.** Every other side is an adversary except an ally: C is not an adversary
-of A where ``committed[A, C]`` or ``committed[C, A]``.
+of A where ``committed[A, C]`` or ``committed[C, A]``, or where both belong to a coalition.
 
 **Committed allies** (``ScenarioArrays.committed[k, b]``: k defends b). When A strikes
 B, every k committed to B (k ≠ A, and not committed to A as well) retaliates on A's value
@@ -62,7 +62,7 @@ applies it per ordered pair.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,9 +121,12 @@ def endogenous(side: SideArrays) -> np.ndarray:
 
 
 def allied(arrays: ScenarioArrays, i: int, j: int) -> bool:
-    """Whether sides ``i`` and ``j`` are allies (either is committed to the other)."""
+    """Whether sides ``i`` and ``j`` are allies: either is committed to the other, or both
+    belong to one coalition."""
     c = arrays.committed
-    return c is not None and bool(c[i, j] or c[j, i])
+    if c is not None and bool(c[i, j] or c[j, i]):
+        return True
+    return any(i in members and j in members for members in arrays.coalitions.values())
 
 
 def adversaries(arrays: ScenarioArrays, side: int, excluding: tuple[int, ...] = ()) -> tuple[int, ...]:
@@ -191,10 +194,14 @@ class Pool:
         Arrival is evaluated at the pool's breakpoints (after each system, in order) to
         find the system in which the requirement is met; within it, where one system's
         warheads vary linearly, by bisection (the defences make it non-linear). The
-        answer always meets the requirement; it is the least to 2⁻⁴⁵ of that system."""
-        want = np.nan_to_num(required, nan=0.0) > 0.0
-        if not want.any():
-            return np.zeros_like(self.total)
+        answer always meets the requirement; it is the least to 2⁻⁴⁵ of that system.
+        :func:`needed_against` solves several pools against one target at once."""
+        return needed_against([self], [required], arriving, arriving)[0]
+
+    def _bracket(self, arriving, required):
+        """The system (piece of the pool) in which arrival first reaches ``required``:
+        whether even the whole pool falls short (batch,), and the piece's start and
+        length (3, batch): warheads, reliable ballistic, reliable air-breathing."""
         batch, systems = self.sorted.shape
         edges = np.zeros((3, systems + 1, batch))
         np.cumsum(self.sorted.T, axis=0, out=edges[0, 1:])
@@ -202,15 +209,68 @@ class Pool:
         np.cumsum((self.sorted * self.rel_air).T, axis=0, out=edges[2, 1:])
         reach = arriving(edges[1], edges[2]) >= required
         short = ~reach[-1]
-        # The piece (system) in which arrival first reaches the requirement.
         end = np.clip(np.where(short, systems, reach.argmax(axis=0)), 1, systems)
         cols = np.arange(batch)
         start = edges[:, end - 1, cols]
-        step = edges[:, end, cols] - start
-        lo, hi = np.zeros(batch), np.ones(batch)  # share of the piece; hi always suffices
-        for _ in range(SOLVE_ITERATIONS):
-            t = 0.5 * (lo + hi)
-            enough = arriving(start[1] + t * step[1], start[2] + t * step[2]) >= required
-            hi = np.where(enough, t, hi)
-            lo = np.where(enough, lo, t)
-        return np.where(want, np.where(short, self.total, start[0] + hi * step[0]), 0.0)
+        return short, start, edges[:, end, cols] - start
+
+
+def needed_against(
+    pools: Sequence[Pool],
+    required: Sequence[np.ndarray],
+    arriving: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    stacked: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> list[np.ndarray]:
+    """:meth:`Pool.needed` of several pools (sides), each with its requirement, against one
+    target: ``arriving`` is the target's arrival on one batch, ``stacked`` the same on
+    ``len(pools)`` copies of the batch laid end to end (for one pool: ``arriving``). The
+    bisections of all pools run as one, on the stacked batch: every member follows the
+    same steps as alone, so the answers are those of :meth:`Pool.needed` bit for bit."""
+    answers: list[np.ndarray | None] = [None] * len(pools)
+    wants, brackets = [], []
+    for i, (pool, req) in enumerate(zip(pools, required, strict=True)):
+        want = np.nan_to_num(req, nan=0.0) > 0.0
+        if not want.any():
+            answers[i] = np.zeros_like(pool.total)
+            continue
+        wants.append((i, want))
+        brackets.append(pool._bracket(arriving, req))
+    if wants:
+        if len(wants) == len(pools):
+            start = np.concatenate([b[1] for b in brackets], axis=1)
+            step = np.concatenate([b[2] for b in brackets], axis=1)
+            hi = _bisect(stacked, start, step, np.concatenate([required[i] for i, _ in wants]))
+        else:  # some pools need nothing, so ``stacked`` has copies too many: one by one
+            hi = np.concatenate(
+                [
+                    _bisect(arriving, b[1], b[2], required[i])
+                    for (i, _), b in zip(wants, brackets, strict=True)
+                ]
+            )
+        offset = 0
+        for (i, want), (short, start_i, step_i) in zip(wants, brackets, strict=True):
+            batch = want.shape[0]
+            h = hi[offset : offset + batch]
+            offset += batch
+            answers[i] = np.where(want, np.where(short, pools[i].total, start_i[0] + h * step_i[0]), 0.0)
+    return answers  # type: ignore[return-value]
+
+
+def _bisect(arriving, start: np.ndarray, step: np.ndarray, required: np.ndarray) -> np.ndarray:
+    """Bisection for the least share ``t`` of each piece (``start + t·step``, rows: warheads,
+    reliable ballistic, reliable air) whose arrival reaches ``required``: ``hi`` after
+    :data:`SOLVE_ITERATIONS` halvings of [0, 1] (1 always suffices).
+
+    Every bracket end is a multiple of 2⁻ᵏ after k halvings, so the arithmetic is exact:
+    the bracket is ``[lo, lo + 2⁻ᵏ]`` and only ``lo`` is kept."""
+    lo = np.zeros(start.shape[1])
+    t = np.empty_like(lo)
+    short = np.empty(lo.shape, dtype=bool)
+    width = 1.0
+    for _ in range(SOLVE_ITERATIONS):
+        width *= 0.5
+        np.add(lo, width, out=t)
+        np.greater_equal(arriving(start[1] + t * step[1], start[2] + t * step[2]), required, out=short)
+        np.logical_not(short, out=short)  # not enough (NaN included)
+        lo += np.multiply(short, width)
+    return lo + width

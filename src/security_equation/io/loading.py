@@ -26,8 +26,9 @@ from security_equation.io.validation import ErrorStyle, LineMap, locate
 from security_equation.schema import plausible
 from security_equation.schema.scenario import Distribution, Scenario, name_problem
 
-#: The scenario commands and the web page show when none is named.
-DEFAULT_SCENARIO = "us-russia-2023"
+#: The scenario commands and the web page show when none is named: the five powers after
+#: New START's expiry (us-russia-2023 stays the last-official-data scenario).
+DEFAULT_SCENARIO = "five-powers-2026"
 #: Scenario files larger than this are refused (a scenario is a few kB).
 MAX_FILE_BYTES = 2_000_000
 SUFFIXES = (".yaml", ".yml", ".toml")
@@ -54,7 +55,8 @@ def bundled_names(kind: str = "scenarios") -> list[str]:
 
 
 def bundled_catalogue() -> list[dict]:
-    """The bundled scenarios: name, what each extends, description, named overrides."""
+    """The bundled scenarios: name, what each extends, description, named overrides, and
+    whether it is the default (:data:`DEFAULT_SCENARIO`, the web page's first choice)."""
     rows = []
     for name in bundled_names():
         data, _ = read_mapping(bundled_dir("scenarios") / f"{name}.yaml")
@@ -64,6 +66,7 @@ def bundled_catalogue() -> list[dict]:
                 "extends": data.get("extends"),
                 "description": " ".join(str(data.get("description", "")).split()),
                 "overrides": sorted(data.get("overrides") or {}),
+                "default": name == DEFAULT_SCENARIO,
             }
         )
     return rows
@@ -634,7 +637,26 @@ def load_chain(path: Path, kind: str = "scenarios", chain: tuple[Path, ...] = ()
         )
     base, base_lines = load_chain(base_path, kind, (*chain, resolved))
     # The child's own values and overrides extend the base's.
-    return paths.deep_merge(base, data), {**base_lines, **lines}
+    return paths.deep_merge(base, data), overlay_lines(base_lines, lines, data)
+
+
+def overlay_lines(base_lines: LineMap, lines: LineMap, data: Mapping) -> LineMap:
+    """The line map of ``data`` merged over a base: the child's lines win, and where the
+    child replaces a value whole (a list or a single value, as ``paths.deep_merge`` does),
+    the base's lines below it go, so a problem inside the new value is not blamed on the
+    base file."""
+    replaced = set()
+    for key in lines:
+        try:
+            value = paths.get(data, key)
+        except (KeyError, IndexError, TypeError):
+            continue
+        if not isinstance(value, Mapping):
+            replaced.add(key)
+    if not replaced:
+        return {**base_lines, **lines}
+    kept = {k: v for k, v in base_lines.items() if not any(k[:i] in replaced for i in range(1, len(k)))}
+    return {**kept, **lines}
 
 
 def merge_upload_base(
@@ -654,7 +676,7 @@ def merge_upload_base(
             line=lines.get(("extends",), (None, None))[1],
         )
     base, base_lines = load_chain(bundled_dir(kind) / f"{base_ref}.yaml", kind)
-    return paths.deep_merge(base, data), {**base_lines, **lines}
+    return paths.deep_merge(base, data), overlay_lines(base_lines, lines, data)
 
 
 def _dotted_leaves(mapping: Mapping) -> Iterable[tuple[tuple[str, ...], tuple[str, ...], Any]]:
@@ -833,6 +855,10 @@ def apply_set_values(
             problems.append(Problem(problem, paths.display(parts), "--set"))
             continue
         paths.set_in(expanded, parts, value)
+        if not isinstance(value, Mapping):
+            # The value replaces whatever was below it: its items come from --set too.
+            for key in [k for k in lines if len(k) > len(parts) and k[: len(parts)] == parts]:
+                del lines[key]
         lines[parts] = ("--set", None)
     if problems:
         raise InputError(problems)
@@ -996,7 +1022,17 @@ def problems_from_validation(
 _NAMED_LEVELS = {"sides": "side", "systems": "system", "defences": "defence"}
 #: Top-level keys --set values and named overrides may change (the rest are the loader's).
 _EDITABLE = frozenset(
-    {"sides", "settings", "name", "description", "framework", "date", "references", "uncertainty"}
+    {
+        "sides",
+        "settings",
+        "name",
+        "description",
+        "framework",
+        "date",
+        "references",
+        "uncertainty",
+        "coalitions",
+    }
 )
 
 

@@ -156,7 +156,11 @@ def compile_scenario(scenario: Scenario, batch: int = 1) -> ScenarioArrays:
     committed = None
     if any(scenario.sides[n].commits_to for n in names):
         committed = np.array([[b in scenario.sides[k].commits_to for b in names] for k in names], dtype=bool)
+    coalitions = {
+        group: tuple(sorted(names.index(m) for m in dict.fromkeys(members)))
+        for group, members in scenario.coalitions.items()
+    }
     arrays = ScenarioArrays(  # type: ignore[arg-type]
-        names, sides, settings, slots, scenario.settings.allocation, committed
+        names, sides, settings, slots, scenario.settings.allocation, committed, coalitions
     )
     return arrays.repeat(batch) if batch != 1 else arrays.copy()

@@ -14,9 +14,18 @@ from typing import Any
 
 import numpy as np
 
+from security_equation.engine import coalitions as co
+from security_equation.engine import thirdparty
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.constants import LAUNCH_UNDER_ATTACK_KT
-from security_equation.engine.exchange import DrawDown, Exchange, StrikeResult, curve_costs, exchange
+from security_equation.engine.exchange import (
+    DrawDown,
+    Exchange,
+    StrikeResult,
+    curve_costs,
+    exchange,
+    third_party_contexts,
+)
 from security_equation.engine.stability import SIDE_METRICS, Stability, headline, stability
 from security_equation.io.jsonable import finite_or_none
 from security_equation.model import posture
@@ -84,6 +93,15 @@ class ExchangeSection:
     result: Exchange
     stability: Stability
     variant_names: tuple[str, ...]
+    #: Coalition cases (``engine/coalitions.py``): each declared coalition against every
+    #: side outside it and every other coalition it shares no side with.
+    coalition_pairs: tuple[co.PartyExchange, ...] = ()
+    #: The two-peer question per side (``engine/coalitions.py``): its requirement after
+    #: each adversary's, each coalition of its adversaries' and all its adversaries'
+    #: first strike, in :func:`coalitions.two_peer_cases` order.
+    two_peer: dict[str, tuple[co.RequirementCheck, ...]] = field(default_factory=dict)
+    #: Why a case could not be evaluated (e.g. a member's damage table), by case name.
+    coalition_notes: dict[str, str] = field(default_factory=dict)
 
     def costed_curve(
         self, attacker: int, victim: int, *, per_piece: int = 1
@@ -92,8 +110,14 @@ class ExchangeSection:
         sampled ``per_piece`` times in every piece, with the attacker's and the victim's
         cost at each point."""
         curve = self.result.strike(attacker, victim).curve.sampled(per_piece)
+        # The costs with the third parties the strike itself was evaluated with.
+        contexts = third_party_contexts(self.arrays, ((attacker, victim),))
         costs = curve_costs(
-            self.arrays.sides[attacker], self.arrays.sides[victim], self.arrays.settings, curve
+            self.arrays.sides[attacker],
+            self.arrays.sides[victim],
+            self.arrays.settings,
+            curve,
+            None if contexts is None else contexts[attacker, victim],
         )
         return curve, *costs
 
@@ -108,6 +132,8 @@ class ExchangeSection:
         With two sides, the other side (docs/model.md, "Three and more powers")."""
         own = self.side_names.index(name)
         others = [v for (s, v) in self.result.pairs if s == own]
+        # Allies (committed either way, or in one coalition) are not adversaries.
+        others = [v for v in others if not thirdparty.allied(self.arrays, own, v)] or others
         arriving = [float(self.result.strike(v, own).arriving_retaliation[0]) for v in others]
         best = min(range(len(others)), key=lambda i: (arriving[i], i))
         return self.side_names[others[best]]
@@ -126,11 +152,14 @@ class ExchangeSection:
         return tuple((self.side_names[i], self.side_names[j]) for i, j in self.stability.pairs)
 
     def least_stable_pair(self, variant: str | None = None) -> tuple[int, int]:
-        """Index pair with the lowest FSI (the first on ties): the pair the headline FSI
-        of a scenario with more than two sides reports."""
+        """Index pair of adversaries with the lowest FSI (the first on ties): the pair the
+        headline FSI of a scenario with more than two sides reports. Pairs of allies count
+        only where every pair is one."""
         index = 0 if variant is None else 1 + self.variant_names.index(variant)
         pairs = self.stability.pairs
-        return min(pairs, key=lambda p: (float(self.stability.fsi[p][index]), pairs.index(p)))
+        # Pairs of allies are evaluated and shown, but the headline is about adversaries.
+        candidates = [p for p in pairs if not thirdparty.allied(self.arrays, *p)] or list(pairs)
+        return min(candidates, key=lambda p: (float(self.stability.fsi[p][index]), pairs.index(p)))
 
     def fsi(self, variant: str | None = None, pair: tuple[str, str] | None = None) -> float:
         """FSI of ``pair`` (names, either order); by default the scenario's only pair, or
@@ -193,6 +222,73 @@ class ExchangeSection:
     def fsi_pairs(self, variant: str | None = None) -> dict[str, float]:
         """FSI per unordered pair, keyed ``"a,b"`` (file order)."""
         return {f"{a},{b}": self.fsi(variant, (a, b)) for a, b in self.unordered_pairs()}
+
+    def coalition_pairs_list(self) -> list[dict]:
+        """Each coalition case: both parties' r, costs and FSI, and both first strikes
+        (``coalition_pairs`` in the JSON; row 0, the scenario as given)."""
+        out = []
+        for case in self.coalition_pairs:
+            first, second = case.names
+            st = case.stability
+            row: dict[str, Any] = {
+                "parties": [first, second],
+                "members": {
+                    name: [self.side_names[i] for i in party]
+                    for name, party in zip(case.names, case.parties, strict=True)
+                },
+                "fsi": float(st.fsi[0, 1][0]),
+            }
+            for metric in ("r", "c1", "c2"):
+                values = getattr(st, metric)
+                row[metric] = {first: float(values[0, 1][0]), second: float(values[1, 0][0])}
+            row["c1_over_c2"] = {
+                first: finite_or_none(st.c1_over_c2[0, 1][0]),
+                second: finite_or_none(st.c1_over_c2[1, 0][0]),
+            }
+            row["strikes"] = {
+                f"{a}_strikes_{v}": {
+                    "attacker": a,
+                    "victim": v,
+                    **{k: finite_or_none(getattr(case.result.strike(i, j), k)[0]) for k in STRIKE_FIELDS},
+                }
+                for (i, j), (a, v) in (((0, 1), (first, second)), ((1, 0), (second, first)))
+            }
+            out.append(row)
+        return out
+
+    def two_peer_dict(self) -> dict:
+        """The two-peer question per side (``two_peer`` in the JSON; row 0): after each
+        case's first strike, the warheads the side needs against each adversary, whether
+        it meets its requirement against all of them at once and how many it is short."""
+        out = {}
+        for name, checks in self.two_peer.items():
+            k = self.side_names.index(name)
+            required = float(self.arrays.sides[k].scalars["required_arriving_warheads"][0])
+            adversaries = [self.side_names[c] for c in checks[0].needed] if checks else []
+            cases = []
+            for check in checks:
+                cases.append(
+                    {
+                        "attackers": co.party_name(self.arrays, check.attackers),
+                        "members": [self.side_names[i] for i in check.attackers],
+                        "surviving_warheads": float(check.survivors[0]),
+                        "needed_warheads": {
+                            self.side_names[c]: finite_or_none(n[0]) for c, n in check.needed.items()
+                        },
+                        "arriving_if_all_on_one": {
+                            self.side_names[c]: float(x[0]) for c, x in check.arriving_all.items()
+                        },
+                        "needed_total": finite_or_none(check.needed_total[0]),
+                        "meets_all": bool(check.meets_all[0]),
+                        "short_warheads": finite_or_none(check.short[0]),
+                    }
+                )
+            out[name] = {
+                "requirement_arriving_warheads": finite_or_none(required),
+                "adversaries": adversaries,
+                "cases": cases,
+            }
+        return out
 
     def to_dict(self) -> dict:
         out = {}
@@ -289,12 +385,24 @@ class Evaluation:
                 out["fsi_pair"] = f"{ex.side_names[i]},{ex.side_names[j]}"
                 out["fsi_pairs"] = ex.fsi_pairs()
                 out["pairs"] = ex.pairs_list()
+                if s.coalitions:
+                    out["coalitions"] = {k: list(v) for k, v in s.coalitions.items()}
+                    out["coalition_pairs"] = ex.coalition_pairs_list()
+                out["two_peer"] = ex.two_peer_dict()
+                if ex.coalition_notes:
+                    out["coalition_notes"] = dict(ex.coalition_notes)
         out["sides"] = {}
         for name in s.side_names:
             side = {"label": self.posture[name]["label"]}
             if self.exchange is not None:
                 if self.exchange.multi_party:
                     side["binding_adversary"] = self.exchange.binding_adversary(name)
+                    k = s.side_names.index(name)
+                    side["allies"] = [
+                        other
+                        for j, other in enumerate(s.side_names)
+                        if j != k and thirdparty.allied(self.exchange.arrays, k, j)
+                    ]
                 side.update(self.exchange.side(name))
             side["posture"] = {k: v for k, v in self.posture[name].items() if k != "label"}
             out["sides"][name] = side
@@ -319,7 +427,48 @@ def exchange_section(scenario: Scenario) -> ExchangeSection:
                 column = arrays.get(f"{side}.{path}")
                 column[row] = value
     result = exchange(arrays)
-    return ExchangeSection(names, arrays, result, stability(result), tuple(VARIANTS))
+    section = ExchangeSection(names, arrays, result, stability(result), tuple(VARIANTS))
+    if len(names) > 2:
+        _coalition_cases(section)
+    return section
+
+
+def _coalition_cases(section: ExchangeSection) -> None:
+    """Fill the section's coalition cases and two-peer question (more than two sides)."""
+    arrays = section.arrays
+    joint: dict[tuple, StrikeResult] = {}
+    pairs = []
+    for first, second in co.coalition_cases(arrays):
+        try:
+            case = co.party_exchange(arrays, first, second)
+        except co.CoalitionError as err:
+            section.coalition_notes[f"{co.party_name(arrays, first)} and {co.party_name(arrays, second)}"] = (
+                str(err)
+            )
+            continue
+        pairs.append(case)
+        joint[case.parties[0], case.parties[1]] = case.result.strike(0, 1)
+        joint[case.parties[1], case.parties[0]] = case.result.strike(1, 0)
+    section.coalition_pairs = tuple(pairs)
+    for victim, name in enumerate(arrays.side_names):
+        if np.isnan(arrays.sides[victim].scalars["required_arriving_warheads"]).all():
+            continue
+        checks = []
+        for attackers in co.two_peer_cases(arrays, victim):
+            if len(attackers) == 1:
+                strike = section.result.strike(attackers[0], victim)
+            elif (attackers, (victim,)) in joint:
+                strike = joint[attackers, (victim,)]
+            else:
+                try:
+                    world = co.party_world(arrays, [attackers, (victim,)])
+                except co.CoalitionError as err:
+                    section.coalition_notes[f"{co.party_name(arrays, attackers)} striking {name}"] = str(err)
+                    continue
+                strike = exchange(world, pairs=((0, 1),)).strike(0, 1)
+            checks.append(co.requirement_check(arrays, victim, attackers, strike))
+        if checks:
+            section.two_peer[name] = tuple(checks)
 
 
 #: Sections ``evaluate`` adds by default, in the order the presenters show them.

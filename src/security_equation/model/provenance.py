@@ -189,6 +189,8 @@ def unsourced(scenario) -> list[str]:
             value = getattr(model, name)
             if isinstance(value, bool) or value is None:
                 continue
-            if isinstance(value, int | float | BaseModel):
+            if isinstance(value, BaseModel) and "sources" in type(value).model_fields:
+                continue  # a part with notes of its own, walked on its own
+            if isinstance(value, int | float | BaseModel) or (name == "commits_to" and value):
                 missing.append(paths.display((*prefix, name)))
     return missing

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from security_equation.engine import thirdparty
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.race import (
     ACTIONS,
@@ -52,7 +53,7 @@ from security_equation.treaty.assessment import (
     resolve_for,
 )
 from security_equation.treaty.frameworks import is_no_framework
-from security_equation.treaty.limits import engine_limits, limit_kind
+from security_equation.treaty.limits import AggregateLimit, coalition_limits, engine_limits, limit_kind
 
 if TYPE_CHECKING:  # pandas is imported lazily: the CLI starts faster without it
     import pandas as pd
@@ -106,7 +107,8 @@ class ArmsRaceSection(Section):
     the framework's status on ``as_of`` (the scenario's date, else today; ``None``: no
     framework) and ``limits_applied``: whether the race runs under its limits (not when it
     has expired or does not bind yet, unless asked for); ``capped``: what
-    stopped each side that stayed short; ``linearised`` / ``linearised_end``: the reaction
+    stopped each side that stayed short (a limit kind, the stock or capacity; a limit on a
+    coalition's aggregate by its label); ``linearised`` / ``linearised_end``: the reaction
     slopes and the Richardson condition at the start and, when anything was built, at the
     end. ``race`` is the engine's result (final arrays included)."""
 
@@ -128,6 +130,12 @@ class ArmsRaceSection(Section):
     limits_applied: bool = False
     counterforce_share: dict[str, float] = field(default_factory=dict)
     verdict: str = ""
+    #: Limits on coalitions' aggregates (:func:`coalition_limits_dict`; empty: none).
+    coalition_limits: dict[str, dict] = field(default_factory=dict)
+    #: Side -> the label of the limit that stopped it (only with coalition limits).
+    stopped_limits: dict[str, str] = field(default_factory=dict)
+    #: How the run ended for each side (:func:`outcome_by_side`; more than two sides).
+    outcome_by_side: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = {
@@ -148,6 +156,11 @@ class ArmsRaceSection(Section):
         out["as_of"] = self.as_of
         out["limits_applied"] = self.limits_applied
         out["counterforce_share"] = dict(self.counterforce_share)
+        if self.outcome_by_side:
+            out["outcome_by_side"] = dict(self.outcome_by_side)
+        if self.coalition_limits:
+            out["coalition_limits"] = json_safe(self.coalition_limits)
+            out["stopped_limits"] = dict(self.stopped_limits)
         return out
 
 
@@ -319,7 +332,10 @@ def verdict(race: ArmsRace, linearised: dict, names) -> str:
     if race.outcome == SETTLES and rounds == 0:
         head += ": no side is short of its requirements"
     elif race.capped:
-        head += " (" + "; ".join(f"{side}: {what}" for side, what in race.capped.items()) + ")"
+        named = {s: label for s, label in race.stopped_limits.items() if race.coalition_limits}
+        head += (
+            " (" + "; ".join(f"{side}: {named.get(side, what)}" for side, what in race.capped.items()) + ")"
+        )
     if "sides" not in linearised:
         return head + "."
     parts = [linearised["sides"][n]["explanation"] for n in names]
@@ -335,8 +351,10 @@ def verdict(race: ArmsRace, linearised: dict, names) -> str:
 
 def _linearised(arrays: ScenarioArrays, requirement, names, limits, production) -> dict:
     """:func:`linearised_dict` of the reaction functions between two sides (Richardson's
-    model is two-player); with more sides, one entry per pair keyed ``"A,B"``."""
-    pairs = list(combinations(range(len(names)), 2))
+    model is two-player); with more sides, one entry per pair of adversaries keyed
+    ``"A,B"`` (allies do not race each other)."""
+    pairs = [p for p in combinations(range(len(names)), 2) if not thirdparty.allied(arrays, *p)]
+    pairs = pairs or list(combinations(range(len(names)), 2))
     every = reaction_slopes_many(arrays, pairs, requirement=requirement, limits=limits, production=production)
     out = {
         ",".join(names[k] for k in pair): linearised_dict(slopes, [names[k] for k in pair])
@@ -386,13 +404,13 @@ def _weights_count_bombers_one(limits: Limits | None, arrays: ScenarioArrays, k:
 
 def _framework_limits(
     scenario, framework, limits_in_force: bool = False
-) -> tuple[dict[str, Limits], list[str], bool, str | None]:
+) -> tuple[dict[str, Limits], list[str], bool, str | None, list[AggregateLimit]]:
     """Per-side engine limits under a framework, notes on limits the race cannot reach,
-    how the framework counts bombers (for the report) and the framework's status on the
-    scenario's date. A framework expired or not yet binding on that date sets no limits
-    (and a note says so) unless ``limits_in_force``."""
+    how the framework counts bombers (for the report), the framework's status on the
+    scenario's date and its limits on coalitions' aggregates. A framework expired or not
+    yet binding on that date sets no limits (and a note says so) unless ``limits_in_force``."""
     if framework is None or (not isinstance(framework, Framework) and is_no_framework(framework)):
-        return {}, ["no treaty limits"], False, None
+        return {}, ["no treaty limits"], False, None, []
     fw = resolve_for(scenario, framework)
     on = as_of_date(scenario)
     status = framework_status(fw, on)
@@ -409,15 +427,78 @@ def _framework_limits(
             ],
             False,
             status,
+            [],
         )
     sides = engine_limits(fw, scenario)
+    aggregates = [a for a in coalition_limits(fw, scenario) if a.engine.kind in RACE_KINDS]
     notes = [
         f"{side}: limit '{name}' not used by the action–reaction model"
         for side, lim in sides.items()
         for name, kind in zip(lim.names, lim.limits.kinds, strict=True)
         if kind not in RACE_KINDS
     ]
-    return {side: lim.limits for side, lim in sides.items()}, notes, _bombers_count_one(fw), status
+    notes += [
+        f"{', '.join(n for n in scenario.sides if n not in sides)}: no limit of the framework covers"
+        " it on its own"
+    ] * any(n not in sides for n in scenario.sides)
+    notes += [
+        f"coalition {a.coalition}: limit '{a.name}' not used by the action–reaction model"
+        for a in coalition_limits(fw, scenario)
+        if a.engine.kind not in RACE_KINDS
+    ]
+    limits = {side: lim.limits for side, lim in sides.items()}
+    return limits, notes, _bombers_count_one(fw), status, aggregates
+
+
+def coalition_limits_dict(aggregates: list[AggregateLimit], race: ArmsRace) -> dict:
+    """Each coalition aggregate the race ran under: members, what it counts, the cap (the
+    members' nuclear forces' count now plus the treaty's headroom) and the members'
+    summed count at the start and the end of the run (engine terms)."""
+    out: dict[str, dict] = {}
+    for agg in aggregates:
+        c = agg.engine
+        end = sum(float(c.count(k, race.final.sides[k].systems)[0]) for k in c.members)
+        entry = out.setdefault(agg.coalition, {"members": list(agg.members), "limits": {}})
+        entry["limits"][agg.name] = {
+            "kind": c.kind,
+            "label": c.label,
+            "limit": agg.value,
+            "counted": agg.counted,
+            "cap": finite_or_none(c.cap),
+            "count_end": end,
+            "binds": bool(end >= c.cap - 0.5),
+        }
+    return out
+
+
+def _capped(race: ArmsRace) -> dict[str, str]:
+    """What stopped each side that stayed short: a limit kind, ``stock`` or ``capacity``;
+    a limit on a coalition's aggregate by its label, which names the coalition and the
+    limit (the kind alone would read as the side's own limit)."""
+    coalition_labels = {c.label for c in race.coalition_limits}
+    return {
+        side: label if (label := race.stopped_limits.get(side)) in coalition_labels else what
+        for side, what in race.capped.items()
+    }
+
+
+def outcome_by_side(race: ArmsRace) -> dict[str, str]:
+    """How the run ended for each side: ``settles`` (not short at the end), ``stopped by
+    <what>`` (a limit named by its label, the stock or capacity) or ``still short`` (it was
+    adding when the rounds ran out)."""
+    last = race.path[-1]["sides"] if race.path else {}
+    out = {}
+    for name in race.side_names:
+        entry = last.get(name, {})
+        if not entry.get("short_of"):
+            out[name] = SETTLES
+        elif name in race.capped:
+            what = race.capped[name]
+            label = race.stopped_limits.get(name)
+            out[name] = f"stopped by {label}" if label else f"stopped by {what.replace('_', ' ')}"
+        else:
+            out[name] = "still short"
+    return out
 
 
 # --------------------------------------------------------------------------- tables of engine results
@@ -494,19 +575,37 @@ def arms_race_section(
     names = arrays.side_names
     notes: list[str] = []
     status = None
+    aggregates: list[AggregateLimit] = []
     if limits is None:
-        limits, notes, bombers_one, status = _framework_limits(scenario, framework, limits_in_force)
+        limits, notes, bombers_one, status, aggregates = _framework_limits(
+            scenario, framework, limits_in_force
+        )
         count_one = dict.fromkeys(names, bombers_one)
     else:
         count_one = {n: _weights_count_bombers_one(limits.get(n), arrays, k) for k, n in enumerate(names)}
-    race = action_reaction(arrays, rounds=rounds, limits=dict(limits) or None, production=production)
+    race = action_reaction(
+        arrays,
+        rounds=rounds,
+        limits=dict(limits) or None,
+        production=production,
+        coalition_limits=[a.engine for a in aggregates],
+    )
     if not any(np.isfinite(r) for r in race.requirement):
         if not any(race.counterforce_share):
             notes.append("no side has a requirement (requirement.arriving_warheads): nothing to react to")
-    race_limits = {n: lim for n, lim in zip(names, race.limits, strict=True) if lim is not None} or None
-    linearised = _linearised(arrays, race.requirement, names, race_limits, production)
+
+    def race_limits(state):
+        # Each side's limits at `state`, its room under each coalition aggregate included.
+        per_side = race.effective_limits(state) if aggregates else race.limits
+        return {n: lim for n, lim in zip(names, per_side, strict=True) if lim is not None} or None
+
+    linearised = _linearised(
+        arrays, race.requirement, names, race_limits(arrays.take(np.array([0]))), production
+    )
     linearised_end = (
-        _linearised(race.final, race.requirement, names, race_limits, production) if race.rounds_run else None
+        _linearised(race.final, race.requirement, names, race_limits(race.final), production)
+        if race.rounds_run
+        else None
     )
     return ArmsRaceSection(
         framework=framework.name if isinstance(framework, Framework) else framework,
@@ -516,7 +615,7 @@ def arms_race_section(
         rounds=race.rounds_run,
         requirement={n: finite_or_none(r) for n, r in zip(names, race.requirement, strict=True)},
         limits={n: limits_dict(lim, count_one[n]) for n, lim in zip(names, race.limits, strict=True)},
-        capped=dict(race.capped),
+        capped=_capped(race),
         path=json_safe(race.path),
         notes=notes,
         linearised=linearised,
@@ -524,5 +623,8 @@ def arms_race_section(
         race=race,
         framework_status=status,
         as_of=as_of_date(scenario).isoformat() if status is not None else None,
-        limits_applied=bool(limits),
+        limits_applied=bool(limits) or bool(aggregates),
+        coalition_limits=coalition_limits_dict(aggregates, race),
+        stopped_limits=dict(race.stopped_limits) if aggregates else {},
+        outcome_by_side=outcome_by_side(race) if len(names) > 2 else {},
     )

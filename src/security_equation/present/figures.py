@@ -23,6 +23,9 @@ KINDS: dict[str, str] = {
     "treaty": "counted totals against the limits of a treaty framework",
     "drawdown": "draw-down curve of each side's first strike with the chosen stopping point",
     "square": "Kent–Thaler probability square: the 'both wait' region, FSI = its area",
+    "matrix": "heat map of each side's r against each adversary, allies marked (more than two sides)",
+    "two-peer": "survivors of each first strike against the warheads needed on every adversary at once"
+    " (more than two sides)",
     "waterfall": "exchange waterfall: forces → survivors → arriving → damage",
     "race": "action–reaction path of the arms-race model",
     "history": "New START aggregate data over time against the treaty limits",

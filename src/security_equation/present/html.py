@@ -27,6 +27,7 @@ from security_equation.model import Evaluation
 from security_equation.present import plots
 from security_equation.present.tables import (
     STRIKE_ROWS,
+    coalition_rows,
     difference_labels,
     flatten,
     headline,
@@ -34,6 +35,7 @@ from security_equation.present.tables import (
     number,
     pair_matrix,
     ratio_text,
+    two_peer_view,
 )
 from security_equation.schema.scenario import Scenario
 
@@ -268,6 +270,17 @@ def render_report(report: ReportData, image_format: str = "png") -> str:
             figures,
             notes,
         )
+        if data.get("two_peer"):
+            _figure(
+                "two-peer",
+                "Two-peer question: survivors against the warheads needed on every adversary",
+                lambda: plots.two_peer_figure(evaluation),
+                f"each side's requirement after each adversary's, each coalition's and all adversaries'"
+                f" first strike (docs/model.md, 'Coalitions and the two-peer question'); {src}",
+                image_format,
+                figures,
+                notes,
+            )
     if race.data is not None:
         _figure(
             "race",
@@ -320,6 +333,9 @@ def render_report(report: ReportData, image_format: str = "png") -> str:
         },
         "strikes": strikes,
         "matrix": pair_matrix(data),
+        "coalition_rows": coalition_rows(data),
+        "two_peer": two_peer_view(data),
+        "coalition_notes": dict(data.get("coalition_notes") or {}),
         "figures": figures,
         "figure_notes": notes,
         "treaty": treaty,

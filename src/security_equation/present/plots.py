@@ -12,6 +12,8 @@ Figures:
 - :func:`square_figure` — Kent & Thaler's probability-domain square, FSI as an area;
 - :func:`matrix_figure` — heat map of every side's r against each adversary (any number
   of sides; the report shows it for more than two);
+- :func:`two_peer_figure` — per side, survivors of each first strike against the warheads
+  needed to meet its requirement on every adversary at once (more than two sides);
 - :func:`waterfall_figure` — forces → survivors → retaliating → arriving → damage;
 - :func:`race_figure` — the action–reaction path;
 - :func:`history_figure` — New START aggregate data over time against the limits
@@ -54,6 +56,7 @@ __all__ = [
     "drawdown_figure",
     "square_figure",
     "matrix_figure",
+    "two_peer_figure",
     "waterfall_figure",
     "race_figure",
     "history_figure",
@@ -119,9 +122,14 @@ def _labels(evaluation: Evaluation) -> dict[str, str]:
 
 
 def _strikes(evaluation: Evaluation, attacker: str | None = None) -> list[tuple[int, int]]:
-    """(attacker, victim) of every first strike of the exchange, in its order (only
-    ``attacker``'s when given)."""
+    """(attacker, victim) of the first strikes to draw: with two sides both; with more,
+    both strikes of the least stable pair of adversaries (the headline FSI's; twenty
+    panels would be unreadable and slow); only ``attacker``'s (on every other side) when
+    given."""
     ex = evaluation.exchange
+    if attacker is None and ex.multi_party:
+        i, j = ex.least_stable_pair()
+        return [(i, j), (j, i)]
     return [(a, v) for a, v in ex.result.pairs if attacker is None or ex.side_names[a] == attacker]
 
 
@@ -477,11 +485,23 @@ def square_figure(
 
 
 # --------------------------------------------------------------------------- pair matrix
+def _allied(evaluation: Evaluation) -> set[frozenset[str]]:
+    """Pairs of allied sides of the scenario: one committed to the other, or both in one
+    coalition (as ``engine.thirdparty.allied``)."""
+    scenario = evaluation.scenario
+    out = {frozenset((a, b)) for a, side in scenario.sides.items() for b in side.commits_to if a != b}
+    for members in scenario.coalitions.values():
+        out |= {frozenset((a, b)) for a in members for b in members if a != b}
+    return out
+
+
 def matrix_figure(evaluation: Evaluation) -> Figure:
     """Heat map of every side's break-even probability ``r = min(1, C1/C2)`` (rows) against
     each adversary (columns), for a scenario with any number of sides: greys from white
     (r = 0, striking first always pays) to black (r = 1), every cell annotated with ``r``
-    and the uncapped ``C1/C2``; the diagonal (no side strikes itself) is hatched."""
+    and the uncapped ``C1/C2``; the diagonal (no side strikes itself) is hatched, cells of
+    allied sides are dotted and marked "ally", and the two cells of the least stable pair
+    of adversaries (the headline FSI's) are framed."""
     ex = evaluation.exchange
     labels = _labels(evaluation)
     names = ex.side_names
@@ -491,26 +511,45 @@ def matrix_figure(evaluation: Evaluation) -> Figure:
     for (s, a), r in ex.stability.r.items():
         values[s, a] = float(r[0])
         ratios[s, a] = float(ex.stability.c1_over_c2[s, a][0])
+    allied = _allied(evaluation)
     size = 1.3 + 1.25 * n
-    fig = Figure(figsize=(size + 1.6, size), layout="constrained")
+    # "compressed": the layout for an axes of fixed aspect, so the labels are never clipped.
+    fig = Figure(figsize=(size + 1.8, size + 0.5), layout="compressed")
     ax = fig.subplots()
     image = ax.imshow(np.ma.masked_invalid(values), cmap="Greys", vmin=0.0, vmax=1.0)
     for k in range(n):
         ax.add_patch(Rectangle((k - 0.5, k - 0.5), 1, 1, facecolor="white", edgecolor="0.5", hatch="///"))
+    least = ex.least_stable_pair() if ex.multi_party else None
     for s in range(n):
         for a in range(n):
             if s == a:
                 continue
             r, ratio = values[s, a], ratios[s, a]
             ratio_text = "∞" if np.isinf(ratio) else f"{ratio:.3f}"
+            ally = frozenset((names[s], names[a])) in allied
+            if ally:
+                ax.add_patch(
+                    Rectangle((a - 0.5, s - 0.5), 1, 1, facecolor="none", edgecolor="0.6", hatch="..", lw=0)
+                )
+            if least is not None and {s, a} == set(least):
+                ax.add_patch(
+                    Rectangle((a - 0.46, s - 0.46), 0.92, 0.92, facecolor="none", edgecolor="black", lw=2.5)
+                )
+                ax.add_patch(
+                    Rectangle((a - 0.40, s - 0.40), 0.80, 0.80, facecolor="none", edgecolor="white", lw=1.2)
+                )
+            dark = r > 0.55
             ax.text(
                 a,
                 s,
-                f"r = {r:.3f}\nC1/C2 = {ratio_text}",
+                f"r = {r:.3f}\nC1/C2 = {ratio_text}" + ("\nally" if ally else ""),
                 ha="center",
                 va="center",
                 fontsize=8,
-                color="white" if r > 0.55 else "black",
+                color="white" if dark else "black",
+                bbox={"facecolor": "black" if dark else "white", "edgecolor": "none", "pad": 1.5}
+                if ally
+                else None,
             )
     ticks = [textwrap.fill(labels[name], 14) for name in names]
     ax.set_xticks(range(n), ticks, fontsize=8)
@@ -519,7 +558,139 @@ def matrix_figure(evaluation: Evaluation) -> Figure:
     ax.set_ylabel("side")
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
     bar.set_label("break-even probability r = min(1, C1/C2) (probability, 0–1)")
-    fig.suptitle(f"Break-even probability per pair of sides — {evaluation.scenario.name}", fontsize=11)
+    notes = []
+    if allied:
+        notes.append("dotted, “ally”: allied sides (committed to each other or in one coalition)")
+    if least is not None:
+        i, j = least
+        notes.append(
+            f"framed: {labels[names[i]]} – {labels[names[j]]}, the least stable pair of adversaries"
+            f" (headline FSI = {float(ex.stability.fsi[least][0]):.3f})"
+        )
+    title = f"Break-even probability per pair of sides — {evaluation.scenario.name}"
+    fig.suptitle(title + ("\n" + "\n".join(notes) if notes else ""), fontsize=10)
+    return fig
+
+
+# --------------------------------------------------------------------------- two-peer question
+def _pair_data(evaluation: Evaluation) -> dict:
+    """The parts of ``Evaluation.to_dict()`` the two-peer figure reads (labels, coalitions,
+    the two-peer question), without the rest."""
+    ex = evaluation.exchange
+    return {
+        "sides": {n: {"label": label} for n, label in _labels(evaluation).items()},
+        "coalitions": {k: list(v) for k, v in evaluation.scenario.coalitions.items()},
+        "two_peer": ex.two_peer_dict() if ex is not None and ex.multi_party else {},
+    }
+
+
+def two_peer_figure(evaluation: Evaluation) -> Figure:
+    """The two-peer question (more than two sides; ``present.tables.two_peer_view``): per
+    side, for each first strike it absorbs (each adversary alone, each coalition of its
+    adversaries, all together), its surviving warheads (left bar) against the warheads it
+    needs to deliver its requirement on every adversary at once (right bar, stacked by
+    adversary); a shortfall is the dashed box on top of the survivors, with its size."""
+    from security_equation.present.tables import two_peer_view
+
+    views = two_peer_view(_pair_data(evaluation))
+    if not views:
+        raise InputError.single(
+            "the two-peer question needs more than two sides, each with a requirement"
+            " (requirement.arriving_warheads)",
+            path="KIND",
+        )
+    columns = 1 if len(views) == 1 else 2
+    rows = -(-len(views) // columns)
+    widest = max(len(v["rows"]) for v in views)
+    fig = Figure(figsize=(max(6.0, 1.7 * widest + 1.5) * columns, 4.3 * rows + 0.8), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).reshape(-1)
+    for ax in axes[len(views) :]:
+        ax.set_visible(False)
+    styles: dict[str, int] = {}
+    for view in views:
+        for name in view["adversaries"]:
+            styles.setdefault(name, 1 + len(styles))
+    names = {a: lab for v in views for a, lab in zip(v["adversaries"], v["adversary_labels"], strict=True)}
+    for ax, view in zip(axes, views, strict=False):
+        x = np.arange(len(view["rows"]))
+        width = 0.38
+        top = 0.0
+        for xi, row in zip(x, view["rows"], strict=True):
+            survivors = row["survivors"]
+            ax.bar(xi - width / 2, survivors, width, **_style(0))
+            _label_above(ax, f"{survivors:,.0f}", (xi - width / 2, survivors), fontsize=7)
+            bottom = 0.0
+            for name, need in zip(view["adversaries"], row["needed"], strict=True):
+                if need is None:
+                    continue
+                ax.bar(xi + width / 2, need, width, bottom=bottom, **_style(styles[name]))
+                bottom += need
+            total = row["needed_total"]
+            if total is None:
+                ax.text(
+                    xi + width / 2,
+                    0,
+                    "∞: no reliable\nwarhead survives",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                )
+                top = max(top, survivors)
+                continue
+            _label_above(ax, f"{total:,.0f}", (xi + width / 2, total), fontsize=7)
+            if not row["meets_all"] and total > survivors:
+                ax.bar(
+                    xi - width / 2,
+                    total - survivors,
+                    width,
+                    bottom=survivors,
+                    facecolor="none",
+                    edgecolor="black",
+                    linestyle="--",
+                    linewidth=1.0,
+                )
+                ax.annotate(
+                    f"short\n{total - survivors:,.0f}",
+                    (xi - width / 2, (survivors + total) / 2),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    fontweight="bold",
+                )
+            top = max(top, survivors, total)
+        ax.set_ylim(0, top * 1.14 if top > 0 else 1.0)
+        ticks = [
+            textwrap.fill(
+                row["label"] + (" together" if row["joint"] and "+" in row["attackers"] else ""), 18
+            )
+            + ("\n(worst)" if k == view["worst"] else "")
+            for k, row in enumerate(view["rows"])
+        ]
+        ax.set_xticks(x, ticks, fontsize=7.5)
+        ax.set_xlabel("who strikes first")
+        ax.set_ylabel(f"{view['label']} warheads")
+        met = view["met"]
+        ax.set_title(
+            textwrap.fill(
+                f"{view['label']}: {view['requirement']:,.0f} must arrive on each of "
+                f"{len(view['adversaries'])} adversaries; met in {met} of {len(view['rows'])} cases",
+                95,
+            ),
+            fontsize=9,
+            loc="left",
+        )
+        _grid(ax)
+    handles = [Patch(label="surviving warheads", **_patch(0))]
+    handles += [Patch(label=f"needed against {names[a]}", **_patch(k)) for a, k in styles.items()]
+    handles.append(
+        Patch(label="shortfall (needed − survivors)", facecolor="none", edgecolor="black", linestyle="--")
+    )
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4), fontsize=8)
+    fig.suptitle(
+        "Two-peer question: after absorbing a first strike, can each side still meet its requirement "
+        f"against every adversary at once? — {evaluation.scenario.name}",
+        fontsize=10,
+    )
     return fig
 
 

@@ -86,26 +86,202 @@ def pair_matrix(data: Mapping) -> dict | None:
     sides = list(data.get("sides") or {})
     labels = {n: (data["sides"][n] or {}).get("label") or n for n in sides}
     cells = {(p["side"], p["adversary"]): p for p in pairs}
+    allied = allied_pairs(data)
     rows = [
         {
             "side": s,
             "label": labels[s],
             "binding_adversary": (data["sides"][s] or {}).get("binding_adversary"),
-            "cells": [None if s == a else dict(cells.get((s, a)) or {}) for a in sides],
+            "cells": [
+                None if s == a else {**(cells.get((s, a)) or {}), "allied": frozenset((s, a)) in allied}
+                for a in sides
+            ],
         }
         for s in sides
     ]
     fsi = []
     for key, value in (data.get("fsi_pairs") or {}).items():
         a, _, b = key.partition(",")
-        fsi.append({"pair": key, "a": a, "b": b, "fsi": value})
+        fsi.append({"pair": key, "a": a, "b": b, "fsi": value, "allied": frozenset((a, b)) in allied})
     return {
         "sides": sides,
         "labels": [labels[s] for s in sides],
         "rows": rows,
         "fsi": fsi,
         "fsi_pair": data.get("fsi_pair"),
+        "allies": sorted(tuple(sorted(p, key=sides.index)) for p in allied),
     }
+
+
+def allied_pairs(data: Mapping) -> set[frozenset[str]]:
+    """Pairs of allied sides of ``Evaluation.to_dict()`` (more than two sides): sides in
+    one coalition (``coalitions``), and sides one of which is committed to the other,
+    read from the two-peer question (a side's ``adversaries`` are every other side but its
+    allies) or from a side's ``allies`` where the dict gives them."""
+    sides = list(data.get("sides") or {})
+    out: set[frozenset[str]] = set()
+    for members in (data.get("coalitions") or {}).values():
+        out |= {frozenset((a, b)) for a in members for b in members if a != b}
+    for name, side in (data.get("sides") or {}).items():
+        out |= {frozenset((name, b)) for b in (side or {}).get("allies") or () if b != name}
+    for name, entry in (data.get("two_peer") or {}).items():
+        adversaries = set(entry.get("adversaries") or ())
+        out |= {frozenset((name, b)) for b in sides if b != name and b not in adversaries}
+    return out
+
+
+def _side_label(data: Mapping, name: str) -> str:
+    return ((data.get("sides") or {}).get(name) or {}).get("label") or name
+
+
+def party_label(data: Mapping, name: str, members: Sequence[str] | None = None) -> str:
+    """A party (a side, a declared coalition or sides together) as people read it:
+    ``United States``, ``nato (United States, United Kingdom, France)``, ``Russia + China``."""
+    coalitions = data.get("coalitions") or {}
+    if name in (data.get("sides") or {}) and (members is None or list(members) == [name]):
+        return _side_label(data, name)
+    if name in coalitions:
+        return f"{name} ({', '.join(_side_label(data, m) for m in coalitions[name])})"
+    members = list(members) if members is not None else name.split("+")
+    return " + ".join(_side_label(data, m) for m in members)
+
+
+def _ratio(ratio: Any, c1: Any, c2: Any) -> str:
+    """An uncapped C1/C2 of a coalition case: ``∞`` where it is null with C2 = 0 < C1."""
+    if ratio is None and isinstance(c1, numbers.Real) and c1 > 0 and c2 == 0:
+        return "∞"
+    return number(ratio, 3)
+
+
+def coalition_rows(data: Mapping) -> list[dict]:
+    """The coalition cases of ``Evaluation.to_dict()`` (``coalition_pairs``: each declared
+    coalition against each side outside it and each other coalition), one row per case:
+    ``parties`` (names), ``labels`` (with members), ``members``, each party's ``r``,
+    ``c1``, ``c2``, ``c1_over_c2`` and its text ``ratio_text`` (``∞`` when infinite),
+    ``fsi`` and the arriving retaliation ``arriving`` of each party when struck first by
+    the other. Empty without coalitions."""
+    rows = []
+    for case in data.get("coalition_pairs") or []:
+        parties = list(case["parties"])
+        members = case.get("members") or {}
+        strikes = case.get("strikes") or {}
+        arriving = {}
+        for a, v in (parties, parties[::-1]):
+            strike = strikes.get(f"{a}_strikes_{v}") or {}
+            arriving[v] = strike.get("arriving_retaliation")
+        rows.append(
+            {
+                "parties": parties,
+                "members": {p: list(members.get(p) or [p]) for p in parties},
+                "labels": [party_label(data, p, members.get(p)) for p in parties],
+                "r": [case["r"].get(p) for p in parties],
+                "c1": [case["c1"].get(p) for p in parties],
+                "c2": [case["c2"].get(p) for p in parties],
+                "c1_over_c2": [case["c1_over_c2"].get(p) for p in parties],
+                "ratio_text": [
+                    _ratio(case["c1_over_c2"].get(p), case["c1"].get(p), case["c2"].get(p)) for p in parties
+                ],
+                "arriving": [arriving.get(p) for p in parties],
+                "fsi": case.get("fsi"),
+            }
+        )
+    return rows
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _case_status(case: Mapping) -> str:
+    """Whether a two-peer case meets every requirement, in words: ``met, 158 to spare``,
+    ``short by 363``, or ``never met`` when nothing reliable survives."""
+    if case.get("meets_all"):
+        spare = max(float(case["surviving_warheads"]) - float(case.get("needed_total") or 0.0), 0.0)
+        return f"met, {number(spare)} to spare"
+    if case.get("short_warheads") is None:
+        return "never met: no reliable warhead survives"
+    return f"short by {number(case['short_warheads'])}"
+
+
+def two_peer_view(data: Mapping) -> list[dict]:
+    """The two-peer question of ``Evaluation.to_dict()`` (``two_peer``), one entry per side
+    with a requirement: ``side``, ``label``, ``requirement`` (warheads that must arrive on
+    each adversary), ``adversaries`` and their ``adversary_labels``, and ``rows``, one per
+    first strike absorbed (each adversary alone, each coalition of its adversaries, all of
+    them together): ``attackers``, ``label``, ``joint``, ``survivors``, ``needed`` (one per
+    adversary, ``None`` = no number will do), ``needed_total``, ``meets_all``, ``short``,
+    ``spare`` and ``status`` (in words); ``worst``, the index of the row furthest from
+    meeting every requirement, ``met`` (rows met) and ``verdict``, the worst row in one
+    sentence. Empty for two sides."""
+    out = []
+    for side, entry in (data.get("two_peer") or {}).items():
+        adversaries = list(entry.get("adversaries") or [])
+        required = entry.get("requirement_arriving_warheads")
+        rows = []
+        for case in entry.get("cases") or []:
+            members = list(case.get("members") or [case["attackers"]])
+            survivors = float(case["surviving_warheads"])
+            total = case.get("needed_total")
+            rows.append(
+                {
+                    "attackers": case["attackers"],
+                    "members": members,
+                    "label": party_label(data, case["attackers"], members),
+                    "joint": len(members) > 1,
+                    "survivors": survivors,
+                    "needed": [(case.get("needed_warheads") or {}).get(a) for a in adversaries],
+                    "needed_total": total,
+                    "meets_all": bool(case.get("meets_all")),
+                    "short": case.get("short_warheads"),
+                    "spare": max(survivors - float(total), 0.0)
+                    if case.get("meets_all") and total is not None
+                    else None,
+                    "status": _case_status(case),
+                }
+            )
+
+        def badness(row: dict) -> float:
+            if row["meets_all"]:
+                return -(row["spare"] or 0.0)
+            return math.inf if row["short"] is None else float(row["short"])
+
+        worst = max(range(len(rows)), key=lambda i: (badness(rows[i]), i)) if rows else None
+        label = _side_label(data, side)
+        names = [_side_label(data, a) for a in adversaries]
+        verdict = ""
+        if worst is not None:
+            row = rows[worst]
+            by = (
+                f"a joint first strike by {row['label']}"
+                if row["joint"]
+                else f"a first strike by {row['label']}"
+            )
+            on = f"each of {_and(names)}" if len(names) > 1 else _and(names)
+            needs = (
+                "cannot deliver it with any number of warheads"
+                if row["needed_total"] is None
+                else f"needs {number(row['needed_total'])}"
+            )
+            verdict = (
+                f"After {by}, {label} keeps {number(row['survivors'])} warheads and {needs} to deliver "
+                f"{number(required)} on {on}: {row['status']}"
+                f" (the worst of {len(rows)} cases; met in {sum(r['meets_all'] for r in rows)} of them)."
+            )
+        out.append(
+            {
+                "side": side,
+                "label": label,
+                "requirement": required,
+                "adversaries": adversaries,
+                "adversary_labels": names,
+                "rows": rows,
+                "worst": worst,
+                "met": sum(r["meets_all"] for r in rows),
+                "verdict": verdict,
+            }
+        )
+    return out
 
 
 def matrix_cell_text(cell: Mapping | None) -> str:

@@ -23,10 +23,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from security_equation.schema.base import StrictModel
-from security_equation.schema.scenario import MAX_MAGNITUDE, Category
+from security_equation.schema.scenario import MAX_MAGNITUDE, Category, Name, SideName
 
 NonNegative = Annotated[float, Field(ge=0.0, le=MAX_MAGNITUDE)]
 #: A count or limit: whole, not negative, and no larger than any model input may be.
@@ -116,7 +117,12 @@ class Allowance(StrictModel):
 
 
 class Limit(StrictModel):
-    """A named limit: the sum of its rules over a side's systems (plus allowances) ≤ limit."""
+    """A named limit: the sum of its rules over a side's systems (plus allowances) ≤ limit.
+
+    Whom it limits (docs/model.md, "Frameworks for more than two powers"): each side of
+    ``sides`` one by one (default: every side of the scenario; ``[]``: none, for a limit on
+    a coalition's aggregate only), at ``per_side[side]`` where given, else at ``limit``;
+    and, with ``coalition``, the sum over the members of that coalition at ``limit``."""
 
     label: str
     unit: str = Field(description="What is counted, plural: launchers, warheads, interceptors, items.")
@@ -130,6 +136,35 @@ class Limit(StrictModel):
         description="Side name -> named fixed counts added to that side's total (not scaled by the"
         " scenario).",
     )
+    sides: list[SideName] | None = Field(
+        None,
+        description="The sides limited one by one (default: every side of the scenario; [] for none,"
+        " e.g. a limit on a coalition's aggregate only). Sides not in a scenario are skipped (a note"
+        " says so).",
+    )
+    per_side: dict[SideName, WholeCount] = Field(
+        default_factory=dict,
+        description="Side name -> its own limit value, instead of `limit` (only for sides the limit covers).",
+    )
+    coalition: Name | None = Field(
+        None,
+        description="Also cap the sum over the members of this coalition (the scenario's coalition of"
+        " that name, else the framework's own) at `limit`; applies where at least two members are"
+        " sides of the scenario.",
+    )
+    coalition_source: str = Field(
+        "",
+        description="Source id(s) of the limit on the coalition's aggregate, or 'assumption: reason'"
+        " (shown where the aggregate applies).",
+    )
+
+    def covers(self, side: str) -> bool:
+        """Whether the limit applies to ``side`` on its own."""
+        return self.sides is None or side in self.sides
+
+    def value_for(self, side: str) -> int:
+        """The limit value for ``side`` on its own: ``per_side[side]``, else ``limit``."""
+        return self.per_side.get(side, self.limit)
 
 
 class Framework(StrictModel):
@@ -149,6 +184,11 @@ class Framework(StrictModel):
     )
     assumptions: list[str] = Field(default_factory=list, description="Assumptions behind the counting.")
     sources: dict[str, str] = Field(default_factory=dict, description="Source ids cited: id -> what for.")
+    coalitions: dict[Name, list[SideName]] = Field(
+        default_factory=dict,
+        description="Coalitions the limits may name (e.g. nato: [us, uk, france]), used where the"
+        " scenario does not name a coalition of that name itself.",
+    )
     limits: dict[str, Limit] = Field(min_length=1)
     origin: str | None = Field(None, description="File the framework came from.")
 
@@ -157,3 +197,68 @@ class Framework(StrictModel):
         if self.binding_from and self.expires and self.expires <= self.binding_from:
             raise ValueError(f"expires ({self.expires}) must be after binding_from ({self.binding_from})")
         return self
+
+    @model_validator(mode="after")
+    def _references(self) -> Framework:
+        """Sides and coalitions the limits name, each problem at its own dotted path."""
+        problems = reference_problems(self)
+        if problems:
+            raise ValidationError.from_exception_data(
+                "Framework",
+                [
+                    InitErrorDetails(type=PydanticCustomError("value_error", message), loc=loc, input=value)
+                    for loc, message, value in problems
+                ],
+            )
+        return self
+
+
+def reference_problems(framework: Framework) -> list[tuple[tuple, str, object]]:
+    """``(loc, message, value)`` for every side named twice (in a limit's ``sides`` or a
+    coalition), ``per_side`` value for a side the limit does not cover, coalition of fewer
+    than two sides, and limit that names a coalition the framework does not define or that
+    limits nobody (``sides: []`` and no coalition)."""
+    problems: list[tuple[tuple, str, object]] = []
+    for group, members in framework.coalitions.items():
+        if len(set(members)) < 2:
+            problems.append(
+                (("coalitions", group), "a coalition needs at least two different sides", members)
+            )
+        for i, member in enumerate(members):
+            if members.index(member) != i:
+                problems.append((("coalitions", group, i), f"{member!r} is named twice", member))
+    known = ", ".join(framework.coalitions) or "none defined"
+    for name, limit in framework.limits.items():
+        if limit.sides is not None:
+            for i, side in enumerate(limit.sides):
+                if limit.sides.index(side) != i:
+                    problems.append((("limits", name, "sides", i), f"{side!r} is named twice", side))
+            for side in limit.per_side:
+                if side not in limit.sides:
+                    problems.append(
+                        (
+                            ("limits", name, "per_side", side),
+                            f"{side!r} is not among the sides this limit covers"
+                            f" ({', '.join(limit.sides) or 'none'}): add it to sides or remove its value",
+                            side,
+                        )
+                    )
+        if limit.coalition is not None and limit.coalition not in framework.coalitions:
+            problems.append(
+                (
+                    ("limits", name, "coalition"),
+                    f"no coalition named {limit.coalition!r} in the framework (coalitions: {known});"
+                    f" define it under coalitions: (a scenario's coalition of that name is used"
+                    f" where it has one)",
+                    limit.coalition,
+                )
+            )
+        if limit.sides == [] and limit.coalition is None:
+            problems.append(
+                (
+                    ("limits", name, "sides"),
+                    "the limit covers no side and no coalition: it limits nothing",
+                    [],
+                )
+            )
+    return problems

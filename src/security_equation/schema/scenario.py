@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from security_equation.engine import constants
 from security_equation.schema.base import StrictModel
@@ -323,6 +324,10 @@ class Side(StrictModel):
     reserve: Reserve | None = Field(
         None, description="Non-deployed warheads available for upload, side total (None: not bounded)."
     )
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="Source id(s) or 'assumption: reason' for the side's own fields (commits_to).",
+    )
 
     @model_validator(mode="after")
     def _has_systems(self) -> Side:
@@ -473,6 +478,73 @@ def _plain(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
+def relation_problems(sides: dict, coalitions: dict) -> list[tuple[tuple, str, Any]]:
+    """``(loc, message, value)`` for every commitment or coalition that names no side of
+    the scenario, a side committed to itself, a coalition of fewer than two sides or named
+    like a side, and every ally cycle (a side committed, through others, to a side committed
+    to it: commitments run from protector to protected; mutual defence is a coalition)."""
+    problems = []
+    names = ", ".join(sides)
+    for name, side in sides.items():
+        for i, other in enumerate(side.commits_to):
+            loc = ("sides", name, "commits_to", i)
+            if other == name:
+                problems.append((loc, f"a side cannot be committed to itself ({name!r})", other))
+            elif other not in sides:
+                problems.append((loc, f"no side named {other!r} (sides: {names})", other))
+            elif side.commits_to.index(other) != i:
+                problems.append((loc, f"{other!r} is named twice", other))
+    for group, members in coalitions.items():
+        if group in sides:
+            problems.append(
+                (("coalitions", group), f"a coalition cannot be named like a side ({group!r})", group)
+            )
+        if len(set(members)) < 2:
+            problems.append(
+                (("coalitions", group), "a coalition needs at least two different sides", members)
+            )
+        for i, member in enumerate(members):
+            if member not in sides:
+                problems.append(
+                    (("coalitions", group, i), f"no side named {member!r} (sides: {names})", member)
+                )
+            elif members.index(member) != i:
+                problems.append((("coalitions", group, i), f"{member!r} is named twice", member))
+    # Ally cycles: a depth-first walk over the commitments between known sides.
+    edges = {n: [o for o in s.commits_to if o in sides and o != n] for n, s in sides.items()}
+    state: dict[str, int] = {}
+    reported: set[frozenset] = set()
+
+    def walk(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in edges[node]:
+            if state.get(nxt) == 1:
+                cycle = path[path.index(nxt) :] + [nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    # Each commitment of the cycle, so the one the user wrote is named
+                    # wherever the others come from (a base file, --set).
+                    for source, protected in zip(cycle, cycle[1:], strict=False):
+                        i = sides[source].commits_to.index(protected)
+                        problems.append(
+                            (
+                                ("sides", source, "commits_to", i),
+                                "an ally cycle: " + " → ".join(cycle) + " (a commitment runs from"
+                                " protector to protected; for mutual defence name a coalition)",
+                                protected,
+                            )
+                        )
+            elif nxt not in state:
+                walk(nxt, path + [nxt])
+        state[node] = 2
+
+    for node in sides:
+        if node not in state:
+            walk(node, [node])
+    return problems
+
+
 class Scenario(StrictModel):
     """A complete, validated scenario: two to eight sides and the model settings. The
     engine runs every ordered pair of sides (docs/model.md, "Three and more powers")."""
@@ -486,6 +558,13 @@ class Scenario(StrictModel):
         " not yet binding or expired on this date (today's date when none is given).",
     )
     sides: dict[SideName, Side]
+    coalitions: dict[Name, list[str]] = Field(
+        default_factory=dict,
+        description="Named groups of two or more sides (e.g. nato: [us, uk, france]): members are"
+        " allies, not adversaries; a coalition strikes together (pooled weapons, each with its own"
+        " kill probabilities) and is struck together, and frameworks may limit its aggregate"
+        " (docs/model.md, 'Coalitions').",
+    )
     settings: Settings = Settings()
     references: dict[str, str] = Field(
         default_factory=dict, description="Extra source ids this scenario cites: id -> description."
@@ -510,15 +589,22 @@ class Scenario(StrictModel):
             raise ValueError(f"a scenario needs at least two sides, got {len(sides)}")
         if len(sides) > MAX_SIDES:
             raise ValueError(f"a scenario takes at most {MAX_SIDES} sides, got {len(sides)}")
-        for name, side in sides.items():
-            for other in side.commits_to:
-                if other == name:
-                    raise ValueError(f"{name}.commits_to: a side cannot be committed to itself")
-                if other not in sides:
-                    raise ValueError(
-                        f"{name}.commits_to: no side named {other!r} (sides: {', '.join(sides)})"
-                    )
         return sides
+
+    @model_validator(mode="after")
+    def _relations(self) -> Scenario:
+        """Commitments and coalitions name sides of this scenario, and commitments run one
+        way (no ally cycle); each problem located at its own dotted path."""
+        problems = relation_problems(self.sides, self.coalitions)
+        if problems:
+            raise ValidationError.from_exception_data(
+                "Scenario",
+                [
+                    InitErrorDetails(type=PydanticCustomError("value_error", message), loc=loc, input=value)
+                    for loc, message, value in problems
+                ],
+            )
+        return self
 
     @property
     def warnings(self) -> tuple:

@@ -22,8 +22,8 @@ from typing import Any
 
 from security_equation.data.sources import is_assumption
 from security_equation.io.errors import InputError, Problem
-from security_equation.schema.framework import Framework
-from security_equation.schema.scenario import Scenario
+from security_equation.schema.framework import LOADED, Framework, Limit
+from security_equation.schema.scenario import Scenario, Side
 from security_equation.treaty import counting
 from security_equation.treaty.counting import LimitCount, UploadRow
 from security_equation.treaty.frameworks import load_framework, with_limits
@@ -119,6 +119,102 @@ class SideAssessment:
         }
 
 
+def counts_warheads(limit) -> bool:
+    """Whether a limit counts warheads (its unit, or a rule counting loaded warheads)."""
+    return limit.unit == "warheads" or any(r.each == LOADED for r in limit.rules)
+
+
+@dataclass(frozen=True)
+class CoalitionCount:
+    """One limit on a coalition's aggregate: the members' counted totals summed, now and
+    after each member's upload potential (each bounded by its stored warheads)."""
+
+    name: str
+    limit: Limit
+    by_member: dict[str, int]
+    after_by_member: dict[str, int]
+    #: The members' upload potential summed (warheads; each bounded by the warheads that exist).
+    upload_potential: int
+
+    @property
+    def counted(self) -> int:
+        return sum(self.by_member.values())
+
+    @property
+    def after_upload(self) -> int:
+        return sum(self.after_by_member.values())
+
+    @property
+    def headroom(self) -> int:
+        return self.limit.limit - self.counted
+
+    @property
+    def compliant(self) -> bool:
+        return self.counted <= self.limit.limit
+
+    @property
+    def compliant_after_upload(self) -> bool:
+        return self.after_upload <= self.limit.limit
+
+    @property
+    def upload_within_limit(self) -> int | None:
+        """For a limit on warheads: the members' upload potential bounded by the aggregate
+        limit where it binds (less what the count after upload exceeds it by, not below 0);
+        None for a limit counting something else."""
+        if not counts_warheads(self.limit):
+            return None
+        excess = max(self.after_upload - max(self.limit.limit, self.counted), 0)
+        return max(self.upload_potential - excess, 0)
+
+    def to_dict(self) -> dict:
+        within = self.upload_within_limit
+        return {
+            "name": self.name,
+            "label": self.limit.label,
+            "unit": self.limit.unit,
+            "limit": self.limit.limit,
+            "counted": self.counted,
+            "headroom": self.headroom,
+            "compliant": self.compliant,
+            "by_member": dict(self.by_member),
+            "upload": {
+                "upload_potential": self.upload_potential,
+                "upload_within_limit": within,
+                "bound": None
+                if within is None
+                else (
+                    "aggregate limit" if within < self.upload_potential else "stored warheads and launchers"
+                ),
+                "after_upload": self.after_upload,
+                "by_member_after_upload": dict(self.after_by_member),
+                "compliant_after_upload": self.compliant_after_upload,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class CoalitionAssessment:
+    """A coalition under the framework's limits on its aggregate: its members that are
+    sides of the scenario, where the coalition is defined and each limit counted."""
+
+    name: str
+    members: tuple[str, ...]
+    defined_by: str
+    limits: dict[str, CoalitionCount]
+
+    @property
+    def compliant(self) -> bool:
+        return all(c.compliant for c in self.limits.values())
+
+    def to_dict(self) -> dict:
+        return {
+            "members": list(self.members),
+            "defined_by": self.defined_by,
+            "compliant": self.compliant,
+            "limits": [c.to_dict() for c in self.limits.values()],
+        }
+
+
 @dataclass(frozen=True)
 class TreatyAssessment:
     """A scenario counted under a framework, for both sides."""
@@ -131,10 +227,15 @@ class TreatyAssessment:
     as_of: dt.date = field(default_factory=dt.date.today)
     #: Whether ``as_of`` is the scenario's own date (False: today's, the scenario has none).
     dated: bool = False
+    #: Coalitions under limits on their aggregate (at least two members in the scenario).
+    coalitions: dict[str, CoalitionAssessment] = field(default_factory=dict)
 
     @property
     def compliant(self) -> bool:
-        return all(s.compliant for s in self.sides.values())
+        """Every side within the limits that cover it, every coalition within its aggregate."""
+        return all(s.compliant for s in self.sides.values()) and all(
+            c.compliant for c in self.coalitions.values()
+        )
 
     @property
     def status(self) -> str:
@@ -174,6 +275,11 @@ class TreatyAssessment:
             "sides": {name: side.to_dict() for name, side in self.sides.items()},
             "status": self.status,
             "as_of": self.as_of.isoformat(),
+            **(
+                {"coalitions": {n: c.to_dict() for n, c in self.coalitions.items()}}
+                if self.coalitions
+                else {}
+            ),
         }
 
 
@@ -216,13 +322,16 @@ def assess(
     fw = resolve_for(scenario, framework)
     if limits:
         fw = with_limits(fw, limits)
-    notes = []
+    notes = counting.skipped_sides(fw, scenario.sides)
     sides: dict[str, SideAssessment] = {}
+    uploads: dict[str, tuple[list[UploadRow], Side, int]] = {}
     for side_name, side in scenario.sides.items():
         counts = counting.count_side(side, fw, side_name)
         rows = counting.upload_rows(side)
         added = sum(r.added_warheads for r in rows)
-        after = counting.count_side(counting.uploaded(side, rows), fw, side_name, drawn=added)
+        after_side = counting.uploaded(side, rows)
+        uploads[side_name] = (rows, after_side, added)
+        after = counting.count_side(after_side, fw, side_name, drawn=added)
         sides[side_name] = SideAssessment(
             name=side_name,
             label=side.label or side_name,
@@ -236,12 +345,38 @@ def assess(
     for limit_name, limit in fw.limits.items():
         if limit.allowances:
             for side_name in scenario.sides:
-                if side_name not in limit.allowances:
+                if limit.covers(side_name) and side_name not in limit.allowances:
                     known = ", ".join(limit.allowances)
                     notes.append(
                         f"{limit_name}: no allowance for side '{side_name}' in the framework"
                         f" (it has: {known}); items outside the scenario are counted as 0"
                     )
+    coalitions: dict[str, CoalitionAssessment] = {}
+    for agg in counting.aggregates(fw, list(scenario.sides), scenario.coalitions):
+        why = f" ({' '.join(agg.limit.coalition_source.split())})" if agg.limit.coalition_source else ""
+        notes.append(
+            f"{agg.limit_name}: also caps the sum over coalition {agg.coalition} ({', '.join(agg.members)};"
+            f" as the {agg.defined_by} defines it) at {agg.limit.limit:,}{why}"
+        )
+        now, after_upload, potential = {}, {}, 0
+        for member in agg.members:
+            rows, after_side, added = uploads[member]
+            side = scenario.sides[member]
+            now[member] = counting.count_limit(side, agg.limit_name, agg.limit, member).counted
+            after_upload[member] = counting.count_limit(
+                after_side, agg.limit_name, agg.limit, member, drawn=added
+            ).counted
+            potential += added
+        entry = coalitions.setdefault(
+            agg.coalition, CoalitionAssessment(agg.coalition, agg.members, agg.defined_by, {})
+        )
+        entry.limits[agg.limit_name] = CoalitionCount(agg.limit_name, agg.limit, now, after_upload, potential)
     return TreatyAssessment(
-        fw, scenario.name, sides, tuple(notes), as_of=as_of_date(scenario), dated=scenario.date is not None
+        fw,
+        scenario.name,
+        sides,
+        tuple(notes),
+        as_of=as_of_date(scenario),
+        dated=scenario.date is not None,
+        coalitions=coalitions,
     )

@@ -196,13 +196,72 @@ def count_limit(
     return LimitCount(name, limit, sum(by_system.values()), by_system)
 
 
+def for_side(limit: Limit, side_name: str | None) -> Limit:
+    """``limit`` as it applies to one side: its ``per_side`` value where it has one."""
+    if side_name is None or side_name not in limit.per_side:
+        return limit
+    return limit.model_copy(update={"limit": limit.per_side[side_name]})
+
+
 def count_side(
     side: Side, framework: Framework, side_name: str | None = None, drawn: int = 0
 ) -> dict[str, LimitCount]:
-    """Every limit of a framework counted for one side (``drawn``: see :func:`count_limit`)."""
+    """Every limit of a framework that covers the side (``Limit.sides``; all of them when
+    ``side_name`` is None) counted for it at its own value (``Limit.per_side``; ``drawn``:
+    see :func:`count_limit`)."""
     return {
-        name: count_limit(side, name, limit, side_name, drawn) for name, limit in framework.limits.items()
+        name: count_limit(side, name, for_side(limit, side_name), side_name, drawn)
+        for name, limit in framework.limits.items()
+        if side_name is None or limit.covers(side_name)
     }
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A limit on a coalition's aggregate as it applies to one scenario: the limit, the
+    coalition's name, its members that are sides of the scenario (file order; at least two)
+    and where the coalition is defined (``"scenario"`` or ``"framework"``)."""
+
+    limit_name: str
+    limit: Limit
+    coalition: str
+    members: tuple[str, ...]
+    defined_by: str
+
+
+def aggregates(
+    framework: Framework, sides: Collection[str], coalitions: Mapping[str, list[str]]
+) -> list[Aggregate]:
+    """The framework's limits on a coalition's aggregate that apply to a scenario with these
+    ``sides`` (file order) and ``coalitions`` (the scenario's): the scenario's coalition of
+    the limit's name where it has one, else the framework's; only where at least two
+    members are sides of the scenario (so a two-side scenario with one member is counted
+    as before)."""
+    out = []
+    for name, limit in framework.limits.items():
+        if limit.coalition is None:
+            continue
+        if limit.coalition in coalitions:
+            members, defined_by = coalitions[limit.coalition], "scenario"
+        else:
+            members, defined_by = framework.coalitions.get(limit.coalition, []), "framework"
+        present = tuple(s for s in sides if s in members)
+        if len(present) >= 2:
+            out.append(Aggregate(name, limit, limit.coalition, present, defined_by))
+    return out
+
+
+def skipped_sides(framework: Framework, sides: Collection[str]) -> list[str]:
+    """Notes on the sides a limit names one by one that are not sides of the scenario."""
+    notes = []
+    for name, limit in framework.limits.items():
+        missing = [s for s in limit.sides or () if s not in sides]
+        if missing:
+            notes.append(
+                f"{name}: {', '.join(missing)} not in the scenario; the limit on"
+                f" {'that side' if len(missing) == 1 else 'those sides'} is skipped"
+            )
+    return notes
 
 
 # --------------------------------------------------------------------------- upload

@@ -18,6 +18,10 @@ the treaty's headroom, so a limit binds in the race where it binds in the treaty
 
 What a limit counts (its kind, which the race reports when the limit stops a side) is
 read from its rules too, see :func:`limit_kind`.
+
+A limit covers the sides its ``sides`` names (default: all) at their own values
+(``per_side``); a limit on a coalition's aggregate (``coalition``) caps the sum of the
+members' counts, ``Σ engine counts ≤ limit − Σ fixed`` (:func:`coalition_limits`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from security_equation.engine.race.limits import Limits, counted
+from security_equation.engine.race.limits import CoalitionLimit, Limits, counted
 from security_equation.schema.framework import LOADED, Framework, Limit
 from security_equation.schema.scenario import Scenario, Side
 from security_equation.treaty import counting
@@ -79,35 +83,52 @@ def _system_arrays(side: Side) -> dict[str, np.ndarray]:
     }
 
 
+def _weights(side: Side, limits: list[Limit]) -> dict[str, np.ndarray]:
+    """What one unit of each holding of each nuclear system adds to each limit,
+    (limits, systems) per holding (non-nuclear systems: zero, part of ``fixed``)."""
+    weights = {h: np.zeros((len(limits), len(side.systems))) for h in counting.HOLDINGS}
+    for row, limit in enumerate(limits):
+        rules = [r for r in limit.rules if r.count != "interceptors"]
+        for col, system in enumerate(side.systems.values()):
+            if not system.nuclear:  # constant in the race: part of `fixed`
+                continue
+            for rule in rules:
+                for holding, weight in counting.unit_weights(system, rule).items():
+                    weights[holding][row, col] += weight
+    return weights
+
+
+def _engine(kinds, weights, labels) -> Limits:
+    return Limits(
+        tuple(kinds),
+        caps=np.full(len(kinds), np.inf),
+        per_launcher=weights["deployed_launchers"],
+        per_non_deployed=weights["non_deployed_launchers"],
+        per_warhead=weights["loaded_warheads"],
+        # converted and training launchers: not in the arrays, so part of `fixed`
+        labels=tuple(labels),
+    )
+
+
 def engine_limits(framework: str | Path | Framework | None, scenario: Scenario) -> dict[str, SideLimits]:
     """Each side's limits under ``framework`` (a name, a file, a loaded framework or
     ``None`` for the scenario's own) as the arms race takes them, for the scenario's
-    systems in file order (the columns of its compiled arrays)."""
+    systems in file order (the columns of its compiled arrays): the limits that cover the
+    side (``Limit.sides``) at its own values (``Limit.per_side``); a side no limit covers
+    is left out. Limits on a coalition's aggregate: :func:`coalition_limits`."""
     fw = resolve_for(scenario, framework)
-    names = tuple(fw.limits)
-    kinds = tuple(limit_kind(limit) for limit in fw.limits.values())
-    labels = tuple(f"{limit.label or name} ({limit.limit:,.0f})" for name, limit in fw.limits.items())
-    values = np.array([limit.limit for limit in fw.limits.values()], dtype=float)
     out: dict[str, SideLimits] = {}
     for side_name, side in scenario.sides.items():
-        weights = {h: np.zeros((len(names), len(side.systems))) for h in counting.HOLDINGS}
-        for row, limit in enumerate(fw.limits.values()):
-            rules = [r for r in limit.rules if r.count != "interceptors"]
-            for col, system in enumerate(side.systems.values()):
-                if not system.nuclear:  # constant in the race: part of `fixed`
-                    continue
-                for rule in rules:
-                    for holding, weight in counting.unit_weights(system, rule).items():
-                        weights[holding][row, col] += weight
-        engine = Limits(
-            kinds,
-            caps=np.full(len(names), np.inf),
-            per_launcher=weights["deployed_launchers"],
-            per_non_deployed=weights["non_deployed_launchers"],
-            per_warhead=weights["loaded_warheads"],
-            # converted and training launchers: not in the arrays, so part of `fixed`
-            labels=labels,
-        )
+        covering = {
+            n: counting.for_side(lim, side_name) for n, lim in fw.limits.items() if lim.covers(side_name)
+        }
+        if not covering:
+            continue
+        names = tuple(covering)
+        kinds = tuple(limit_kind(limit) for limit in covering.values())
+        labels = tuple(f"{limit.label or name} ({limit.limit:,.0f})" for name, limit in covering.items())
+        values = np.array([limit.limit for limit in covering.values()], dtype=float)
+        engine = _engine(kinds, _weights(side, list(covering.values())), labels)
         now = counted(_system_arrays(side), engine)[0]
         counts = counting.count_side(side, fw, side_name)
         headroom = np.array([counts[n].headroom for n in names])
@@ -119,5 +140,65 @@ def engine_limits(framework: str | Path | Framework | None, scenario: Scenario) 
             values,
             treaty,
             treaty - now,
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class AggregateLimit:
+    """A framework's limit on a coalition's aggregate in the engine's terms: ``engine``
+    (members as side indices in file order, the cap less what the treaty counts beyond
+    the members' nuclear forces), the treaty's count now and the limit value."""
+
+    name: str  # the framework's limit name
+    coalition: str
+    members: tuple[str, ...]
+    engine: CoalitionLimit
+    value: float
+    counted: float
+
+    @property
+    def headroom(self) -> float:
+        return self.value - self.counted
+
+
+def coalition_limits(framework: str | Path | Framework | None, scenario: Scenario) -> list[AggregateLimit]:
+    """The framework's limits on coalitions' aggregates that apply to the scenario (at
+    least two members among its sides; ``counting.aggregates``), as the arms race takes
+    them: each member's weights as in :func:`engine_limits` and one cap on their sum, the
+    members' engine count now plus the treaty's headroom."""
+    fw = resolve_for(scenario, framework)
+    names = list(scenario.sides)
+    out = []
+    for agg in counting.aggregates(fw, names, scenario.coalitions):
+        kind = limit_kind(agg.limit)
+        weights, now, treaty = [], 0.0, 0
+        for member in agg.members:
+            side = scenario.sides[member]
+            engine = _engine([kind], _weights(side, [agg.limit]), [agg.limit_name])
+            weights.append(engine)
+            now += float(counted(_system_arrays(side), engine)[0, 0])
+            treaty += counting.count_limit(side, agg.limit_name, agg.limit, member).counted
+        label = (
+            f"{agg.coalition} aggregate ({' + '.join(agg.members)}): {agg.limit.label or agg.limit_name}"
+            f" ({agg.limit.limit:,.0f})"
+        )
+        cap = now + (agg.limit.limit - treaty)
+        out.append(
+            AggregateLimit(
+                agg.limit_name,
+                agg.coalition,
+                agg.members,
+                CoalitionLimit(
+                    agg.coalition,
+                    tuple(names.index(m) for m in agg.members),
+                    kind,
+                    cap,
+                    tuple(weights),
+                    label,
+                ),
+                float(agg.limit.limit),
+                float(treaty),
+            )
         )
     return out

@@ -664,7 +664,9 @@ def create_app(hosts: Iterable[str] = ()) -> FastAPI:
 
     @app.post("/api/treaty", tags=["treaty"])
     def treaty(spec: ScenarioSpec) -> Any:
-        """Treaty accounting: counted totals, limits, headroom, upload potential."""
+        """Treaty accounting: counted totals, limits, headroom, upload potential, per side
+        and, where the framework limits a coalition's aggregate, per coalition
+        (``coalitions``: the members' totals summed, with their upload potential)."""
         from security_equation.analysis.figures import treaty_data
 
         scenario, framework = _load(spec)

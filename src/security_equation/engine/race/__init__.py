@@ -10,8 +10,8 @@
   requirements, batched;
 - :mod:`.buildup` — the action–reaction model;
 - :mod:`.reactions` — reaction functions linearised, and the Richardson model they imply;
-- :mod:`.limits` — treaty limits as caps on weighted counts (weights from
-  ``security_equation.treaty.limits``);
+- :mod:`.limits` — treaty limits as caps on weighted counts, per side and on a
+  coalition's aggregate (weights from ``security_equation.treaty.limits``);
 - :mod:`.forces`, :mod:`.metrics` — what a side deploys, and the numbers read off one
   exchange call, shared by the models above.
 """
@@ -32,7 +32,14 @@ from security_equation.engine.race.forces import (
     non_deployed_launchers,
     survivability,
 )
-from security_equation.engine.race.limits import LIMIT_KINDS, Limits, contributions, counted
+from security_equation.engine.race.limits import (
+    LIMIT_KINDS,
+    CoalitionLimit,
+    Limits,
+    contributions,
+    counted,
+    with_coalition_rows,
+)
 from security_equation.engine.race.marginal import ACTIONS, MarginalEffects, marginal_effects
 from security_equation.engine.race.metrics import RaceMetrics, race_metrics
 from security_equation.engine.race.path import CAPACITY, PRODUCTION, STOCK, BuildPath, build_path
@@ -59,6 +66,7 @@ __all__ = [
     "STOPPED_BY_LIMIT",
     "STOPPED_BY_STOCK",
     "ArmsRace",
+    "CoalitionLimit",
     "BuildPath",
     "Gaps",
     "Limits",
@@ -84,4 +92,5 @@ __all__ = [
     "reaction_slopes_many",
     "richardson",
     "survivability",
+    "with_coalition_rows",
 ]

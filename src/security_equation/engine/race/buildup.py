@@ -11,19 +11,31 @@ after the last round).
 
 Any number of sides: a side facing several adversaries must meet its retaliation
 requirement against the worst first strike any of them can make, and cover the aim points
-of all of them.
+of all of them; allies (committed either way, or in one coalition) are not adversaries.
+
+Limits per side (:class:`~.limits.Limits`) and on a coalition's aggregate
+(:class:`~.limits.CoalitionLimit`): in each round a member's room under an aggregate is
+the aggregate's cap less the other members' current counts
+(:func:`~.limits.with_coalition_rows`); members that add in the same round take the room
+in file order (a later member's addition is cut to what the earlier ones left).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
 from security_equation.engine.race.forces import deployed_launchers, deployed_warheads, non_deployed_launchers
-from security_equation.engine.race.limits import LIMIT_KINDS, Limits, counted
+from security_equation.engine.race.limits import (
+    LIMIT_KINDS,
+    CoalitionLimit,
+    Limits,
+    counted,
+    with_coalition_rows,
+)
 from security_equation.engine.race.metrics import race_metrics
 from security_equation.engine.race.path import STOCK, build_path
 from security_equation.engine.race.requirements import counterforce_warheads, coverage_required, tolerance
@@ -69,6 +81,25 @@ class ArmsRace:
     final: ScenarioArrays
     rounds_run: int
     counterforce_share: tuple[float, ...] = ()
+    #: Limits on coalitions' aggregates the run was under.
+    coalition_limits: tuple[CoalitionLimit, ...] = ()
+    #: Side -> the label of the limit that stopped it (sides in ``capped`` by a limit).
+    stopped_limits: dict[str, str] = field(default_factory=dict)
+
+    def effective_limits(self, state: ScenarioArrays | None = None) -> tuple[Limits | None, ...]:
+        """Each side's limits at ``state`` (default: the final one), its share of each
+        coalition aggregate included (:func:`~.limits.with_coalition_rows`)."""
+        return effective_limits(self.final if state is None else state, self.limits, self.coalition_limits)
+
+
+def effective_limits(
+    state: ScenarioArrays, limits: Sequence[Limits | None], coalition_limits: Sequence[CoalitionLimit] = ()
+) -> tuple[Limits | None, ...]:
+    """Per side, its own limits plus one row per coalition aggregate it belongs to, capped
+    at the aggregate's cap less the other members' counts at ``state`` (member 0)."""
+    if not coalition_limits:
+        return tuple(limits)
+    return tuple(with_coalition_rows(lim, k, coalition_limits, state.sides) for k, lim in enumerate(limits))
 
 
 def as_limits(limits, arrays: ScenarioArrays) -> tuple[Limits | None, ...]:
@@ -135,6 +166,7 @@ def action_reaction(
     production: float | None = None,
     tolerance_warheads: float = 0.5,
     requirement: Sequence[float] | Mapping[str, float] | None = None,
+    coalition_limits: Sequence[CoalitionLimit] = (),
 ) -> ArmsRace:
     """Run the action–reaction model from batch member 0 of ``arrays`` (see the module
     docstring).
@@ -144,13 +176,23 @@ def action_reaction(
     requirements (one value per side or ``{side: R}``). A side counts as short when it
     misses a requirement by more than ``tolerance_warheads`` (or 0.1 % of it). A side
     above its requirements does not cut. ``limits``: a :class:`Limits` for every side,
-    ``{side: Limits}``, or None. ``production``: new launchers per side per round (see
+    ``{side: Limits}``, or None; ``coalition_limits``: caps on coalitions' aggregates
+    (see the module docstring). ``production``: new launchers per side per round (see
     :func:`~.path.build_path`).
     """
     if rounds < 0:
         raise ValueError(f"The 'rounds' parameter of action_reaction must be >= 0. Got {rounds}.")
     names = arrays.side_names
     lims = as_limits(limits, arrays)
+    coalition_limits = tuple(coalition_limits)
+    for c in coalition_limits:
+        if any(not 0 <= k < len(names) for k in c.members):
+            raise ValueError(
+                f"The 'coalition_limits' of action_reaction must name sides 0..{len(names) - 1}."
+                f" Got {c.members} for {c.coalition!r}."
+            )
+    in_coalition = {k for c in coalition_limits for k in c.members}
+    stopped_limits: dict[str, str] = {}
     state = with_requirement(arrays.take(np.array([0])).copy(), requirement)
     req = np.array([side.scalars["required_arriving_warheads"][0] for side in state.sides])
     share = tuple(float(side.scalars["counterforce_share"][0]) for side in state.sides)
@@ -160,7 +202,7 @@ def action_reaction(
     rounds_run = 0
     for rnd in range(rounds + 1):
         m = race_metrics(state)
-        entry = {"round": rnd, "fsi": float(min(v[0] for v in m.fsi.values())), "sides": {}}
+        entry = {"round": rnd, "fsi": float(min(m.fsi[p][0] for p in m.adversary_pairs())), "sides": {}}
         short: list[int] = []
         for k, name in enumerate(names):
             side = state.sides[k]
@@ -201,9 +243,13 @@ def action_reaction(
         if rnd == rounds:
             outcome = RUNS_AWAY
             break
-        paths = {k: build_path(state.sides[k], lims[k], production=production) for k in short}
+        now_limits = effective_limits(state, lims, coalition_limits)
+        paths = {k: build_path(state.sides[k], now_limits[k], production=production) for k in short}
         movable = [k for k in short if paths[k].u_max > 1e-9]
         capped = {names[k]: paths[k].stop for k in short if k not in movable}
+        stopped_limits = {
+            names[k]: paths[k].stop_label for k in short if k not in movable and paths[k].stop_label
+        }
         for k in short:
             if k not in movable:
                 entry["sides"][names[k]]["stopped_by"] = paths[k].stop
@@ -214,13 +260,33 @@ def action_reaction(
         rounds_run = rnd + 1
         new_state = state.copy()
         for k, (u, met) in zip(movable, found, strict=True):
+            stop = paths[k].stop
+            if k in in_coalition:
+                # Members adding in the same round: the room the earlier ones left.
+                room = build_path(
+                    new_state.sides[k],
+                    effective_limits(new_state, lims, coalition_limits)[k],
+                    production=production,
+                )
+                if room.u_max < u - 1e-9:
+                    u, met, stop = max(room.u_max, 0.0), False, room.stop
             new_state = _replace_side(new_state, k, moved(state, k, paths[k], u))
             entry["sides"][names[k]]["added_warheads"] = float(u)
             if not met:
-                entry["sides"][names[k]]["stopped_by"] = paths[k].stop
+                entry["sides"][names[k]]["stopped_by"] = stop
         state = new_state
     return ArmsRace(
-        tuple(names), tuple(float(r) for r in req), lims, path, outcome, capped, state, rounds_run, share
+        tuple(names),
+        tuple(float(r) for r in req),
+        lims,
+        path,
+        outcome,
+        capped,
+        state,
+        rounds_run,
+        share,
+        coalition_limits,
+        stopped_limits if capped else {},
     )
 
 

@@ -91,3 +91,72 @@ def contributions(systems: Mapping[str, np.ndarray], limits: Limits) -> np.ndarr
 def counted(systems: Mapping[str, np.ndarray], limits: Limits) -> np.ndarray:
     """A side's count toward each limit, (batch, rows); ``systems`` as in :func:`contributions`."""
     return contributions(systems, limits).sum(axis=-1)
+
+
+@dataclass(frozen=True, eq=False)
+class CoalitionLimit:
+    """A cap on the sum of several sides' counts: a framework's limit on a coalition's
+    aggregate (docs/model.md "Frameworks for more than two powers").
+
+    ``members``: the member sides' indices; ``weights``: one one-row :class:`Limits` per
+    member (its weights for this limit; its cap unused); ``cap``: the cap on the members'
+    summed count in the engine's terms (the limit less what the treaty counts beyond the
+    members' nuclear forces); ``kind``, ``label`` as for :class:`Limits`; ``coalition``
+    names the coalition."""
+
+    coalition: str
+    members: tuple[int, ...]
+    kind: str
+    cap: float
+    weights: tuple[Limits, ...]
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in LIMIT_KINDS:
+            raise ValueError(
+                f"The 'kind' of a CoalitionLimit must be among {LIMIT_KINDS}. Got {self.kind!r}."
+            )
+        if len(self.weights) != len(self.members) or any(w.rows != 1 for w in self.weights):
+            raise ValueError(
+                "A CoalitionLimit needs one one-row Limits of weights per member. "
+                f"Got {len(self.weights)} for {len(self.members)} members."
+            )
+
+    def count(self, member: int, systems: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Side ``member``'s count toward the aggregate, (batch,)."""
+        return counted(systems, self.weights[self.members.index(member)])[:, 0]
+
+
+def with_coalition_rows(
+    limits: Limits | None,
+    k: int,
+    coalition_limits,
+    sides,
+    member: int = 0,
+) -> Limits | None:
+    """Side ``k``'s limits with one row per coalition aggregate it belongs to, capped at
+    the aggregate's cap less the other members' current counts (``sides``: every side's
+    arrays, batch member ``member``): the simplest exact way for one side to stop where
+    the members' summed count reaches the cap. ``limits`` unchanged when ``k`` is in no
+    coalition limit."""
+    rows = [c for c in coalition_limits if k in c.members]
+    if not rows:
+        return limits
+    kinds = list(limits.kinds) if limits is not None else []
+    labels = list(limits.labels) if limits is not None else []
+    caps = list(limits.caps) if limits is not None else []
+    weights = [list(w) for w in limits.weights()] if limits is not None else [[], [], []]
+    for c in rows:
+        others = sum(float(c.count(j, sides[j].systems)[member]) for j in c.members if j != k)
+        own = c.weights[c.members.index(k)]
+        kinds.append(c.kind)
+        labels.append(c.label or f"{c.coalition} aggregate {c.kind.replace('_', ' ')}")
+        caps.append(c.cap - others)
+        for lst, w in zip(weights, own.weights(), strict=True):
+            lst.append(w[0])
+    return Limits(
+        tuple(kinds),
+        np.array(caps, dtype=float),
+        *(np.array(w, dtype=float) for w in weights),
+        labels=tuple(labels),
+    )

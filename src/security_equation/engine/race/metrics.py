@@ -3,16 +3,20 @@ retaliation", "Stability"; Kent & Thaler, RAND R-3765), for any number of sides.
 
 Everything a side suffers is keyed by the ordered pair ``(side, adversary)``: ``side``
 absorbing ``adversary``'s first strike. A side facing several adversaries is bound by the
-one whose first strike leaves it the fewest warheads arriving in retaliation.
+one whose first strike leaves it the fewest warheads arriving in retaliation. Allies
+(committed either way, or in one coalition: ``engine.thirdparty.adversaries``) are no
+adversaries: their first strikes on the side bind nothing (every other side does only
+where a side has no adversary at all, as ``model.evaluation`` does).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 
 import numpy as np
 
+from security_equation.engine import thirdparty
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.exchange import Exchange, exchange
 from security_equation.engine.stability import headline, stability
@@ -37,9 +41,17 @@ class RaceMetrics:
     c2: dict[Pair, np.ndarray]
     arriving: dict[Pair, np.ndarray]
     surviving: dict[Pair, np.ndarray]
+    #: Side -> its adversaries (:func:`adversaries_of`); empty: every other side is one.
+    against: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def adversaries(self, side: int) -> list[int]:
-        return [a for s, a in self.r if s == side]
+        others = [a for s, a in self.r if s == side]
+        return [a for a in others if a in self.against.get(side, others)] or others
+
+    def adversary_pairs(self) -> list[Pair]:
+        """The unordered pairs of adversaries (every pair where all are allies)."""
+        pairs = [p for p in self.fsi if p[1] in self.adversaries(p[0])]
+        return pairs or list(self.fsi)
 
     def binding(self, side: int, member: int = 0) -> int:
         """The adversary whose first strike leaves ``side`` the fewest warheads arriving
@@ -62,21 +74,32 @@ def race_metrics(arrays: ScenarioArrays) -> RaceMetrics:
         side["c2"],
         side["arriving_warheads"],
         side["surviving_warheads"],
+        {k: adversaries_of(arrays, k) for k in range(len(arrays.sides))},
     )
 
 
-def least_arriving(ex: Exchange, side: int) -> np.ndarray:
-    """``side``'s retaliatory warheads arriving after the worst first strike any
-    adversary can make, (batch,)."""
-    values = [ex.strike(a, v).arriving_retaliation for a, v in ex.pairs if v == side]
+def adversaries_of(arrays: ScenarioArrays, side: int) -> tuple[int, ...]:
+    """``thirdparty.adversaries``, or every other side where the side has none."""
+    others = tuple(a for a in range(len(arrays.sides)) if a != side)
+    return thirdparty.adversaries(arrays, side) or others
+
+
+def least_arriving(ex: Exchange, side: int, adversaries: tuple[int, ...] | None = None) -> np.ndarray:
+    """``side``'s retaliatory warheads arriving after the worst first strike any of its
+    ``adversaries`` (default: every side that strikes it in ``ex``) can make, (batch,)."""
+    values = [
+        ex.strike(a, v).arriving_retaliation
+        for a, v in ex.pairs
+        if v == side and (adversaries is None or a in adversaries)
+    ]
     return reduce(np.minimum, values)
 
 
 def arriving(arrays: ScenarioArrays, sides=None) -> dict[int, np.ndarray]:
     """:func:`least_arriving` for each of ``sides`` (default: every side), from one exchange
-    call that runs only the first strikes on those sides."""
+    call that runs only the first strikes of their adversaries on them."""
     sides = range(len(arrays.sides)) if sides is None else sorted(set(sides))
-    n = len(arrays.sides)
-    pairs = tuple((a, v) for v in sides for a in range(n) if a != v)
+    against = {v: adversaries_of(arrays, v) for v in sides}
+    pairs = tuple((a, v) for v in sides for a in against[v])
     ex = exchange(arrays, pairs=pairs)
-    return {k: least_arriving(ex, k) for k in sides}
+    return {k: least_arriving(ex, k, against[k]) for k in sides}

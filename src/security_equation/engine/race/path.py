@@ -52,6 +52,8 @@ class BuildPath:
     base: dict[str, np.ndarray]  # the side's system arrays at the start (1-D)
     reserve: float = np.inf  # the side's stored warheads at the start (upload_reserve)
     counterforce: np.ndarray | None = None  # (segments,) bool: prompt warheads
+    #: The label of the limit that ends the path ("" when no limit does).
+    stop_label: str = ""
 
     def counterforce_added(self, u: np.ndarray) -> np.ndarray:
         """Prompt (counterforce) warheads added along the path by ``u``, shape (len(u),)."""
@@ -176,6 +178,7 @@ def build_path(
         stop = PRODUCTION
     else:
         stop = STOCK if stock_bound else CAPACITY
+    stop_label = ""
     if rows:
         current = counted(side.systems, limits)[member]
         # Where two limits bind together, report the kind listed first in LIMIT_KINDS.
@@ -197,7 +200,7 @@ def build_path(
                         continue
                     u_stop = starts[seg] + room
                 if u_stop < u_max - 1e-9:
-                    u_max, stop = float(u_stop), limits.kinds[d]
+                    u_max, stop, stop_label = float(u_stop), limits.kinds[d], limits.labels[d]
                 break
     return BuildPath(
         np.array(kinds, dtype=int),
@@ -209,4 +212,5 @@ def build_path(
         s,
         start_reserve,
         st.counterforce[np.array(systems, dtype=int)] if systems else np.zeros(0, dtype=bool),
+        stop_label,
     )

@@ -5,7 +5,8 @@
   (``required_arriving_warheads``).
 - *Counterforce coverage*: X's prompt nuclear warheads must hold a share ``s_X``
   (``counterforce_share``) of each adversary's aim points at risk at X's per-target cap
-  ``k_X`` (``max_warheads_per_target``): ``W_X ≥ s_X · k_X · Σ_adversaries P_Y``.
+  ``k_X`` (``max_warheads_per_target``): ``W_X ≥ s_X · k_X · Σ_adversaries P_Y``; allies
+  (``engine.thirdparty.adversaries``) are not adversaries.
 
 Coverage is what couples the builds (Glaser, *Analyzing Strategic Nuclear Policy*, 1990,
 ch. 7; Wilkening, RAND R-4162, 1992): more enemy aim points raise X's requirement, more
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from security_equation.engine import thirdparty
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
 from security_equation.engine.exchange import aim_points
 
@@ -34,13 +36,17 @@ def counterforce_warheads(side: SideArrays) -> np.ndarray:
 
 def coverage_required(arrays: ScenarioArrays, k: int) -> np.ndarray:
     """Prompt nuclear warheads side ``k`` needs to hold its share of every adversary's aim
-    points at risk at its per-target cap, (batch,)."""
+    points at risk at its per-target cap, (batch,). Allies (``thirdparty.adversaries``:
+    committed either way, or in one coalition) are not covered."""
     side = arrays.sides[k]
+    against = thirdparty.adversaries(arrays, k)
     targets = sum(
         (aim_points(other) * other.structure.nuclear[None, :]).sum(axis=1)
         for j, other in enumerate(arrays.sides)
-        if j != k
+        if j in against
     )
+    if not against:  # no adversary: nothing to cover
+        targets = np.zeros(side.batch)
     return side.scalars["counterforce_share"] * side.scalars["max_warheads_per_target"] * targets
 
 

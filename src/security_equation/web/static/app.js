@@ -4,6 +4,8 @@
 "use strict";
 
 const PLOTS = ["square", "waterfall", "drawdown", "forces", "treaty"];
+// Figures drawn only for more than two sides (hidden otherwise).
+const MULTI_PARTY_PLOTS = ["matrix", "two-peer"];
 // c1_over_c2: the uncapped C1/C2 behind r (null with c1_over_c2_note when infinite).
 const SIDE_METRICS = [
   ["r", 3], ["c1_over_c2", 3], ["c1", 3], ["c2", 3], ["surviving_warheads", 0], ["arriving_warheads", 0],
@@ -248,6 +250,27 @@ function ratioText(cell) {
   return fmt(cell.c1_over_c2, 3);
 }
 
+// Pairs of allied sides ("a\u0000b", both orders): in one coalition, or one committed to
+// the other (the scenario's commits_to, or read from the two-peer question, whose
+// adversaries are every other side but a side's allies).
+function alliedPairs(data) {
+  const out = new Set();
+  const add = (a, b) => { if (a !== b) { out.add(`${a}\u0000${b}`); out.add(`${b}\u0000${a}`); } };
+  for (const members of Object.values(data.coalitions || {})) {
+    for (const a of members) for (const b of members) add(a, b);
+  }
+  const baseSides = (state.base && state.base.sides) || {};
+  for (const [side, info] of Object.entries(baseSides)) {
+    for (const other of (info && info.commits_to) || []) add(side, other);
+  }
+  const sides = Object.keys(data.sides || {});
+  for (const [side, entry] of Object.entries(data.two_peer || {})) {
+    const adversaries = new Set(entry.adversaries || []);
+    for (const other of sides) if (other !== side && !adversaries.has(other)) add(side, other);
+  }
+  return out;
+}
+
 function renderMatrix(data) {
   const box = $("pair-matrix");
   const pairs = data.pairs || [];
@@ -261,6 +284,8 @@ function renderMatrix(data) {
   const sides = Object.keys(data.sides);
   const label = (side) => (data.sides[side] && data.sides[side].label) || side;
   const cells = new Map(pairs.map((p) => [`${p.side}\u0000${p.adversary}`, p]));
+  const allied = alliedPairs(data);
+  $("ally-note").hidden = allied.size === 0;
   const head = el("tr", {}, el("th", { text: "side \\ adversary" }));
   for (const side of sides) head.append(el("th", { class: "n", text: label(side) }));
   head.append(el("th", { text: "binding adversary" }));
@@ -269,9 +294,10 @@ function renderMatrix(data) {
     const row = el("tr", {}, el("td", { text: label(side) }));
     for (const adversary of sides) {
       const cell = cells.get(`${side}\u0000${adversary}`);
+      const ally = side !== adversary && allied.has(`${side}\u0000${adversary}`);
       row.append(el("td", {
-        class: "n", id: `matrix-${side}-${adversary}`,
-        text: side === adversary || !cell ? "—" : `${fmt(cell.r, 3)} (${ratioText(cell)})`,
+        class: ally ? "n ally" : "n", id: `matrix-${side}-${adversary}`,
+        text: side === adversary || !cell ? "—" : `${fmt(cell.r, 3)} (${ratioText(cell)})${ally ? " ally" : ""}`,
         title: cell ? `C1 ${fmt(cell.c1, 3)}, C2 ${fmt(cell.c2, 3)}; ${fmt(cell.arriving_warheads, 0)} warheads arrive after ${label(adversary)} strikes first` : "",
       }));
     }
@@ -282,11 +308,121 @@ function renderMatrix(data) {
   for (const [pair, value] of Object.entries(data.fsi_pairs || {})) {
     const [a, b] = pair.split(",");
     const least = pair === data.fsi_pair;
+    const ally = allied.has(`${a}\u0000${b}`);
+    const note = least ? " (least stable)" : ally ? " (allies)" : "";
     const row = el("tr", {},
-      el("td", { text: `${label(a)} – ${label(b)}${least ? " (least stable)" : ""}` }),
+      el("td", { text: `${label(a)} – ${label(b)}${note}` }),
       el("td", { class: "n", id: `fsi-pair-${a}-${b}`, text: fmt(value, 3) }));
     if (least) row.className = "least";
     fsiTable.tBodies[0].append(row);
+  }
+}
+
+// Coalitions and the two-peer question (docs/model.md, "Coalitions and the two-peer
+// question"), from "coalitions", "coalition_pairs" and "two_peer" of /api/evaluate; the same
+// views as present/tables.py (coalition_rows, two_peer_view). Hidden for two sides.
+function sideLabel(data, side) { return (data.sides[side] && data.sides[side].label) || side; }
+
+function partyLabel(data, name, members) {
+  const coalitions = data.coalitions || {};
+  const list = members || [name];
+  if (list.length === 1 && data.sides[name]) return sideLabel(data, name);
+  if (coalitions[name]) return `${name} (${coalitions[name].map((m) => sideLabel(data, m)).join(", ")})`;
+  return list.map((m) => sideLabel(data, m)).join(" + ");
+}
+
+function partyRatio(ratio, c1, c2) {
+  if (ratio === null && c1 > 0 && c2 === 0) return "∞";
+  return fmt(ratio, 3);
+}
+
+function renderCoalitions(data) {
+  const box = $("coalitions");
+  const cases = data.coalition_pairs || [];
+  box.hidden = cases.length === 0;
+  const tbody = $("coalition-table").tBodies[0];
+  tbody.replaceChildren();
+  for (const c of cases) {
+    const [a, b] = c.parties;
+    const arriving = (attacker, victim) => ((c.strikes || {})[`${attacker}_strikes_${victim}`] || {}).arriving_retaliation;
+    const row = el("tr", { "data-case": `${a}-${b}` },
+      el("td", { text: partyLabel(data, a, c.members[a]) }),
+      el("td", { text: partyLabel(data, b, c.members[b]) }));
+    for (const [party, other] of [[a, b], [b, a]]) {
+      row.append(
+        el("td", { class: "n", id: `coalition-${a}-${b}-r-${party}`, text: fmt(c.r[party], 3) }),
+        el("td", { class: "n", text: partyRatio(c.c1_over_c2[party], c.c1[party], c.c2[party]) }),
+        el("td", { class: "n", text: fmt(arriving(other, party), 0) }));
+    }
+    row.append(el("td", { class: "n", id: `coalition-${a}-${b}-fsi`, text: fmt(c.fsi, 3) }));
+    tbody.append(row);
+  }
+}
+
+function caseStatus(c) {
+  if (c.meets_all) return `met, ${fmt(Math.max(c.surviving_warheads - (c.needed_total || 0), 0), 0)} to spare`;
+  if (c.short_warheads === null) return "never met: no reliable warhead survives";
+  return `short by ${fmt(c.short_warheads, 0)}`;
+}
+
+function andList(items) {
+  return items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+function renderTwoPeer(data) {
+  const box = $("two-peer");
+  const holder = $("two-peer-tables");
+  holder.replaceChildren();
+  const entries = Object.entries(data.two_peer || {});
+  box.hidden = entries.length === 0;
+  for (const [side, entry] of entries) {
+    const adversaries = entry.adversaries || [];
+    const names = adversaries.map((a) => sideLabel(data, a));
+    const cases = entry.cases || [];
+    const badness = (c) => c.meets_all ? -Math.max(c.surviving_warheads - (c.needed_total || 0), 0)
+      : c.short_warheads === null ? Infinity : c.short_warheads;
+    let worst = 0;
+    cases.forEach((c, i) => { if (badness(c) >= badness(cases[worst])) worst = i; });
+    const table = el("table", { class: "two-peer", id: `two-peer-${side}` },
+      el("caption", { text: `${sideLabel(data, side)}: ${fmt(entry.requirement_arriving_warheads, 0)} warheads must arrive on each of ${names.join(", ")}` }));
+    const head = el("tr", {}, el("th", { text: "struck first by" }), el("th", { class: "n", text: "survivors" }));
+    for (const name of names) head.append(el("th", { class: "n", text: `needed vs ${name}` }));
+    head.append(el("th", { class: "n", text: "needed in all" }), el("th", { text: "meets all?" }));
+    table.append(el("thead", {}, head));
+    const tbody = el("tbody");
+    cases.forEach((c, i) => {
+      const members = c.members || [c.attackers];
+      const label = partyLabel(data, c.attackers, members) + (members.length > 1 && c.attackers.includes("+") ? " together" : "");
+      const row = el("tr", { "data-attackers": c.attackers },
+        el("td", { text: label }),
+        el("td", { class: "n", text: fmt(c.surviving_warheads, 0) }));
+      for (const a of adversaries) {
+        const n = (c.needed_warheads || {})[a];
+        row.append(el("td", { class: "n", text: n === null || n === undefined ? "∞" : fmt(n, 0) }));
+      }
+      row.append(el("td", { class: "n", text: c.needed_total === null ? "∞" : fmt(c.needed_total, 0) }));
+      const status = caseStatus(c);
+      row.append(el("td", { class: c.meets_all ? "met" : "short",
+                            text: `${c.meets_all ? "yes" : "no"}, ${status.replace(/^met, /, "")}` }));
+      if (i === worst) row.classList.add("worst");
+      tbody.append(row);
+    });
+    table.append(tbody);
+    holder.append(table);
+    if (cases.length) {
+      const c = cases[worst];
+      const members = c.members || [c.attackers];
+      const by = `${members.length > 1 ? "a joint first strike" : "a first strike"} by ${partyLabel(data, c.attackers, members)}`;
+      const needs = c.needed_total === null ? "cannot deliver it with any number of warheads"
+        : `needs ${fmt(c.needed_total, 0)}`;
+      const on = names.length > 1 ? `each of ${andList(names)}` : andList(names);
+      const met = cases.filter((x) => x.meets_all).length;
+      holder.append(el("p", { class: "verdict", id: `two-peer-verdict-${side}`,
+        text: `After ${by}, ${sideLabel(data, side)} keeps ${fmt(c.surviving_warheads, 0)} warheads and ${needs} to deliver ${fmt(entry.requirement_arriving_warheads, 0)} on ${on}: ${caseStatus(c)} (the worst of ${cases.length} cases; met in ${met} of them).` }));
+    }
+  }
+  for (const [kase, why] of Object.entries(data.coalition_notes || {})) {
+    holder.append(el("p", { class: "muted", text: `not evaluated: ${kase}: ${why}` }));
   }
 }
 
@@ -323,7 +459,7 @@ async function loadPlot(kind, generation) {
     img.classList.remove("stale");
     img.closest("figure").hidden = false;
   } catch (error) {
-    if (kind === "treaty") img.closest("figure").hidden = true;
+    if (kind === "treaty" || MULTI_PARTY_PLOTS.includes(kind)) img.closest("figure").hidden = true;
   }
 }
 
@@ -341,10 +477,15 @@ async function update() {
     results.classList.remove("stale");
     renderMetrics(data);
     renderMatrix(data);
+    renderCoalitions(data);
+    renderTwoPeer(data);
     renderEdits(data);
     const n = Object.keys(state.edits).length;
     $("status").textContent = n ? `${n} edit${n > 1 ? "s" : ""} applied` : "as given";
-    await Promise.all(PLOTS.map((kind) => loadPlot(kind, generation)));
+    const multiParty = (data.pairs || []).length > 0;
+    for (const kind of MULTI_PARTY_PLOTS) $(`plot-${kind}`).closest("figure").hidden = true;
+    const kinds = multiParty ? [...PLOTS, ...MULTI_PARTY_PLOTS.filter((k) => k !== "two-peer" || data.two_peer)] : PLOTS;
+    await Promise.all(kinds.map((kind) => loadPlot(kind, generation)));
   } catch (error) {
     if (generation !== state.generation) return;
     showError(error);
@@ -479,7 +620,7 @@ async function start() {
   $("compare-frameworks").addEventListener("click", compareFrameworks);
   $("compare-original").addEventListener("click", compareOriginal);
 
-  const initial = scenarios.some((s) => s.name === "us-russia-2023") ? "us-russia-2023" : scenarios[0].name;
+  const initial = (scenarios.find((s) => s.default) || scenarios[0]).name;
   select.value = initial;
   await pickBundled(initial);
 }
