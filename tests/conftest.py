@@ -9,6 +9,7 @@ import pytest
 
 from security_equation.io import load_scenario
 from security_equation.schema.scenario import Distribution
+from tests.factories import COALITION_YAML
 
 
 @pytest.fixture
@@ -63,3 +64,11 @@ def uncertain(nominal):
             }
         }
     )
+
+
+@pytest.fixture(scope="session")
+def coalition_file(tmp_path_factory):
+    """:data:`COALITION_YAML` written to a file named coalition-test.yaml."""
+    path = tmp_path_factory.mktemp("coalitions") / "coalition-test.yaml"
+    path.write_text(COALITION_YAML)
+    return path

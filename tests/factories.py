@@ -261,3 +261,13 @@ def unarmed_side(
     else:
         systems = {"none": system("icbm_silo", 0, 1)}
     return side(systems, w80, defences=defences, **kwargs)
+
+
+#: Five powers with two declared coalitions (nato, partners) and the UK and France committed
+#: to the US: the multi-party output tests of the CLI, the presenters and the web.
+COALITION_YAML = """\
+extends: five-powers-2026
+name: coalition-test
+coalitions: {nato: [us, uk, france], partners: [russia, china]}
+sides: {uk: {commits_to: [us]}, france: {commits_to: [us]}}
+"""

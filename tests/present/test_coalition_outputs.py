@@ -22,20 +22,6 @@ from security_equation.present.tables import (
     two_peer_view,
 )
 
-COALITION_YAML = """\
-extends: five-powers-2026
-name: coalition-test
-coalitions: {nato: [us, uk, france], partners: [russia, china]}
-sides: {uk: {commits_to: [us]}, france: {commits_to: [us]}}
-"""
-
-
-@pytest.fixture(scope="module")
-def coalition_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("coalitions") / "coalition-test.yaml"
-    path.write_text(COALITION_YAML)
-    return path
-
 
 @pytest.fixture(scope="module")
 def evaluation(coalition_file):

@@ -10,13 +10,7 @@ import re
 import pytest
 
 from security_equation.present.tables import coalition_rows, two_peer_view
-
-COALITION_YAML = """\
-extends: five-powers-2026
-name: coalition-test
-coalitions: {nato: [us, uk, france], partners: [russia, china]}
-sides: {uk: {commits_to: [us]}, france: {commits_to: [us]}}
-"""
+from tests.factories import COALITION_YAML
 
 
 @pytest.fixture(scope="module")
@@ -64,28 +58,19 @@ def test_the_two_peer_figure_of_two_sides_is_refused(client):
 
 
 @pytest.mark.browser
-def test_the_page_shows_coalitions_and_the_two_peer_question(client, coalition_data, tmp_path):
-    from tests.web.test_web_browser import CHROMIUM, SECEQ, _bench
+def test_the_page_shows_coalitions_and_the_two_peer_question(
+    server_url, browser, client, coalition_data, tmp_path
+):
+    from playwright.sync_api import expect
 
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium package)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    expect = sync_api.expect
     path = tmp_path / "coalition-test.yaml"
     path.write_text(COALITION_YAML)
     five = client.post("/api/evaluate", json={"scenario": "five-powers-2026"}).json()
-    bench = _bench()
-    port = bench.free_port()
-    command = [str(SECEQ), "serve", "--port", str(port), "--log-level", "warning"]
-    with bench.server(port, command) as url, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    url = server_url
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
         page.goto(url + "/")
         expect(page.locator("#metric-fsi")).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=30_000)
 
@@ -127,4 +112,5 @@ def test_the_page_shows_coalitions_and_the_two_peer_question(client, coalition_d
         expect(page.locator("#plot-two-peer")).to_be_hidden()
         expect(page.locator("#plot-matrix")).to_be_hidden()
         assert errors == []
-        browser.close()
+    finally:
+        page.close()

@@ -44,28 +44,21 @@ def test_the_page_holds_the_matrix_table(client):
 
 
 @pytest.mark.browser
-def test_the_page_renders_the_matrix_of_an_uploaded_three_power_file(three_text, tmp_path):
-    from tests.web.test_web_browser import CHROMIUM, SECEQ, _bench, _wait_for_the_figures
+def test_the_page_renders_the_matrix_of_an_uploaded_three_power_file(
+    server_url, browser, three_text, tmp_path
+):
+    from playwright.sync_api import expect
 
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium package)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    expect = sync_api.expect
+    from tests.web.test_web_browser import _wait_for_the_figures
+
     path = tmp_path / "three.yaml"
     path.write_text(three_text)
     expected = evaluate(three_powers(), sections=()).to_dict()
-    bench = _bench()
-    port = bench.free_port()
-    command = [str(SECEQ), "serve", "--port", str(port), "--log-level", "warning"]
-    with bench.server(port, command) as url, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    url = server_url
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
         page.goto(url + "/")
         expect(page.locator("#metric-fsi")).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=20_000)
         # The page opens on the default, five-powers-2026: five sides, so the matrix shows.
@@ -87,6 +80,8 @@ def test_the_page_renders_the_matrix_of_an_uploaded_three_power_file(three_text,
         page.screenshot(path=str(tmp_path / "three-powers.png"), full_page=True)
         assert errors == []
         browser.close()
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("kind", ["square", "waterfall", "drawdown", "forces", "treaty"])

@@ -7,46 +7,12 @@ is saved to the test's tmp_path.
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.factories import load_benchmark
-
-CHROMIUM = Path("/usr/bin/chromium")
-#: The installed console script, next to the interpreter running the tests.
-SECEQ = Path(sys.executable).with_name("seceq")
+from tests.web.conftest import CHROMIUM, SECEQ, _bench  # noqa: F401 (re-exported for other browser tests)
 
 pytestmark = pytest.mark.browser
-
-
-def _bench():
-    return load_benchmark("web_load.py", "seceq_web_load_benchmark_e2e")
-
-
-@pytest.fixture(scope="module")
-def server_url():
-    bench = _bench()
-    port = bench.free_port()
-    command = [str(SECEQ), "serve", "--port", str(port), "--log-level", "warning"]
-    with bench.server(port, command) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium package)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
 
 
 def _wait_for_the_figures(page, kinds=("square", "waterfall", "drawdown", "forces", "matrix")):

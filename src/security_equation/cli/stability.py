@@ -372,6 +372,11 @@ def _render_drivers_pairs(data: dict, name: str, out: Console) -> None:
             *(_sci(row.get(k)) for k in (*fsi_keys, *r_keys)),
         )
     out.print(table)
+    _print_base_fsi(data, out)
+
+
+def _print_base_fsi(data: dict, out: Console) -> None:
+    """The FSI of every pair before the drivers' changes (more than two sides)."""
     base = data.get("base") or {}
     pairs = [k for k in base if k.startswith("fsi[")]
     if pairs:
@@ -411,12 +416,7 @@ def _render_drivers_transposed(data: dict, name: str, fsi_keys: list, r_keys: li
         for key in r_keys:
             table.add_row(escape("r " + key.removeprefix("d_r_")), *(_sci(r.get(key)) for r in chunk))
         out.print(table)
-    base = data.get("base") or {}
-    pairs = [k for k in base if k.startswith("fsi[")]
-    if pairs:
-        out.print(
-            escape("Base " + ", ".join(f"FSI{k.removeprefix('fsi')} {number(base[k], 3)}" for k in pairs))
-        )
+    _print_base_fsi(data, out)
 
 
 def _sci(value) -> str:

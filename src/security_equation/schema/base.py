@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 class StrictModel(BaseModel):
@@ -29,3 +30,18 @@ def walk_models(
             for key, item in value.items():
                 if isinstance(item, BaseModel):
                     yield from walk_models(item, (*prefix, name, str(key)))
+
+
+def located_problems(title: str, problems: list[tuple[tuple, str, object]]) -> ValidationError | None:
+    """A validation error with one entry per ``(loc, message, value)`` of ``problems``,
+    each at its own dotted path (raised from a model validator, the loader locates each in
+    its file); ``None`` when there are none."""
+    if not problems:
+        return None
+    return ValidationError.from_exception_data(
+        title,
+        [
+            InitErrorDetails(type=PydanticCustomError("value_error", message), loc=loc, input=value)
+            for loc, message, value in problems
+        ],
+    )

@@ -23,10 +23,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, model_validator
 
-from security_equation.schema.base import StrictModel
+from security_equation.schema.base import StrictModel, located_problems
 from security_equation.schema.scenario import MAX_MAGNITUDE, Category, Name, SideName
 
 NonNegative = Annotated[float, Field(ge=0.0, le=MAX_MAGNITUDE)]
@@ -201,15 +200,9 @@ class Framework(StrictModel):
     @model_validator(mode="after")
     def _references(self) -> Framework:
         """Sides and coalitions the limits name, each problem at its own dotted path."""
-        problems = reference_problems(self)
-        if problems:
-            raise ValidationError.from_exception_data(
-                "Framework",
-                [
-                    InitErrorDetails(type=PydanticCustomError("value_error", message), loc=loc, input=value)
-                    for loc, message, value in problems
-                ],
-            )
+        error = located_problems("Framework", reference_problems(self))
+        if error is not None:
+            raise error
         return self
 
 

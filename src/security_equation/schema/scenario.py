@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, field_validator, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 
 from security_equation.engine import constants
-from security_equation.schema.base import StrictModel
+from security_equation.schema.base import StrictModel, located_problems
 
 #: The largest count or magnitude any field takes: far beyond anything plausible (those
 #: are warnings, ``schema.plausible``), but finite after any product the model forms, and
@@ -595,15 +594,9 @@ class Scenario(StrictModel):
     def _relations(self) -> Scenario:
         """Commitments and coalitions name sides of this scenario, and commitments run one
         way (no ally cycle); each problem located at its own dotted path."""
-        problems = relation_problems(self.sides, self.coalitions)
-        if problems:
-            raise ValidationError.from_exception_data(
-                "Scenario",
-                [
-                    InitErrorDetails(type=PydanticCustomError("value_error", message), loc=loc, input=value)
-                    for loc, message, value in problems
-                ],
-            )
+        error = located_problems("Scenario", relation_problems(self.sides, self.coalitions))
+        if error is not None:
+            raise error
         return self
 
     @property
