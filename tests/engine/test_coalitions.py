@@ -140,3 +140,30 @@ def test_five_powers_two_peer_and_coalition_output():
     assert joint["short_warheads"] == pytest.approx(
         max(sum(joint["needed_warheads"].values()) - joint["surviving_warheads"], 0.0)
     )
+
+
+def test_a_member_with_a_damage_table_is_noted_not_merged():
+    from security_equation.model.evaluation import evaluate
+
+    tabled = side({"silo": system("icbm_silo", 20, 1)}, 100, requirement=40)
+    tabled["value"] = {"table": [[0, 0], [100, 0.5], [400, 0.9]]}
+    scenario = powers(
+        {
+            "a": side({"silo": system("icbm_silo", 100, 3)}, 300, requirement=100),
+            "b": side({"silo": system("icbm_silo", 80, 1)}, 200),
+            "c": tabled,
+        },
+        coalitions={"bc": ["b", "c"]},
+    )
+    with pytest.raises(co.CoalitionError, match="c gives a damage table"):
+        co.party_exchange(compile_scenario(scenario), (1, 2), (0,))
+    data = evaluate(scenario, sections=()).to_dict()
+    assert "coalition_pairs" in data and data["coalition_pairs"] == []
+    assert data["coalition_notes"] == {
+        "bc and a": "a coalition's value is its members' w80 together; c gives a damage table instead"
+        " (value.table), which cannot be merged",
+        "bc striking a": "a coalition's value is its members' w80 together; c gives a damage table"
+        " instead (value.table), which cannot be merged",
+    }
+    # a's two-peer question still has the cases of b and c alone.
+    assert [c["attackers"] for c in data["two_peer"]["a"]["cases"]] == ["b", "c"]

@@ -75,8 +75,9 @@ def merge_sides(sides: Sequence[SideArrays], names: Sequence[str]) -> SideArrays
     tabulated = [n for n, s in zip(names, sides, strict=True) if s.structure.damage_table is not None]
     if tabulated:
         raise CoalitionError(
-            f"a coalition's value is its members' w80 together; {', '.join(tabulated)} give a damage"
-            " table instead (value.table), which cannot be merged"
+            f"a coalition's value is its members' w80 together; {', '.join(tabulated)}"
+            f" {'gives' if len(tabulated) == 1 else 'give'} a damage table instead (value.table),"
+            " which cannot be merged"
         )
     st = [s.structure for s in sides]
 
