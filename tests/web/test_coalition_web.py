@@ -85,6 +85,8 @@ def test_the_page_shows_coalitions_and_the_two_peer_question(
             expect(page.locator(f"#plot-{kind}")).to_have_attribute(
                 "src", re.compile("^blob:"), timeout=60_000
             )
+            # Drawn for this scenario (an earlier figure stays, dimmed, until redrawn).
+            expect(page.locator(f"#plot-{kind}")).not_to_have_class(re.compile(r"\bstale\b"), timeout=60_000)
             expect(page.locator(f"#plot-{kind}")).to_be_visible()
 
         # An uploaded file with coalitions: the coalition table and allies in the matrix.

@@ -20,7 +20,10 @@ def _wait_for_the_figures(page, kinds=("square", "waterfall", "drawdown", "force
     from playwright.sync_api import expect
 
     for kind in kinds:
-        expect(page.locator(f"#plot-{kind}")).to_have_attribute("src", re.compile("^blob:"), timeout=60_000)
+        figure = page.locator(f"#plot-{kind}")
+        expect(figure).to_have_attribute("src", re.compile("^blob:"), timeout=60_000)
+        # An earlier scenario's figure stays, dimmed ("stale"), until this one is drawn.
+        expect(figure).not_to_have_class(re.compile(r"\bstale\b"), timeout=60_000)
 
 
 def test_editing_a_force_updates_the_metrics(server_url, browser, tmp_path):

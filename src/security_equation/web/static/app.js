@@ -483,8 +483,12 @@ async function update() {
     const n = Object.keys(state.edits).length;
     $("status").textContent = n ? `${n} edit${n > 1 ? "s" : ""} applied` : "as given";
     const multiParty = (data.pairs || []).length > 0;
-    for (const kind of MULTI_PARTY_PLOTS) $(`plot-${kind}`).closest("figure").hidden = true;
-    const kinds = multiParty ? [...PLOTS, ...MULTI_PARTY_PLOTS.filter((k) => k !== "two-peer" || data.two_peer)] : PLOTS;
+    const multiKinds = multiParty ? MULTI_PARTY_PLOTS.filter((k) => k !== "two-peer" || data.two_peer) : [];
+    // Figures that do not apply are hidden; the others stay in place (dimmed) while redrawn.
+    for (const kind of MULTI_PARTY_PLOTS) {
+      if (!multiKinds.includes(kind)) $(`plot-${kind}`).closest("figure").hidden = true;
+    }
+    const kinds = [...PLOTS, ...multiKinds];
     await Promise.all(kinds.map((kind) => loadPlot(kind, generation)));
   } catch (error) {
     if (generation !== state.generation) return;
