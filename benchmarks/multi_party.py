@@ -25,11 +25,11 @@ from dataclasses import replace
 
 import numpy as np
 
-# The two-side benchmark's default arrays and perturbation (run from benchmarks/).
+# The two-side benchmark's default arrays and perturbation (benchmarks/ is on sys.path).
 from exchange import _default_arrays, perturb  # noqa: E402
 
 from security_equation.engine.arrays import ScenarioArrays
-from security_equation.engine.exchange import exchange, third_party_contexts
+from security_equation.engine.exchange import exchange, ordered_pairs, third_party_contexts
 from security_equation.engine.stability import stability
 
 #: The three added sides: (name, copy of side, launcher scale, interceptor scale).
@@ -100,7 +100,7 @@ def main() -> None:
     if args.profile:
         arrays = five_sides(*jobs[0][:2], args.mode)
         t0 = time.perf_counter()
-        third_party_contexts(arrays, tuple((a, v) for a in range(5) for v in range(5) if a != v))
+        third_party_contexts(arrays, ordered_pairs(len(arrays.sides)))
         t1 = time.perf_counter()
         ex = exchange(arrays)
         t2 = time.perf_counter()

@@ -271,3 +271,61 @@ name: coalition-test
 coalitions: {nato: [us, uk, france], partners: [russia, china]}
 sides: {uk: {commits_to: [us]}, france: {commits_to: [us]}}
 """
+
+
+# --------------------------------------------------------------------------- files
+def write_in_cwd(tmp_path, monkeypatch, text: str, name: str = "scenario.yaml") -> str:
+    """Write ``text`` to ``tmp_path / name`` and make ``tmp_path`` the working directory;
+    the relative ``name`` (how error messages will name the file)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return name
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based number of the first line of ``text`` containing ``needle``."""
+    return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+#: The keys that open ``Evaluation.to_dict()``, in order, before ``sides``.
+HEAD_KEYS = [
+    "scenario",
+    "description",
+    "origin",
+    "applied_overrides",
+    "description_note",
+    "edited_values",
+    "fsi",
+    "fsi_variants",
+    "schelling",
+]
+
+
+# --------------------------------------------------------------------------- sweeps
+#: The sweep of the store and fault tests: 21 × 11 grid × 20 samples = 4620 points, two
+#: chunks of one block (4096 and 524).
+SWEEP_AXES = ["russia.systems.icbm_mobile.launchers=0:400:21", "us.defences.gmd.interceptors=0:1000:11"]
+SWEEP_SAMPLES = 20
+
+
+def sweep_grid(scenario, seed: int = 4, **kwargs):
+    """``run_sweep`` of ``scenario`` over :data:`SWEEP_AXES` × :data:`SWEEP_SAMPLES`
+    samples (``kwargs``: output, executor, chunk_size, chunk_fn, progress, force)."""
+    from security_equation.analysis.sweep import run_sweep
+
+    return run_sweep(scenario, SWEEP_AXES, samples=SWEEP_SAMPLES, seed=seed, **kwargs)
+
+
+def sweep_plan(scenario):
+    """The plan of :func:`sweep_grid` (seed 4), for tests that run or store its chunks."""
+    from security_equation.analysis.plans import build_plan, parse_axes
+
+    return build_plan(scenario, parse_axes(SWEEP_AXES, scenario), samples=SWEEP_SAMPLES, seed=4)
+
+
+def sweep_store(scenario, output):
+    """The ``PartialStore`` a :func:`sweep_grid` with ``output`` resumes from."""
+    from security_equation.analysis.store import PartialStore
+    from security_equation.analysis.sweep import spec
+
+    return PartialStore(output, spec(scenario, sweep_plan(scenario)))

@@ -17,24 +17,10 @@ import pytest
 
 from security_equation.analysis import store as store_module
 from security_equation.analysis.executors import LocalExecutor, stop_on_signals
-from security_equation.analysis.plans import build_plan, parse_axes, run_chunk
-from security_equation.analysis.store import PartialStore, open_dataset
-from security_equation.analysis.sweep import run_sweep, spec
+from security_equation.analysis.plans import run_chunk
+from security_equation.analysis.store import open_dataset
 from security_equation.io.atomic import WriteError, atomic_path, temporary_path
-
-AXES = ["russia.systems.icbm_mobile.launchers=0:400:21", "us.defences.gmd.interceptors=0:1000:11"]
-#: 21 × 11 × 20 = 4620 points: two chunks of 4096 and 524.
-SAMPLES = 20
-
-
-@pytest.fixture(scope="module")
-def reference(request):
-    return run_sweep(request.getfixturevalue("uncertain"), AXES, samples=SAMPLES, seed=4)
-
-
-def _store(uncertain, out: Path) -> PartialStore:
-    plan = build_plan(uncertain, parse_axes(AXES, uncertain), samples=SAMPLES, seed=4)
-    return PartialStore(out, spec(uncertain, plan))
+from tests.factories import sweep_grid, sweep_plan, sweep_store
 
 
 def _same(a, b) -> None:
@@ -57,8 +43,8 @@ def test_truncated_chunk_is_recomputed_not_a_crash(uncertain, reference, tmp_pat
     """A chunk cut short (a crash while the disk wrote it): a zip without its directory,
     which numpy reports as BadZipFile. It is removed and recomputed."""
     out = tmp_path / "r.nc"
-    store = _store(uncertain, out)
-    plan = build_plan(uncertain, parse_axes(AXES, uncertain), samples=SAMPLES, seed=4)
+    store = sweep_store(uncertain, out)
+    plan = sweep_plan(uncertain)
     store.save((0, 4096), run_chunk(plan, (0, 4096)))
     store.save((4096, 4620), run_chunk(plan, (4096, 4620)))
     first = store.directory / f"chunk-{0:012d}-{4096:012d}.npz"
@@ -68,11 +54,8 @@ def test_truncated_chunk_is_recomputed_not_a_crash(uncertain, reference, tmp_pat
     first.write_bytes(first.read_bytes()[:100])
 
     recomputed = []
-    ds = run_sweep(
+    ds = sweep_grid(
         uncertain,
-        AXES,
-        samples=SAMPLES,
-        seed=4,
         output=out,
         chunk_fn=lambda plan, c: recomputed.append(c) or run_chunk(plan, c),
     )
@@ -83,7 +66,7 @@ def test_truncated_chunk_is_recomputed_not_a_crash(uncertain, reference, tmp_pat
 
 @pytest.mark.parametrize("content", [b"", b"PK\x03\x04", b"PK\x05\x06" + b"\0" * 18, b"\x93NUMPY"])
 def test_unreadable_chunks_of_any_kind_are_dropped(uncertain, tmp_path, content):
-    store = _store(uncertain, tmp_path / "r.nc")
+    store = sweep_store(uncertain, tmp_path / "r.nc")
     path = store.directory / f"chunk-{0:012d}-{4096:012d}.npz"
     path.write_bytes(content)
     assert store.completed() == [(0, 4096)]
@@ -92,7 +75,7 @@ def test_unreadable_chunks_of_any_kind_are_dropped(uncertain, tmp_path, content)
 
 
 def test_chunks_are_synced_to_disk_before_they_count(uncertain, tmp_path, monkeypatch):
-    store = _store(uncertain, tmp_path / "r.nc")
+    store = sweep_store(uncertain, tmp_path / "r.nc")
     synced: list[str] = []
     real_fsync = os.fsync
 
@@ -121,7 +104,7 @@ def test_stale_temporaries_of_the_output_are_removed_by_a_later_run(uncertain, r
     alive.write_bytes(b"in progress")
     other = tmp_path / f".other.nc.tmp-{dead}"  # another output's: left alone
     other.write_bytes(b"x")
-    ds = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, output=out)
+    ds = sweep_grid(uncertain, output=out)
     _same(ds, reference)
     assert not stale.exists()
     assert alive.exists() and other.exists()
@@ -129,11 +112,11 @@ def test_stale_temporaries_of_the_output_are_removed_by_a_later_run(uncertain, r
 
 def test_stale_temporaries_in_the_partial_store_are_removed(uncertain, tmp_path):
     out = tmp_path / "r.nc"
-    store = _store(uncertain, out)
+    store = sweep_store(uncertain, out)
     dead = _dead_pid()
     for name in (f".chunk-{0:012d}-{4096:012d}.npz.tmp-{dead}", f".spec.json.tmp-{dead}"):
         (store.directory / name).write_bytes(b"x")
-    _store(uncertain, out)
+    sweep_store(uncertain, out)
     assert _temporaries(store.directory) == []
 
 
@@ -162,7 +145,7 @@ def test_full_disk_mid_sweep_leaves_no_temporary_and_resumes(uncertain, referenc
 
     monkeypatch.setattr(np, "savez", savez)
     with pytest.raises(WriteError) as info:
-        run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, output=out, chunk_size=4096)
+        sweep_grid(uncertain, output=out, chunk_size=4096)
     assert info.value.errno == errno.ENOSPC
     assert str(info.value) == (
         f"cannot write {out}.partial/chunk-{4096:012d}-{4620:012d}.npz: No space left on device"
@@ -173,7 +156,7 @@ def test_full_disk_mid_sweep_leaves_no_temporary_and_resumes(uncertain, referenc
     assert not out.exists()
 
     monkeypatch.setattr(np, "savez", real_savez)
-    ds = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, output=out, chunk_size=4096)
+    ds = sweep_grid(uncertain, output=out, chunk_size=4096)
     _same(ds, reference)
     assert not partial.exists() and _temporaries(tmp_path) == []
 
@@ -184,7 +167,7 @@ def test_read_only_output_folder_is_a_write_error(uncertain, tmp_path, monkeypat
 
     monkeypatch.setattr(Path, "mkdir", refuse)
     with pytest.raises(WriteError, match=r"cannot write .*r\.nc\.partial: Read-only file system"):
-        run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, output=tmp_path / "r.nc")
+        sweep_grid(uncertain, output=tmp_path / "r.nc")
     assert list(tmp_path.iterdir()) == []
 
 

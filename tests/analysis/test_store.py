@@ -13,11 +13,9 @@ from security_equation.analysis.plans import run_chunk
 from security_equation.analysis.store import PartialStore, open_dataset, sanitize, write_dataset
 from security_equation.analysis.sweep import run_sweep
 from security_equation.io.errors import InputError
-
-AXES = ["russia.systems.icbm_mobile.launchers=0:400:21", "us.defences.gmd.interceptors=0:1000:11"]
-
-#: 21 × 11 grid × 20 samples = 4620 points: two chunks of one block (4096) each.
-SAMPLES = 20
+from tests.factories import SWEEP_AXES as AXES
+from tests.factories import SWEEP_SAMPLES as SAMPLES
+from tests.factories import sweep_grid, sweep_plan, sweep_store
 
 
 def assert_same(a: xr.Dataset, b: xr.Dataset) -> None:
@@ -29,12 +27,6 @@ def assert_same(a: xr.Dataset, b: xr.Dataset) -> None:
         assert np.array_equal(a[name].values, b[name].values), name
 
 
-@pytest.fixture(scope="module")
-def reference(request):
-    uncertain = request.getfixturevalue("uncertain")
-    return run_sweep(uncertain, AXES, samples=SAMPLES, seed=4)
-
-
 def test_sanitize():
     assert sanitize("us.r") == "us__r"
     assert sanitize("russia.systems.icbm_mobile.launchers") == "russia__systems__icbm_mobile__launchers"
@@ -42,9 +34,9 @@ def test_sanitize():
 
 
 def test_workers_and_chunk_sizes_give_identical_results(uncertain, reference):
-    two = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, executor=LocalExecutor(2), chunk_size=7)
-    big = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, chunk_size=1000)
-    whole = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, chunk_size=100_000)
+    two = sweep_grid(uncertain, executor=LocalExecutor(2), chunk_size=7)
+    big = sweep_grid(uncertain, chunk_size=1000)
+    whole = sweep_grid(uncertain, chunk_size=100_000)
     assert_same(reference, two)
     assert_same(reference, big)
     assert_same(reference, whole)
@@ -174,9 +166,7 @@ def test_interrupted_sweep_resumes_without_recomputing(uncertain, reference, tmp
         return run_chunk(plan, chunk)
 
     with pytest.raises(Boom):
-        run_sweep(
-            uncertain, AXES, samples=SAMPLES, seed=4, output=out, chunk_size=4096, chunk_fn=failing_after_one
-        )
+        sweep_grid(uncertain, output=out, chunk_size=4096, chunk_fn=failing_after_one)
     assert not out.exists()
     partial = tmp_path / "r.nc.partial"
     stored = sorted(p.name for p in partial.glob("chunk-*.npz"))
@@ -190,11 +180,8 @@ def test_interrupted_sweep_resumes_without_recomputing(uncertain, reference, tmp
         return run_chunk(plan, chunk)
 
     done = []
-    ds = run_sweep(
+    ds = sweep_grid(
         uncertain,
-        AXES,
-        samples=SAMPLES,
-        seed=4,
         output=out,
         chunk_fn=counting,
         progress=lambda d, t: done.append((d, t)),
@@ -208,14 +195,11 @@ def test_interrupted_sweep_resumes_without_recomputing(uncertain, reference, tmp
 
 def test_resume_with_another_chunk_size_fills_only_the_gaps(uncertain, reference, tmp_path):
     out = tmp_path / "r.nc"
-    store = PartialStore(out, _spec(uncertain))
-    store.save((4096, 4620), run_chunk(_plan(uncertain), (4096, 4620)))
+    store = sweep_store(uncertain, out)
+    store.save((4096, 4620), run_chunk(sweep_plan(uncertain), (4096, 4620)))
     seen = []
-    ds = run_sweep(
+    ds = sweep_grid(
         uncertain,
-        AXES,
-        samples=SAMPLES,
-        seed=4,
         output=out,
         chunk_size=100_000,
         chunk_fn=lambda plan, c: seen.append(c) or run_chunk(plan, c),
@@ -226,9 +210,9 @@ def test_resume_with_another_chunk_size_fills_only_the_gaps(uncertain, reference
 
 def test_corrupt_partial_chunk_is_recomputed(uncertain, reference, tmp_path):
     out = tmp_path / "r.nc"
-    store = PartialStore(out, _spec(uncertain))
+    store = sweep_store(uncertain, out)
     (store.directory / f"chunk-{0:012d}-{4096:012d}.npz").write_bytes(b"not a zip")
-    ds = run_sweep(uncertain, AXES, samples=SAMPLES, seed=4, output=out)
+    ds = sweep_grid(uncertain, output=out)
     assert_same(reference, ds)
 
 
@@ -237,21 +221,9 @@ def test_partial_of_another_sweep_needs_force(uncertain, tmp_path):
     store = PartialStore(out, {"something": "else"})
     store.save((0, 10), {"fsi": np.zeros(10)})
     with pytest.raises(InputError, match="different sweep"):
-        run_sweep(uncertain, AXES, samples=SAMPLES, seed=5, output=out)
-    ds = run_sweep(uncertain, AXES, samples=SAMPLES, seed=5, output=out, force=True)
+        sweep_grid(uncertain, seed=5, output=out)
+    ds = sweep_grid(uncertain, seed=5, output=out, force=True)
     assert out.exists() and ds["fsi"].shape == (21, 11, SAMPLES)
-
-
-def _plan(uncertain):
-    from security_equation.analysis.plans import build_plan, parse_axes
-
-    return build_plan(uncertain, parse_axes(AXES, uncertain), samples=SAMPLES, seed=4)
-
-
-def _spec(uncertain):
-    from security_equation.analysis.sweep import spec
-
-    return spec(uncertain, _plan(uncertain))
 
 
 # --------------------------------------------------------------------------- executors

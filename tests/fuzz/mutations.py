@@ -1269,6 +1269,21 @@ def first_problem(stderr: str) -> str:
     return lines[0] if lines else stderr.strip().splitlines()[0] if stderr.strip() else ""
 
 
+def _accepted(case: Case, out: Outcome, status: str, *, json_body: bool) -> list[str]:
+    """Failure classes of an accepted input (``status``: 2xx, exit 0): a JSON body with
+    non-finite numbers, or input the case expects to be refused."""
+    where = out.target
+    surface = "web" if where == "web" else "cli"
+    found = []
+    wrong = _finite_json(out.stdout) if json_body else None
+    if wrong:
+        found.append(f"{where}: {status} with {wrong}")
+    if case.expect(surface) == FAIL:
+        claims = sorted({s.label.split(" at ")[0][:40] for s in case.steps if getattr(s, surface) == FAIL})
+        found.append(f"{where}: invalid input accepted ({'; '.join(claims)})")
+    return found
+
+
 def check(case: Case, out: Outcome) -> list[str]:
     """Failure classes of one outcome (empty: correct). A class is short and stable, so
     that a run can count distinct ones; details go in the report."""
@@ -1289,13 +1304,7 @@ def check(case: Case, out: Outcome) -> list[str]:
         if out.code >= 500:
             return [*found, f"web: {out.code}"]
         if 200 <= out.code < 300:
-            if "json" in out.stderr:
-                wrong = _finite_json(out.stdout)
-                if wrong:
-                    found.append(f"web: 2xx with {wrong}")
-            if expect == FAIL:
-                claims = sorted({s.label.split(" at ")[0][:40] for s in case.steps if s.web == FAIL})
-                found.append(f"web: invalid input accepted ({'; '.join(claims)})")
+            found += _accepted(case, out, "2xx", json_body="json" in out.stderr)
         elif 400 <= out.code < 500:
             try:
                 body = json.loads(out.stdout)
@@ -1314,12 +1323,7 @@ def check(case: Case, out: Outcome) -> list[str]:
     if "Traceback" in out.stderr or "Traceback" in out.stdout:
         found.append(f"{where}: traceback printed (exit {out.code})")
     if out.code == 0:
-        wrong = _finite_json(out.stdout)
-        if wrong:
-            found.append(f"{where}: exit 0 with {wrong}")
-        if expect == FAIL:
-            claims = sorted({s.label.split(" at ")[0][:40] for s in case.steps if s.cli == FAIL})
-            found.append(f"{where}: invalid input accepted ({'; '.join(claims)})")
+        found += _accepted(case, out, "exit 0", json_body=True)
     elif out.code == 2:
         message = out.stderr + out.stdout
         if not any(n in message for n in _names(case)):
@@ -1341,6 +1345,22 @@ def check(case: Case, out: Outcome) -> list[str]:
     else:
         found.append(f"{where}: exit {out.code}")
     return found
+
+
+def assert_passes(case: Case, run, target: str) -> None:
+    """Run ``case`` with ``run`` (``run_cli`` or ``run_web`` bound to it) in isolation and
+    fail with a report naming its failure classes, the case and how to re-run it."""
+    out = isolated(run, target)
+    problems = check(case, out)
+    if target == "web":
+        code, output = "status", f"body: {out.stdout[:1500]}"
+    else:
+        code, output = "exit", f"stderr: {out.stderr[:1500]}"
+    assert not problems, (
+        f"{problems}\n{case.describe()}\n{code} {out.code} in {out.seconds:.2f} s; "
+        f"exception: {out.exception} at {out.frame}\n{output}\n"
+        f"re-run: python benchmarks/fuzz.py --case {case.key}"
+    )
 
 
 def warm_up(directory: Path, app=None) -> None:

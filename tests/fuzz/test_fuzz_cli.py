@@ -32,13 +32,7 @@ COMMON = dict(
 
 
 def _check_cli(case: Case, directory) -> None:
-    out = mutations.isolated(lambda: mutations.run_cli(case, directory), "cli")
-    problems = mutations.check(case, out)
-    assert not problems, (
-        f"{problems}\n{case.describe()}\nexit {out.code} in {out.seconds:.2f} s; "
-        f"exception: {out.exception} at {out.frame}\nstderr: {out.stderr[:1500]}\n"
-        f"re-run: python benchmarks/fuzz.py --case {case.key}"
-    )
+    mutations.assert_passes(case, lambda: mutations.run_cli(case, directory), "cli")
 
 
 @pytest.mark.parametrize(

@@ -30,13 +30,7 @@ ENDPOINTS = ("/api/evaluate", "/api/treaty", "/api/scenario", "/api/upload")
 
 
 def _check_web(case: Case, app) -> None:
-    out = mutations.isolated(lambda: mutations.run_web(case, app), "web")
-    problems = mutations.check(case, out)
-    assert not problems, (
-        f"{problems}\n{case.describe()}\nstatus {out.code} in {out.seconds:.2f} s; "
-        f"exception: {out.exception} at {out.frame}\nbody: {out.stdout[:1500]}\n"
-        f"re-run: python benchmarks/fuzz.py --case {case.key}"
-    )
+    mutations.assert_passes(case, lambda: mutations.run_web(case, app), "web")
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)

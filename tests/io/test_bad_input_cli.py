@@ -13,6 +13,8 @@ import pytest
 
 from security_equation.io.errors import InputError
 from security_equation.io.loading import MAX_FILE_BYTES
+from tests.factories import line_of as _line
+from tests.factories import write_in_cwd as _write
 
 #: A complete extra Russian system, so paths read russia.systems.yars.<field>.
 YARS = """\
@@ -34,17 +36,6 @@ sides:
         alert_fraction: {{day_to_day: 0.3, generated: 0.8}}
         hardness_psi: 5
 """
-
-
-def _write(tmp_path, monkeypatch, text: str, name: str = "scenario.yaml") -> str:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / name).write_text(text, encoding="utf-8")
-    return name
-
-
-def _line(text: str, needle: str) -> int:
-    """1-based line of the first line containing ``needle``."""
-    return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
 
 
 def _yars(launchers="120", cep="200", reliability="0.8", extra: str = "") -> str:

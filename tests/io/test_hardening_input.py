@@ -17,19 +17,15 @@ from security_equation.io import load_scenario, scenario_from_text
 from security_equation.io.errors import InputError
 from security_equation.io.loading import MAX_DEPTH, parse_text
 from security_equation.treaty.counting import round_half_up
+from tests.factories import line_of as _line
+from tests.factories import write_in_cwd
 
 BASE = "extends: us-russia-2023\n"
 MM3 = "sides:\n  us:\n    systems:\n      minuteman_iii:\n"
 
 
 def _write(tmp_path, monkeypatch, text: str, name: str = "bad.yaml") -> str:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / name).write_text(text, encoding="utf-8")
-    return name
-
-
-def _line(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
+    return write_in_cwd(tmp_path, monkeypatch, text, name)
 
 
 def _refused(seceq, *args) -> str:
@@ -220,20 +216,39 @@ def test_odd_system_names_are_refused(tmp_path, monkeypatch, seceq, key, shown, 
     assert f"bad.yaml:5 {shown}: {why}" in err
 
 
-def test_a_side_named_as_a_top_level_key_is_refused(tmp_path, monkeypatch, seceq):
-    err = _refused(seceq, "run", _write(tmp_path, monkeypatch, BASE + "sides:\n  settings: {}\n"))
-    assert "bad.yaml:3 settings: 'settings' may not name a side: it is a top-level key of a scenario" in err
-
-
-def test_an_override_with_a_dotted_name_is_refused(tmp_path, monkeypatch, seceq):
-    text = BASE + "overrides:\n  a.b:\n    us.posture.alert: generated\n"
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            BASE + "sides:\n  settings: {}\n",
+            "bad.yaml:3 settings: 'settings' may not name a side: it is a top-level key of a scenario",
+            id="a side named as a top-level key",
+        ),
+        pytest.param(
+            BASE + "overrides:\n  a.b:\n    us.posture.alert: generated\n",
+            "bad.yaml:3 overrides.a.b: 'a.b' may not be a name: it has a dot",
+            id="an override with a dotted name",
+        ),
+        pytest.param(
+            BASE + MM3.rstrip() + " null\n",
+            "bad.yaml:5 us.systems.minuteman_iii: must be a mapping, got None",
+            id="a system set to null",
+        ),
+        pytest.param(
+            BASE + "name: x\nframework: nope\n",
+            "bad.yaml:3 framework: no bundled framework named 'nope' and no such file",
+            id="an unknown framework in a file",
+        ),
+        pytest.param(
+            BASE + "framework: " + "x" * 300 + "\n",
+            "bad.yaml:2 framework: not a framework name or file (File name too long)",
+            id="a framework name longer than a file name",
+        ),
+    ],
+)
+def test_a_bad_file_is_refused_naming_its_file_and_line(text, message, tmp_path, monkeypatch, seceq):
     err = _refused(seceq, "run", _write(tmp_path, monkeypatch, text))
-    assert "bad.yaml:3 overrides.a.b: 'a.b' may not be a name: it has a dot" in err
-
-
-def test_a_system_set_to_null_is_refused(tmp_path, monkeypatch, seceq):
-    err = _refused(seceq, "run", _write(tmp_path, monkeypatch, BASE + MM3.rstrip() + " null\n"))
-    assert "bad.yaml:5 us.systems.minuteman_iii: must be a mapping, got None" in err
+    assert message in err
 
 
 # --------------------------------------------------------------------------- 5. override, uncertainty paths
@@ -308,18 +323,6 @@ def test_a_mapping_valued_set_value_with_a_bad_key_blames_set(seceq):
 
 
 # --------------------------------------------------------------------------- 7. framework names, text
-def test_an_unknown_framework_in_a_file_names_the_file_and_line(tmp_path, monkeypatch, seceq):
-    text = BASE + "name: x\nframework: nope\n"
-    err = _refused(seceq, "run", _write(tmp_path, monkeypatch, text))
-    assert "bad.yaml:3 framework: no bundled framework named 'nope' and no such file" in err
-
-
-def test_a_framework_name_longer_than_a_file_name_is_located(tmp_path, monkeypatch, seceq):
-    text = BASE + "framework: " + "x" * 300 + "\n"
-    err = _refused(seceq, "run", _write(tmp_path, monkeypatch, text))
-    assert "bad.yaml:2 framework: not a framework name or file (File name too long)" in err
-
-
 def test_a_lone_surrogate_is_located_not_an_encoding_error(tmp_path, monkeypatch, seceq):
     err = _refused(seceq, "run", _write(tmp_path, monkeypatch, BASE + 'name: "\\ud800"\n'))
     assert "bad.yaml:2: not valid YAML: found invalid Unicode character escape code" in err

@@ -14,6 +14,7 @@ import pytest
 
 import security_equation as se
 from security_equation.model import SECTIONS, VARIANTS
+from tests.factories import HEAD_KEYS
 
 #: ``{dotted path in to_dict(): (value, decimals)}`` from docs/examples/us-russia-2023.md.
 QUOTED = {
@@ -205,15 +206,7 @@ def test_default_sections_and_keys(evaluation, data):
     assert SECTIONS == ("treaty", "drivers", "arms_race")
     assert list(evaluation.sections) == list(SECTIONS)
     assert list(data) == [
-        "scenario",
-        "description",
-        "origin",
-        "applied_overrides",
-        "description_note",
-        "edited_values",
-        "fsi",
-        "fsi_variants",
-        "schelling",
+        *HEAD_KEYS,
         "sides",
         "exchange",
         "treaty",

@@ -14,7 +14,7 @@ from security_equation.io.jsonable import json_safe
 from security_equation.io.loading import validate
 from security_equation.model import evaluate
 from security_equation.schema.scenario import MAX_SIDES
-from tests.factories import scenario, side, system, three_powers
+from tests.factories import HEAD_KEYS, scenario, side, system, three_powers
 
 A = side({"silo": system("icbm_silo", 100, 3, cep=120), "ssbn": system("slbm", 10, 4, cep=200)}, w80=300)
 B = side(
@@ -117,17 +117,7 @@ def test_two_sides_keep_their_output_and_equal_the_pair_beside_an_inert_third():
     data = two.to_dict()
     assert not {"pairs", "fsi_pairs", "fsi_pair"} & set(data)
     assert all("binding_adversary" not in s for s in data["sides"].values())
-    assert list(data)[:9] == [
-        "scenario",
-        "description",
-        "origin",
-        "applied_overrides",
-        "description_note",
-        "edited_values",
-        "fsi",
-        "fsi_variants",
-        "schelling",
-    ]
+    assert list(data)[: len(HEAD_KEYS)] == HEAD_KEYS
     three = evaluate(scenario(A, B, more={"c": INERT}), sections=())
     wide = three.to_dict()
     assert wide["fsi_pairs"]["a,b"] == pytest.approx(data["fsi"], abs=1e-12)

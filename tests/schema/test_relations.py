@@ -218,3 +218,17 @@ def test_a_web_edit_closing_a_cycle_is_refused(client):
     assert re.search(r"uk\.commits_to(\.0)?: an ally cycle: us → uk → us", response.json()["message"])
     ok = client.post("/api/evaluate", json={"yaml": ONE_WAY, "set": {"uk.commits_to": ["china"]}})
     assert ok.status_code == 200, ok.text
+
+
+def test_a_side_may_not_be_named_like_any_top_level_key():
+    """The reserved side names are the scenario's own top-level keys (its fields and the
+    loader's ``extends``/``overrides``), the keys ``io.paths`` reads as top level: a side
+    named ``coalitions`` would make ``coalitions.x`` ambiguous."""
+    from security_equation.io.paths import TOP_LEVEL_KEYS
+    from security_equation.schema.scenario import RESERVED_SIDE_NAMES
+
+    assert TOP_LEVEL_KEYS | {"edits"} == RESERVED_SIDE_NAMES
+    text = "extends: us-russia-2023\nname: bad\nsides:\n  coalitions: {}\n"
+    with pytest.raises(InputError) as info:
+        scenario_from_text(text, "bad.yaml")
+    assert any("'coalitions' may not name a side" in p.message for p in info.value.problems)

@@ -1,9 +1,10 @@
 """Fixtures for the web tests: one app and test client for the session; for the browser
 tests a `seceq serve` subprocess (``server_url``) and headless Chromium (``browser``),
-one of each per module."""
+one of each per module, and a page of it opened (``opened_page``)."""
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -56,3 +57,20 @@ def browser():
         )
         yield b
         b.close()
+
+
+@pytest.fixture
+def opened_page(server_url, browser):
+    """A browser page on the served app, showing its first FSI, and the list of script
+    errors it raises (a test asserts it stays empty); closed after the test."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(server_url + "/")
+        expect(page.locator("#metric-fsi")).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=30_000)
+        yield page, errors
+    finally:
+        page.close()

@@ -58,61 +58,49 @@ def test_the_two_peer_figure_of_two_sides_is_refused(client):
 
 
 @pytest.mark.browser
-def test_the_page_shows_coalitions_and_the_two_peer_question(
-    server_url, browser, client, coalition_data, tmp_path
-):
+def test_the_page_shows_coalitions_and_the_two_peer_question(opened_page, client, coalition_data, tmp_path):
     from playwright.sync_api import expect
 
+    page, errors = opened_page
     path = tmp_path / "coalition-test.yaml"
     path.write_text(COALITION_YAML)
     five = client.post("/api/evaluate", json={"scenario": "five-powers-2026"}).json()
-    url = server_url
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        page.goto(url + "/")
-        expect(page.locator("#metric-fsi")).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=30_000)
 
-        # The bundled five powers: the two-peer question of every side, the figures drawn.
-        page.select_option("#scenario-select", "five-powers-2026")
-        expect(page.locator("#source")).to_have_text("bundled scenario five-powers-2026", timeout=30_000)
-        expect(page.locator("#two-peer")).to_be_visible(timeout=30_000)
-        us = next(v for v in two_peer_view(five) if v["side"] == "us")
-        expect(page.locator("#two-peer-verdict-us")).to_have_text(us["verdict"], timeout=30_000)
-        expect(page.locator("#two-peer-tables table.two-peer")).to_have_count(len(five["two_peer"]))
-        for kind in ("matrix", "two-peer"):
-            expect(page.locator(f"#plot-{kind}")).to_have_attribute(
-                "src", re.compile("^blob:"), timeout=60_000
-            )
-            # Drawn for this scenario (an earlier figure stays, dimmed, until redrawn).
-            expect(page.locator(f"#plot-{kind}")).not_to_have_class(re.compile(r"\bstale\b"), timeout=60_000)
-            expect(page.locator(f"#plot-{kind}")).to_be_visible()
+    # The bundled five powers: the two-peer question of every side, the figures drawn.
+    page.select_option("#scenario-select", "five-powers-2026")
+    expect(page.locator("#source")).to_have_text("bundled scenario five-powers-2026", timeout=30_000)
+    expect(page.locator("#two-peer")).to_be_visible(timeout=30_000)
+    us = next(v for v in two_peer_view(five) if v["side"] == "us")
+    expect(page.locator("#two-peer-verdict-us")).to_have_text(us["verdict"], timeout=30_000)
+    expect(page.locator("#two-peer-tables table.two-peer")).to_have_count(len(five["two_peer"]))
+    for kind in ("matrix", "two-peer"):
+        expect(page.locator(f"#plot-{kind}")).to_have_attribute("src", re.compile("^blob:"), timeout=60_000)
+        # Drawn for this scenario (an earlier figure stays, dimmed, until redrawn).
+        expect(page.locator(f"#plot-{kind}")).not_to_have_class(re.compile(r"\bstale\b"), timeout=60_000)
+        expect(page.locator(f"#plot-{kind}")).to_be_visible()
 
-        # An uploaded file with coalitions: the coalition table and allies in the matrix.
-        page.set_input_files("#upload", str(path))
-        expect(page.locator("#source")).to_have_text("uploaded file coalition-test.yaml", timeout=30_000)
-        expect(page.locator("#coalitions")).to_be_visible(timeout=30_000)
-        rows = coalition_rows(coalition_data)
-        expect(page.locator("#coalition-table tbody tr")).to_have_count(len(rows))
-        first = rows[0]
-        a, b = first["parties"]
-        expect(page.locator(f"#coalition-{a}-{b}-fsi")).to_have_text(f"{first['fsi']:.3f}")
-        expect(page.locator(f"#coalition-{a}-{b}-r-{a}")).to_have_text(f"{first['r'][0]:.3f}")
-        expect(page.locator("#matrix-us-uk")).to_contain_text("ally")
-        expect(page.locator("#matrix-us-china")).not_to_contain_text("ally")
-        expect(page.locator("#fsi-pairs")).to_contain_text("Russia – China (allies)")
-        us = next(v for v in two_peer_view(coalition_data) if v["side"] == "us")
-        expect(page.locator("#two-peer-verdict-us")).to_have_text(us["verdict"])
-        row = page.locator("#two-peer-us tbody tr.worst td")
-        expect(row.nth(1)).to_have_text(f"{us['rows'][us['worst']]['survivors']:,.0f}")
-        page.screenshot(path=str(tmp_path / "coalitions.png"), full_page=True)
+    # An uploaded file with coalitions: the coalition table and allies in the matrix.
+    page.set_input_files("#upload", str(path))
+    expect(page.locator("#source")).to_have_text("uploaded file coalition-test.yaml", timeout=30_000)
+    expect(page.locator("#coalitions")).to_be_visible(timeout=30_000)
+    rows = coalition_rows(coalition_data)
+    expect(page.locator("#coalition-table tbody tr")).to_have_count(len(rows))
+    first = rows[0]
+    a, b = first["parties"]
+    expect(page.locator(f"#coalition-{a}-{b}-fsi")).to_have_text(f"{first['fsi']:.3f}")
+    expect(page.locator(f"#coalition-{a}-{b}-r-{a}")).to_have_text(f"{first['r'][0]:.3f}")
+    expect(page.locator("#matrix-us-uk")).to_contain_text("ally")
+    expect(page.locator("#matrix-us-china")).not_to_contain_text("ally")
+    expect(page.locator("#fsi-pairs")).to_contain_text("Russia – China (allies)")
+    us = next(v for v in two_peer_view(coalition_data) if v["side"] == "us")
+    expect(page.locator("#two-peer-verdict-us")).to_have_text(us["verdict"])
+    row = page.locator("#two-peer-us tbody tr.worst td")
+    expect(row.nth(1)).to_have_text(f"{us['rows'][us['worst']]['survivors']:,.0f}")
+    page.screenshot(path=str(tmp_path / "coalitions.png"), full_page=True)
 
-        # Two sides: none of it.
-        page.select_option("#scenario-select", "us-russia-2023")
-        expect(page.locator("#pair-matrix")).to_be_hidden(timeout=30_000)
-        expect(page.locator("#plot-two-peer")).to_be_hidden()
-        expect(page.locator("#plot-matrix")).to_be_hidden()
-        assert errors == []
-    finally:
-        page.close()
+    # Two sides: none of it.
+    page.select_option("#scenario-select", "us-russia-2023")
+    expect(page.locator("#pair-matrix")).to_be_hidden(timeout=30_000)
+    expect(page.locator("#plot-two-peer")).to_be_hidden()
+    expect(page.locator("#plot-matrix")).to_be_hidden()
+    assert errors == []

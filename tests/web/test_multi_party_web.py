@@ -3,8 +3,6 @@ r matrix and the FSI per pair (hidden for two sides), in headless Chromium."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from security_equation.io import dump_scenario
@@ -44,44 +42,33 @@ def test_the_page_holds_the_matrix_table(client):
 
 
 @pytest.mark.browser
-def test_the_page_renders_the_matrix_of_an_uploaded_three_power_file(
-    server_url, browser, three_text, tmp_path
-):
+def test_the_page_renders_the_matrix_of_an_uploaded_three_power_file(opened_page, three_text, tmp_path):
     from playwright.sync_api import expect
 
     from tests.web.test_web_browser import _wait_for_the_figures
 
+    page, errors = opened_page
     path = tmp_path / "three.yaml"
     path.write_text(three_text)
     expected = evaluate(three_powers(), sections=()).to_dict()
-    url = server_url
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        page.goto(url + "/")
-        expect(page.locator("#metric-fsi")).to_have_text(re.compile(r"^\d\.\d{3}$"), timeout=20_000)
-        # The page opens on the default, five-powers-2026: five sides, so the matrix shows.
-        expect(page.locator("#scenario-select")).to_have_value("five-powers-2026")
-        expect(page.locator("#pair-matrix")).to_be_visible(timeout=20_000)
-        _wait_for_the_figures(page)  # the default's figures take the server some seconds
-        page.select_option("#scenario-select", "us-russia-2023")
-        expect(page.locator("#pair-matrix")).to_be_hidden(timeout=20_000)  # two sides: no matrix
-        page.set_input_files("#upload", str(path))
-        expect(page.locator("#source")).to_have_text("uploaded file three.yaml", timeout=20_000)
-        expect(page.locator("#pair-matrix")).to_be_visible(timeout=20_000)
-        expect(page.locator("#metric-fsi")).to_have_text(f"{expected['fsi']:.3f}", timeout=20_000)
-        cell = next(p for p in expected["pairs"] if (p["side"], p["adversary"]) == ("a", "c"))
-        expect(page.locator("#matrix-a-c")).to_have_text(f"{cell['r']:.3f} ({cell['c1_over_c2']:.3f})")
-        expect(page.locator("#matrix-a-a")).to_have_text("—")
-        expect(page.locator("#fsi-pairs tbody tr")).to_have_count(3)
-        expect(page.locator("#fsi-pair-a-c")).to_have_text(f"{expected['fsi_pairs']['a,c']:.3f}")
-        expect(page.locator("#fsi-pairs tr.least")).to_contain_text("least stable")
-        page.screenshot(path=str(tmp_path / "three-powers.png"), full_page=True)
-        assert errors == []
-        browser.close()
-    finally:
-        page.close()
+    # The page opens on the default, five-powers-2026: five sides, so the matrix shows.
+    expect(page.locator("#scenario-select")).to_have_value("five-powers-2026")
+    expect(page.locator("#pair-matrix")).to_be_visible(timeout=20_000)
+    _wait_for_the_figures(page)  # the default's figures take the server some seconds
+    page.select_option("#scenario-select", "us-russia-2023")
+    expect(page.locator("#pair-matrix")).to_be_hidden(timeout=20_000)  # two sides: no matrix
+    page.set_input_files("#upload", str(path))
+    expect(page.locator("#source")).to_have_text("uploaded file three.yaml", timeout=20_000)
+    expect(page.locator("#pair-matrix")).to_be_visible(timeout=20_000)
+    expect(page.locator("#metric-fsi")).to_have_text(f"{expected['fsi']:.3f}", timeout=20_000)
+    cell = next(p for p in expected["pairs"] if (p["side"], p["adversary"]) == ("a", "c"))
+    expect(page.locator("#matrix-a-c")).to_have_text(f"{cell['r']:.3f} ({cell['c1_over_c2']:.3f})")
+    expect(page.locator("#matrix-a-a")).to_have_text("—")
+    expect(page.locator("#fsi-pairs tbody tr")).to_have_count(3)
+    expect(page.locator("#fsi-pair-a-c")).to_have_text(f"{expected['fsi_pairs']['a,c']:.3f}")
+    expect(page.locator("#fsi-pairs tr.least")).to_contain_text("least stable")
+    page.screenshot(path=str(tmp_path / "three-powers.png"), full_page=True)
+    assert errors == []
 
 
 @pytest.mark.parametrize("kind", ["square", "waterfall", "drawdown", "forces", "treaty"])

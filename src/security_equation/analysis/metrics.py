@@ -102,9 +102,11 @@ def with_least_stable(
     (pairs in ``allies``, see :func:`allied_pairs`, left out unless every pair is one), when
     there are more than two sides (no ``fsi`` of its own); unchanged otherwise. Sweeps and
     Monte Carlo runs report it as the scenario's headline FSI, like ``seceq run``."""
+    if "fsi" in values:
+        return values
     named = {k: v for k, v in values.items() if k.startswith("fsi[")}
     pairs = [v for k, v in named.items() if k[4:-1] not in allies] or list(named.values())
-    if "fsi" in values or not pairs:
+    if not pairs:
         return values
     with np.errstate(invalid="ignore"):
         least = np.min(np.stack([np.asarray(v, dtype=float) for v in pairs]), axis=0)

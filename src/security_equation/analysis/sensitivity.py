@@ -45,9 +45,9 @@ from security_equation.analysis.sampling import (
     quantile_bounds,
     require_uncertainty,
 )
-from security_equation.engine import thirdparty
 from security_equation.engine.arrays import ScenarioArrays
 from security_equation.engine.exchange import exchange
+from security_equation.engine.race.metrics import adversaries_of
 from security_equation.io.errors import InputError
 from security_equation.model.compile import compile_scenario
 from security_equation.schema.scenario import Scenario
@@ -79,8 +79,7 @@ def outputs_for(base: ScenarioArrays) -> tuple[str, ...]:
     ex = exchange(base.take([0]))
     out = ["fsi"]
     for k, side in enumerate(names):
-        others = [a for a in range(len(names)) if a != k]
-        rivals = [a for a in others if not thirdparty.allied(base, k, a)] or others
+        rivals = adversaries_of(base, k)
         binding = min(rivals, key=lambda a: (float(ex.strike(a, k).arriving_retaliation[0]), a))
         out.append(f"{side}.r[{names[binding]}]")
     return tuple(out)
@@ -91,13 +90,14 @@ def evaluate_values(
 ) -> dict[str, np.ndarray]:
     """Metrics for each row of ``values`` (rows × len(paths)), in engine blocks."""
     n = values.shape[0]
+    allies = allied_pairs(base)
     parts = []
     for start in range(0, n, EVAL_BLOCK):
         stop = min(start + EVAL_BLOCK, n)
         arrays = base.repeat(stop - start)
         for j, path in enumerate(paths):
             arrays.set(path, values[start:stop, j])
-        result = with_least_stable(metrics(arrays), allied_pairs(base))
+        result = with_least_stable(metrics(arrays), allies)
         parts.append({k: v for k, v in result.items() if outputs is None or k in outputs})
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 

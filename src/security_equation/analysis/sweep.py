@@ -23,7 +23,6 @@ from security_equation.analysis.plans import (
 from security_equation.analysis.sampling import draw, require_uncertainty
 from security_equation.analysis.store import PartialStore, write_dataset
 from security_equation.io.atomic import check_writable
-from security_equation.model.compile import compile_scenario
 from security_equation.model.provenance import edited_values, swept_values
 from security_equation.schema.scenario import Scenario
 
@@ -141,8 +140,7 @@ def to_dataset(plan: Plan, flat: dict[str, np.ndarray], scenario: Scenario):
     data_vars: dict = {}
     # More than two sides: ``fsi`` is the least stable pair's (the lowest over the pairs).
     least = "fsi" not in flat
-    allies = allied_pairs(compile_scenario(scenario)) if len(scenario.sides) > 2 else frozenset()
-    for name, values in with_least_stable(flat, allies).items():
+    for name, values in with_least_stable(flat, allied_pairs(plan.base)).items():
         data_vars[name] = (
             dims,
             values.reshape(plan.shape),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import signal
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Annotated
 
@@ -300,31 +301,28 @@ def sweep(
     # the chunks already saved stay in OUTPUT.partial/ for a rerun to resume from.
     with stop_on_signals():
         try:
-            executor = make_executor(scheduler, workers)
-            try:
-                with _progress_bar("sweep") as bar:
-                    task = bar.add_task("sweep", total=None)
+            # The bar closes first, then the executor (its workers stopped on any exit).
+            with closing(make_executor(scheduler, workers)) as executor, _progress_bar("sweep") as bar:
+                task = bar.add_task("sweep", total=None)
 
-                    def progress(done: int, total: int) -> None:
-                        if not first_done:
-                            first_done.append(done)
-                        last_done[:] = [done, total]
-                        bar.update(task, completed=done, total=total)
+                def progress(done: int, total: int) -> None:
+                    if not first_done:
+                        first_done.append(done)
+                    last_done[:] = [done, total]
+                    bar.update(task, completed=done, total=total)
 
-                    ds = run_sweep(
-                        loaded,
-                        axes,
-                        samples=samples,
-                        seed=seed,
-                        output=output,
-                        force=force,
-                        executor=executor,
-                        chunk_size=chunk_size,
-                        progress=progress,
-                    )
+                ds = run_sweep(
+                    loaded,
+                    axes,
+                    samples=samples,
+                    seed=seed,
+                    output=output,
+                    force=force,
+                    executor=executor,
+                    chunk_size=chunk_size,
+                    progress=progress,
+                )
                 backend = repr(executor)
-            finally:
-                executor.close()
             elapsed = time.perf_counter() - started
             if plot_path is not None:
                 from security_equation.present.figures import save_figure

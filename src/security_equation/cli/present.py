@@ -268,7 +268,7 @@ def two_peer_tables(data: dict) -> list:
         table.add_column("meets all?", justify="left")
         for k, row in enumerate(view["rows"]):
             table.add_row(
-                Text(row["label"] + (" together" if row["joint"] and "+" in row["attackers"] else "")),
+                Text(row["struck_by"]),
                 number(row["survivors"]),
                 *(number(n) if n is not None else "∞" for n in row["needed"]),
                 number(row["needed_total"]) if row["needed_total"] is not None else "∞",
@@ -301,34 +301,17 @@ def _multi_party_tables(evaluation: Evaluation) -> list[Table]:
         "C1/C2 (uncapped)",
     ):
         index.add_column(col, justify="left" if col in ("side", "against") else "right")
-    for name in ex.side_names:
-        adversary = ex.binding_adversary(name)
-        side = ex.side(name, adversary)
+    # The pairwise sections of the JSON (the CLI prints what `--format json` holds).
+    data = evaluation.to_dict()
+    for side in data["sides"].values():
         index.add_row(
-            Text(labels[name]),
-            Text(labels[adversary]),
+            Text(side["label"]),
+            Text(labels[side["binding_adversary"]]),
             number(side["c1"], 3),
             number(side["c2"], 3),
             number(side["r"], 3),
             ratio_text(side),
         )
-    data = {
-        "sides": {
-            n: {
-                "label": labels[n],
-                "binding_adversary": ex.binding_adversary(n),
-                "allies": _allies(evaluation, n),
-            }
-            for n in ex.side_names
-        },
-        "pairs": ex.pairs_list(),
-        "fsi_pairs": ex.fsi_pairs(),
-        "fsi_pair": ",".join(ex.side_names[i] for i in ex.least_stable_pair()),
-        "coalitions": {k: list(v) for k, v in evaluation.scenario.coalitions.items()},
-        "coalition_pairs": ex.coalition_pairs_list(),
-        "two_peer": ex.two_peer_dict(),
-        "coalition_notes": dict(ex.coalition_notes),
-    }
     variants = Table(title="FSI per pair under other postures (all sides)", title_justify="left")
     variants.add_column("posture")
     pairs = ex.unordered_pairs()
@@ -344,15 +327,6 @@ def _multi_party_tables(evaluation: Evaluation) -> list[Table]:
         *([coalitions] if coalitions is not None else []),
         *two_peer_tables(data),
     ]
-
-
-def _allies(evaluation: Evaluation, name: str) -> list[str]:
-    """The sides allied with ``name``: committed either way, or in one coalition with it."""
-    scenario = evaluation.scenario
-    out = [o for o, side in scenario.sides.items() if name in side.commits_to]
-    out += scenario.sides[name].commits_to
-    out += [m for members in scenario.coalitions.values() if name in members for m in members]
-    return [o for o in dict.fromkeys(out) if o != name]
 
 
 def _section_presenters() -> dict:

@@ -45,7 +45,15 @@ from security_equation.engine.arrays import (
     SideArrays,
     SideStructure,
 )
-from security_equation.engine.exchange import Exchange, StrikeResult, alert_share, exchange, target
+from security_equation.engine.exchange import (
+    Exchange,
+    StrikeResult,
+    alert_share,
+    exchange,
+    nuclear_force,
+    nuclear_warheads,
+    target,
+)
 from security_equation.engine.stability import Stability, stability
 
 Party = tuple[int, ...]
@@ -104,11 +112,8 @@ def merge_sides(sides: Sequence[SideArrays], names: Sequence[str]) -> SideArrays
     kill_given = np.concatenate([s.kill_given for s in sides], axis=1)
     layers = {k: np.concatenate([s.layers[k] for s in sides], axis=1) for k in sides[0].layers}
 
-    def warheads(s: SideArrays, mask: np.ndarray) -> np.ndarray:
-        return (s.systems["launchers"] * s.systems["warheads_per_launcher"] * mask[None, :]).sum(axis=1)
-
-    nuclear = [warheads(s, s.structure.nuclear) for s in sides]
-    silos = [warheads(s, s.structure.nuclear & s.structure.fixed) for s in sides]
+    nuclear = [nuclear_warheads(s) for s in sides]
+    silos = [nuclear_warheads(s, s.structure.nuclear & s.structure.fixed) for s in sides]
     sc = [s.scalars for s in sides]
     required = np.stack([x["required_arriving_warheads"] for x in sc])
     scalars = {
@@ -229,15 +234,15 @@ def surviving_mix(strike: StrikeResult, victim: SideArrays) -> tuple[np.ndarray,
     vb = points[2, lo, cols] + t * (points[2, hi, cols] - points[2, lo, cols])
     va = points[3, lo, cols] + t * (points[3, hi, cols] - points[3, lo, cols])
     # The curve's retaliating warheads are after the victim's holdback share.
-    keep = np.where(thirdparty.endogenous(victim), 1.0, 1.0 - victim.scalars["holdback_fraction"])
+    keep = thirdparty.retaliating_share(victim)
     vb = np.divide(vb, keep, out=np.zeros_like(vb), where=keep > 0)
     va = np.divide(va, keep, out=np.zeros_like(va), where=keep > 0)
     survivors = strike.victim_survivors
-    v, st = victim.systems, victim.structure
-    force = v["launchers"] * v["warheads_per_launcher"] * st.nuclear[None, :]
+    rel, ballistic = victim.systems["reliability"], victim.structure.ballistic[None, :]
+    force = nuclear_force(victim)
     total = force.sum(axis=1)
-    whole_b = (force * v["reliability"] * st.ballistic[None, :]).sum(axis=1)
-    whole_a = (force * v["reliability"] * ~st.ballistic[None, :]).sum(axis=1)
+    whole_b = (force * rel * ballistic).sum(axis=1)
+    whole_a = (force * rel * ~ballistic).sum(axis=1)
     some = (survivors > 1e-9) & (vb + va > 0)
     b = np.where(some, np.divide(vb, survivors, out=np.zeros_like(vb), where=survivors > 0), 0.0)
     a = np.where(some, np.divide(va, survivors, out=np.zeros_like(va), where=survivors > 0), 0.0)

@@ -188,6 +188,19 @@ def aim_points(side: SideArrays) -> np.ndarray:
     return s["launchers"] * (1.0 - alert_share(side)) * s["aim_points_per_launcher"]
 
 
+def nuclear_force(side: SideArrays, mask: np.ndarray | None = None) -> np.ndarray:
+    """Warheads loaded on the side's deployed launchers of its nuclear systems (or of the
+    systems in ``mask``, (systems,) bool), per system: (batch, systems)."""
+    s = side.systems
+    mask = side.structure.nuclear if mask is None else mask
+    return s["launchers"] * s["warheads_per_launcher"] * mask[None, :]
+
+
+def nuclear_warheads(side: SideArrays, mask: np.ndarray | None = None) -> np.ndarray:
+    """:func:`nuclear_force` summed over the systems, (batch,)."""
+    return nuclear_force(side, mask).sum(axis=1)
+
+
 def available_weapons(attacker: SideArrays, settings: dict) -> np.ndarray:
     """Warheads the attacker can use: all fixed forces, a share of survivable ones, less holdback."""
     keep = 1.0 - attacker.scalars["holdback_fraction"][:, None]
@@ -779,10 +792,7 @@ def _strike_on(
 
     spend, destroyed, vb, va, ab, aa = _at(points, u)
     arr_ret, arr_fs, d_att, d_vic, c_att, c_vic = strike.outcome(vb, va, ab, aa)
-    v = victim.systems
-    victim_warheads = (v["launchers"] * v["warheads_per_launcher"] * victim.structure.nuclear[None, :]).sum(
-        axis=1
-    )
+    victim_warheads = nuclear_warheads(victim)
     survivors = victim_warheads - destroyed
     extra = {}
     if context is None:
@@ -961,13 +971,7 @@ def third_party_contexts(
         return None
     usable = [usable_weapons(side, settings) for side in sides]
     pools = [thirdparty.Pool(side, w, alert_share(side)) for side, w in zip(sides, usable, strict=True)]
-    armed = [
-        (s.systems["launchers"] * s.systems["warheads_per_launcher"] * s.structure.nuclear[None, :]).sum(
-            axis=1
-        )
-        > 0.0
-        for s in sides
-    ]
+    armed = [nuclear_warheads(side) > 0.0 for side in sides]
     # The adversaries each side keeps a reserve against, pair by pair (those of an
     # attacker, of a victim and of the victim's committed allies), once each.
     against = {x: thirdparty.adversaries(arrays, x) for x in range(len(sides))}
@@ -1007,17 +1011,20 @@ def third_party_contexts(
             reserves[x, excluding] = np.where(endogenous[x], np.minimum(total, pools[x].total), 0.0)
         return reserves[x, excluding]
 
+    holdback = [side.scalars["holdback_fraction"] for side in sides]
+    attackers = {a for a, _ in pairs}
+    # An attacker's fixed reserve per system and in all; an ally's reliable warheads.
+    fixed_weapons = {a: usable[a] * (1.0 - holdback[a][:, None]) for a in attackers}
+    fixed_reserve = {a: (pools[a].warheads * holdback[a][:, None]).sum(axis=1) for a in attackers}
+    whole = {k: pools[k].reliable(pools[k].total) for k in {k for ks in allies.values() for k in ks}}
     contexts = {}
     for a, v in pairs:
-        attacker, victim = sides[a], sides[v]
         held = reserve(a, v)
-        fixed_weapons = usable[a] * (1.0 - attacker.scalars["holdback_fraction"][:, None])
-        weapons = np.where(endogenous[a][:, None], usable[a] - pools[a].held(held), fixed_weapons)
-        fixed_reserve = (pools[a].warheads * attacker.scalars["holdback_fraction"][:, None]).sum(axis=1)
+        weapons = np.where(endogenous[a][:, None], usable[a] - pools[a].held(held), fixed_weapons[a])
         context = StrikeContext(
             weapons=weapons,
-            attacker_reserve=np.where(endogenous[a], held, fixed_reserve),
-            victim_keep=np.where(endogenous[v], 1.0, 1.0 - victim.scalars["holdback_fraction"]),
+            attacker_reserve=np.where(endogenous[a], held, fixed_reserve[a]),
+            victim_keep=thirdparty.retaliating_share(sides[v]),
         )
         if endogenous[v].any():
             kept = reserve(v, a)
@@ -1027,8 +1034,8 @@ def third_party_contexts(
             kb, ka = np.zeros(arrays.batch), np.zeros(arrays.batch)
             for k in allies[a, v]:
                 held_k = pools[k].reliable(reserve(k, a))
-                all_k = pools[k].reliable(pools[k].total)
-                keep_k = 1.0 - sides[k].scalars["holdback_fraction"]
+                all_k = whole[k]
+                keep_k = 1.0 - holdback[k]
                 kb = kb + np.where(endogenous[k], all_k[0] - held_k[0], all_k[0] * keep_k)
                 ka = ka + np.where(endogenous[k], all_k[1] - held_k[1], all_k[1] * keep_k)
             context.allied_ballistic, context.allied_air = kb, ka

@@ -40,6 +40,7 @@ from security_equation.engine.exchange import (
     COST_TIE,
     GRID_STEPS,
     REFINE_ITERATIONS,
+    ordered_pairs,
 )
 
 
@@ -64,6 +65,20 @@ class _Side:
         self.forces_share = [float(x) for x in st.layer_forces_share]
         self.table = st.damage_table
         self.sc = {name: float(arr[k]) for name, arr in side.scalars.items()}
+        alert = self.sys["alert_generated" if self.sc["generated"] > 0.5 else "alert_day_to_day"]
+        #: Share of each system that survives a surprise attack (``exchange.alert_share``).
+        self.alert = [0.0 if self.fixed[i] else alert[i] for i in range(self.n)]
+
+
+def _usable(side: _Side, st: dict) -> list[float]:
+    """Warheads usable in a first strike per system, before any holdback
+    (``exchange.usable_weapons``)."""
+    return [
+        side.sys["launchers"][i]
+        * side.sys["warheads_per_launcher"][i]
+        * (1.0 if side.fixed[i] else st["attacker_survivable_available"])
+        for i in range(side.n)
+    ]
 
 
 def _leak(side: _Side, m, shares):
@@ -103,15 +118,7 @@ def _strike(a: _Side, v: _Side, st: dict, allocation: str = "reliable", third: d
     if third is not None:
         weapons = list(third["weapons"])
     else:
-        weapons = []
-        for i in range(a.n):
-            share = 1.0 if a.fixed[i] else st["attacker_survivable_available"]
-            weapons.append(
-                a.sys["launchers"][i]
-                * a.sys["warheads_per_launcher"][i]
-                * share
-                * (1.0 - a.sc["holdback_fraction"])
-            )
+        weapons = [u * (1.0 - a.sc["holdback_fraction"]) for u in _usable(a, st)]
 
     def column(values):
         return np.array(values)[:, None]
@@ -139,13 +146,11 @@ def _strike(a: _Side, v: _Side, st: dict, allocation: str = "reliable", third: d
         factor = cf_leak if a.ballistic[i] else v.sc["penetration_probability"]
         p[i] = [x * factor for x in p[i]]
 
-    generated = v.sc["generated"] > 0.5
     targets, per_target, v_ball, v_air = [], [], [], []
     v_keep = 1.0 - v.sc["holdback_fraction"] if third is None else third["victim_keep"]
     for j in range(v.n):
-        alert = 0.0 if v.fixed[j] else v.sys["alert_generated" if generated else "alert_day_to_day"][j]
         aim = v.sys["aim_points_per_launcher"][j]  # aim points per launcher
-        targets.append(v.sys["launchers"][j] * (1.0 - alert) * aim)
+        targets.append(v.sys["launchers"][j] * (1.0 - v.alert[j]) * aim)
         lua = v.sc["launch_under_attack"] if v.fixed[j] else 0.0
         per_target.append(v.sys["warheads_per_launcher"][j] * (1.0 - lua) * v.nuclear[j] / aim)
         rel = v_keep * v.sys["reliability"][j]
@@ -318,21 +323,11 @@ class _Pool:
     (alert share descending, ties in system order), as plain floats."""
 
     def __init__(self, side: _Side, st: dict):
-        generated = side.sc["generated"] > 0.5
-        alert = [
-            0.0 if side.fixed[i] else side.sys["alert_generated" if generated else "alert_day_to_day"][i]
-            for i in range(side.n)
-        ]
         #: Warheads usable in a first strike per system (conventional ones included).
-        self.usable = [
-            side.sys["launchers"][i]
-            * side.sys["warheads_per_launcher"][i]
-            * (1.0 if side.fixed[i] else st["attacker_survivable_available"])
-            for i in range(side.n)
-        ]
+        self.usable = _usable(side, st)
         self.warheads = [w if side.nuclear[i] else 0.0 for i, w in enumerate(self.usable)]
         self.total = sum(self.warheads)
-        self.order = sorted(range(side.n), key=lambda i: -alert[i])
+        self.order = sorted(range(side.n), key=lambda i: -side.alert[i])
         rel = side.sys["reliability"]
         self.rel_ballistic = [rel[i] if side.nuclear[i] and side.ballistic[i] else 0.0 for i in range(side.n)]
         self.rel_air = [rel[i] if side.nuclear[i] and not side.ballistic[i] else 0.0 for i in range(side.n)]
@@ -427,7 +422,7 @@ def _third_parties(arrays: ScenarioArrays, sides: list[_Side], st: dict) -> dict
         return min(total, pools[x].total)
 
     out = {}
-    for a, v in exchange_pairs(n):
+    for a, v in ordered_pairs(n):
         attacker, victim = sides[a], sides[v]
         third: dict = {"allies": thirdparty.defenders(arrays, a, v)}
         if endogenous[a]:
@@ -456,11 +451,6 @@ def _third_parties(arrays: ScenarioArrays, sides: list[_Side], st: dict) -> dict
     return out
 
 
-def exchange_pairs(n: int) -> list[tuple[int, int]]:
-    """Every ordered (attacker, victim) pair of ``n`` sides."""
-    return [(a, v) for a in range(n) for v in range(n) if a != v]
-
-
 def exchange_one(arrays: ScenarioArrays, k: int = 0) -> dict:
     """Every first strike and index for batch member ``k``, in plain Python (the one-order
     allocations ``reliable`` and ``greedy``; ``best`` is checked against them in
@@ -479,7 +469,7 @@ def exchange_one(arrays: ScenarioArrays, k: int = 0) -> dict:
     third = _third_parties(arrays, sides, st)
     pairs = {
         (a, v): _strike(sides[a], sides[v], st, arrays.allocation, None if third is None else third[a, v])
-        for a, v in exchange_pairs(len(sides))
+        for a, v in ordered_pairs(len(sides))
     }
     r = {
         (a, v): float(stability.break_even(pairs[a, v]["cost_attacker"], pairs[v, a]["cost_victim"]))

@@ -120,6 +120,13 @@ def endogenous(side: SideArrays) -> np.ndarray:
     return side.scalars["reserve_mode"] >= RESERVE_ENDOGENOUS - 0.5
 
 
+def retaliating_share(side: SideArrays) -> np.ndarray:
+    """Share of the side's surviving warheads that retaliate before its reserve in
+    warheads, (batch,): ``1 − holdback_fraction`` where its reserve is fixed, 1 where
+    endogenous (:attr:`StrikeContext.victim_keep`)."""
+    return np.where(endogenous(side), 1.0, 1.0 - side.scalars["holdback_fraction"])
+
+
 def allied(arrays: ScenarioArrays, i: int, j: int) -> bool:
     """Whether sides ``i`` and ``j`` are allies: either is committed to the other, or both
     belong to one coalition."""
@@ -127,6 +134,13 @@ def allied(arrays: ScenarioArrays, i: int, j: int) -> bool:
     if c is not None and bool(c[i, j] or c[j, i]):
         return True
     return any(i in members and j in members for members in arrays.coalitions.values())
+
+
+def adversary_pairs(arrays: ScenarioArrays, pairs) -> list[tuple[int, int]]:
+    """The pairs of ``pairs`` (side indices) that are not allies; all of them where every
+    pair is (the headline FSI and the race's reactions are about adversaries)."""
+    pairs = list(pairs)
+    return [p for p in pairs if not allied(arrays, *p)] or pairs
 
 
 def adversaries(arrays: ScenarioArrays, side: int, excluding: tuple[int, ...] = ()) -> tuple[int, ...]:

@@ -35,7 +35,7 @@ SUFFIXES = (".yaml", ".yml", ".toml")
 #: What changed a value, as ``Edit.by`` names it (docs/model.md, "Provenance of edited values").
 SET_EDIT = "--set"
 WEB_EDIT = "web edit"
-#: Framework names that mean "no treaty limits" (as ``treaty.frameworks.NO_FRAMEWORK``).
+#: Framework names that mean "no treaty limits" (``treaty.frameworks.NO_FRAMEWORK`` is this list).
 NO_FRAMEWORK_NAMES = ("none", "no-limits", "")
 SWEEP_EDIT = "sweep axis"
 
@@ -1114,9 +1114,9 @@ def target_problem(parts: tuple[str, ...], data: Mapping, value: Any = None) -> 
     return _target(parts, data)[0]
 
 
-def _numeric_target(parts: tuple[str, ...], data: Mapping) -> tuple[str | None, tuple[float, float]]:
+def _numeric_target(parts: tuple[str, ...], data: Mapping) -> tuple[str | None, tuple[float, float], list]:
     """Why ``parts`` is no number field of the scenario a distribution may make uncertain,
-    or None; and the field's limits (``-inf``/``inf`` where it has none)."""
+    or None; the field's limits (``-inf``/``inf`` where it has none) and its constraints."""
     problem, annotation, constraints = _target(parts, data)
     if problem is None and "sources" in parts:
         problem = "source notes are text: only numbers can be uncertain"
@@ -1130,7 +1130,7 @@ def _numeric_target(parts: tuple[str, ...], data: Mapping) -> tuple[str | None, 
         for attr in ("le", "lt"):
             if getattr(item, attr, None) is not None:
                 high = min(high, getattr(item, attr))
-    return problem, (low, high)
+    return problem, (low, high), constraints
 
 
 def extract_distributions(
@@ -1192,7 +1192,7 @@ def extract_distributions(
         except ValueError as exc:
             problems.append(Problem(str(exc), f"uncertainty.{key}", *locate(at, lines, default_file)))
             continue
-        problem, _ = _numeric_target(parts, data)
+        problem = _numeric_target(parts, data)[0]
         if problem is None:
             try:
                 paths.get(data, parts[:-1])
@@ -1250,8 +1250,7 @@ def _distribution_problems(
         at = written.get(key, parts)
         shown = paths.display(at) if at[0] != "uncertainty" else f"uncertainty.{at[1]}"
         where = locate(at, lines, default_file)
-        problem, (low, high) = _numeric_target(parts, data)
-        constraints = _target(parts, data)[2]
+        problem, (low, high), constraints = _numeric_target(parts, data)
         if problem is not None:
             found.append(Problem(problem, shown, *where))
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ from security_equation.engine.exchange import (
     exchange,
     third_party_contexts,
 )
+from security_equation.engine.race.metrics import adversaries_of
 from security_equation.engine.stability import SIDE_METRICS, Stability, headline, stability
 from security_equation.io.jsonable import finite_or_none
 from security_equation.model import posture
@@ -126,17 +128,28 @@ class ExchangeSection:
         """More than two sides: the JSON and the presenters add the pairwise matrix."""
         return len(self.side_names) > 2
 
+    @cached_property
+    def _side_metrics(self) -> dict[str, dict]:
+        """``engine.stability.headline``'s metrics per (side, adversary), computed once."""
+        return headline(self.result, self.stability).side
+
+    @cached_property
+    def _binding(self) -> dict[str, str]:
+        """Each side's binding adversary (:meth:`binding_adversary`), computed once."""
+        out = {}
+        for own, name in enumerate(self.side_names):
+            # Allies (committed either way, or in one coalition) are not adversaries.
+            others = adversaries_of(self.arrays, own)
+            arriving = [float(self.result.strike(v, own).arriving_retaliation[0]) for v in others]
+            best = min(range(len(others)), key=lambda i: (arriving[i], i))
+            out[name] = self.side_names[others[best]]
+        return out
+
     def binding_adversary(self, name: str) -> str:
         """The adversary whose first strike leaves side ``name`` the fewest arriving
         retaliatory warheads (the scenario as given; ties go to the first in file order).
         With two sides, the other side (docs/model.md, "Three and more powers")."""
-        own = self.side_names.index(name)
-        others = [v for (s, v) in self.result.pairs if s == own]
-        # Allies (committed either way, or in one coalition) are not adversaries.
-        others = [v for v in others if not thirdparty.allied(self.arrays, own, v)] or others
-        arriving = [float(self.result.strike(v, own).arriving_retaliation[0]) for v in others]
-        best = min(range(len(others)), key=lambda i: (arriving[i], i))
-        return self.side_names[others[best]]
+        return self._binding[name]
 
     def _pair(self, attacker: str, victim: str | None = None) -> tuple[int, int]:
         """(attacker, victim) indices; ``victim`` defaults to the attacker's binding
@@ -158,7 +171,7 @@ class ExchangeSection:
         index = 0 if variant is None else 1 + self.variant_names.index(variant)
         pairs = self.stability.pairs
         # Pairs of allies are evaluated and shown, but the headline is about adversaries.
-        candidates = [p for p in pairs if not thirdparty.allied(self.arrays, *p)] or list(pairs)
+        candidates = thirdparty.adversary_pairs(self.arrays, pairs)
         return min(candidates, key=lambda p: (float(self.stability.fsi[p][index]), pairs.index(p)))
 
     def fsi(self, variant: str | None = None, pair: tuple[str, str] | None = None) -> float:
@@ -182,7 +195,7 @@ class ExchangeSection:
         ``c1_over_c2`` is the uncapped ratio behind ``r`` (docs/model.md "Stability"),
         ``None`` when infinite (``C2 = 0 < C1``), with ``c1_over_c2_note`` saying so."""
         key = self._pair(name, adversary)
-        metrics = headline(self.result, self.stability).side
+        metrics = self._side_metrics
         values = {m: float(metrics[m][key][0]) for m in SIDE_METRICS}
         hit = self.result.strike(key[1], key[0])  # this side struck first by the other
         ratio = values["c1_over_c2"]

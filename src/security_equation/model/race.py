@@ -353,8 +353,7 @@ def _linearised(arrays: ScenarioArrays, requirement, names, limits, production) 
     """:func:`linearised_dict` of the reaction functions between two sides (Richardson's
     model is two-player); with more sides, one entry per pair of adversaries keyed
     ``"A,B"`` (allies do not race each other)."""
-    pairs = [p for p in combinations(range(len(names)), 2) if not thirdparty.allied(arrays, *p)]
-    pairs = pairs or list(combinations(range(len(names)), 2))
+    pairs = thirdparty.adversary_pairs(arrays, combinations(range(len(names)), 2))
     every = reaction_slopes_many(arrays, pairs, requirement=requirement, limits=limits, production=production)
     out = {
         ",".join(names[k] for k in pair): linearised_dict(slopes, [names[k] for k in pair])
@@ -430,20 +429,20 @@ def _framework_limits(
             [],
         )
     sides = engine_limits(fw, scenario)
-    aggregates = [a for a in coalition_limits(fw, scenario) if a.engine.kind in RACE_KINDS]
+    every_aggregate = coalition_limits(fw, scenario)
+    aggregates = [a for a in every_aggregate if a.engine.kind in RACE_KINDS]
     notes = [
         f"{side}: limit '{name}' not used by the action–reaction model"
         for side, lim in sides.items()
         for name, kind in zip(lim.names, lim.limits.kinds, strict=True)
         if kind not in RACE_KINDS
     ]
-    notes += [
-        f"{', '.join(n for n in scenario.sides if n not in sides)}: no limit of the framework covers"
-        " it on its own"
-    ] * any(n not in sides for n in scenario.sides)
+    uncovered = [n for n in scenario.sides if n not in sides]
+    if uncovered:
+        notes.append(f"{', '.join(uncovered)}: no limit of the framework covers it on its own")
     notes += [
         f"coalition {a.coalition}: limit '{a.name}' not used by the action–reaction model"
-        for a in coalition_limits(fw, scenario)
+        for a in every_aggregate
         if a.engine.kind not in RACE_KINDS
     ]
     limits = {side: lim.limits for side, lim in sides.items()}

@@ -47,6 +47,7 @@ from security_equation.present.figures import (
     save_figure,
     write_figure,
 )
+from security_equation.present.tables import allied_pairs, two_peer_view
 
 __all__ = [
     "KINDS",
@@ -485,16 +486,6 @@ def square_figure(
 
 
 # --------------------------------------------------------------------------- pair matrix
-def _allied(evaluation: Evaluation) -> set[frozenset[str]]:
-    """Pairs of allied sides of the scenario: one committed to the other, or both in one
-    coalition (as ``engine.thirdparty.allied``)."""
-    scenario = evaluation.scenario
-    out = {frozenset((a, b)) for a, side in scenario.sides.items() for b in side.commits_to if a != b}
-    for members in scenario.coalitions.values():
-        out |= {frozenset((a, b)) for a in members for b in members if a != b}
-    return out
-
-
 def matrix_figure(evaluation: Evaluation) -> Figure:
     """Heat map of every side's break-even probability ``r = min(1, C1/C2)`` (rows) against
     each adversary (columns), for a scenario with any number of sides: greys from white
@@ -511,7 +502,7 @@ def matrix_figure(evaluation: Evaluation) -> Figure:
     for (s, a), r in ex.stability.r.items():
         values[s, a] = float(r[0])
         ratios[s, a] = float(ex.stability.c1_over_c2[s, a][0])
-    allied = _allied(evaluation)
+    allied = allied_pairs(evaluation.to_dict())
     size = 1.3 + 1.25 * n
     # "compressed": the layout for an axes of fixed aspect, so the labels are never clipped.
     fig = Figure(figsize=(size + 1.8, size + 0.5), layout="compressed")
@@ -573,26 +564,13 @@ def matrix_figure(evaluation: Evaluation) -> Figure:
 
 
 # --------------------------------------------------------------------------- two-peer question
-def _pair_data(evaluation: Evaluation) -> dict:
-    """The parts of ``Evaluation.to_dict()`` the two-peer figure reads (labels, coalitions,
-    the two-peer question), without the rest."""
-    ex = evaluation.exchange
-    return {
-        "sides": {n: {"label": label} for n, label in _labels(evaluation).items()},
-        "coalitions": {k: list(v) for k, v in evaluation.scenario.coalitions.items()},
-        "two_peer": ex.two_peer_dict() if ex is not None and ex.multi_party else {},
-    }
-
-
 def two_peer_figure(evaluation: Evaluation) -> Figure:
     """The two-peer question (more than two sides; ``present.tables.two_peer_view``): per
     side, for each first strike it absorbs (each adversary alone, each coalition of its
     adversaries, all together), its surviving warheads (left bar) against the warheads it
     needs to deliver its requirement on every adversary at once (right bar, stacked by
     adversary); a shortfall is the dashed box on top of the survivors, with its size."""
-    from security_equation.present.tables import two_peer_view
-
-    views = two_peer_view(_pair_data(evaluation))
+    views = two_peer_view(evaluation.to_dict())
     if not views:
         raise InputError.single(
             "the two-peer question needs more than two sides, each with a requirement"
@@ -660,10 +638,7 @@ def two_peer_figure(evaluation: Evaluation) -> Figure:
             top = max(top, survivors, total)
         ax.set_ylim(0, top * 1.14 if top > 0 else 1.0)
         ticks = [
-            textwrap.fill(
-                row["label"] + (" together" if row["joint"] and "+" in row["attackers"] else ""), 18
-            )
-            + ("\n(worst)" if k == view["worst"] else "")
+            textwrap.fill(row["struck_by"], 18) + ("\n(worst)" if k == view["worst"] else "")
             for k, row in enumerate(view["rows"])
         ]
         ax.set_xticks(x, ticks, fontsize=7.5)
@@ -774,13 +749,10 @@ def race_figure(race: Mapping, title: str = "") -> Figure:
     top, middle, bottom = fig.subplots(3, 1, sharex=True, height_ratios=(2.0, 1.6, 1.0))
     rounds = [entry["round"] for entry in path]
     sides = list(path[0]["sides"]) if path else []
-    line = 0
-    for side in sides:
+    for k, side in enumerate(sides):
         warheads = [entry["sides"][side]["deployed_warheads"] for entry in path]
-        top.plot(rounds, warheads, label=f"{side}: deployed warheads", **_line(line))
-        line += 1
-    line = 0
-    for side in sides:
+        top.plot(rounds, warheads, label=f"{side}: deployed warheads", **_line(k))
+    for k, side in enumerate(sides):  # two line styles per side
         values = [entry["sides"][side] for entry in path]
         required = values[0].get("required")
         if required:  # None or NaN-free zero: no retaliation requirement
@@ -788,9 +760,8 @@ def race_figure(race: Mapping, title: str = "") -> Figure:
                 rounds,
                 [v["arriving"] / required for v in values],
                 label=f"{side}: arriving / required ({required:,.0f})",
-                **_line(line),
+                **_line(2 * k),
             )
-        line += 1
         if any(v.get("counterforce_required") for v in values):
             middle.plot(
                 rounds,
@@ -801,9 +772,8 @@ def race_figure(race: Mapping, title: str = "") -> Figure:
                     for v in values
                 ],
                 label=f"{side}: prompt warheads / coverage needs",
-                **_line(line),
+                **_line(2 * k + 1),
             )
-        line += 1
     middle.axhline(1.0, color="0.4", linewidth=0.8, linestyle=(0, (4, 2, 1, 2)))
     middle.annotate(
         "requirement just met",

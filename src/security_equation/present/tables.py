@@ -209,7 +209,8 @@ def two_peer_view(data: Mapping) -> list[dict]:
     with a requirement: ``side``, ``label``, ``requirement`` (warheads that must arrive on
     each adversary), ``adversaries`` and their ``adversary_labels``, and ``rows``, one per
     first strike absorbed (each adversary alone, each coalition of its adversaries, all of
-    them together): ``attackers``, ``label``, ``joint``, ``survivors``, ``needed`` (one per
+    them together): ``attackers``, ``label``, ``struck_by`` (the label as a row heading),
+    ``joint``, ``survivors``, ``needed`` (one per
     adversary, ``None`` = no number will do), ``needed_total``, ``meets_all``, ``short``,
     ``spare`` and ``status`` (in words); ``worst``, the index of the row furthest from
     meeting every requirement, ``met`` (rows met) and ``verdict``, the worst row in one
@@ -223,12 +224,16 @@ def two_peer_view(data: Mapping) -> list[dict]:
             members = list(case.get("members") or [case["attackers"]])
             survivors = float(case["surviving_warheads"])
             total = case.get("needed_total")
+            who = party_label(data, case["attackers"], members)
+            joint = len(members) > 1
             rows.append(
                 {
                     "attackers": case["attackers"],
                     "members": members,
-                    "label": party_label(data, case["attackers"], members),
-                    "joint": len(members) > 1,
+                    "label": who,
+                    # The row's heading: sides that are no declared coalition strike "together".
+                    "struck_by": who + (" together" if joint and "+" in case["attackers"] else ""),
+                    "joint": joint,
                     "survivors": survivors,
                     "needed": [(case.get("needed_warheads") or {}).get(a) for a in adversaries],
                     "needed_total": total,

@@ -26,7 +26,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from security_equation.schema.base import StrictModel, located_problems
-from security_equation.schema.scenario import MAX_MAGNITUDE, Category, Name, SideName
+from security_equation.schema.scenario import MAX_MAGNITUDE, Category, Name, SideName, coalition_problems
 
 NonNegative = Annotated[float, Field(ge=0.0, le=MAX_MAGNITUDE)]
 #: A count or limit: whole, not negative, and no larger than any model input may be.
@@ -213,19 +213,11 @@ def reference_problems(framework: Framework) -> list[tuple[tuple, str, object]]:
     limits nobody (``sides: []`` and no coalition)."""
     problems: list[tuple[tuple, str, object]] = []
     for group, members in framework.coalitions.items():
-        if len(set(members)) < 2:
-            problems.append(
-                (("coalitions", group), "a coalition needs at least two different sides", members)
-            )
-        for i, member in enumerate(members):
-            if members.index(member) != i:
-                problems.append((("coalitions", group, i), f"{member!r} is named twice", member))
+        problems += coalition_problems(("coalitions", group), members)
     known = ", ".join(framework.coalitions) or "none defined"
     for name, limit in framework.limits.items():
         if limit.sides is not None:
-            for i, side in enumerate(limit.sides):
-                if limit.sides.index(side) != i:
-                    problems.append((("limits", name, "sides", i), f"{side!r} is named twice", side))
+            problems += coalition_problems(("limits", name, "sides"), limit.sides, at_least_two=False)
             for side in limit.per_side:
                 if side not in limit.sides:
                     problems.append(

@@ -28,13 +28,6 @@ Positive = Annotated[float, Field(gt=0.0, le=MAX_MAGNITUDE)]
 MIN_SIDES = 2
 MAX_SIDES = 8
 
-#: Keys of a scenario file's top level: a side may not be named as one (``settings.x``
-#: would be ambiguous as a dotted path).
-RESERVED_SIDE_NAMES = frozenset(
-    {"name", "description", "framework", "date", "sides", "settings", "references", "uncertainty"}
-    | {"extends", "overrides", "applied_overrides", "origin", "edits"}
-)
-
 
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a side, system, defence or override (they are parts of
@@ -477,6 +470,23 @@ def _plain(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
+def coalition_problems(
+    loc: tuple, members: list[str], sides: dict | None = None, *, at_least_two: bool = True
+) -> list[tuple[tuple, str, Any]]:
+    """``(loc, message, value)`` for a coalition (or, without ``at_least_two``, any list of
+    sides) at ``loc``: fewer than two different sides, a member that is no side of ``sides``
+    (when given) and a member named twice, each member at ``loc + (index,)``."""
+    problems = []
+    if at_least_two and len(set(members)) < 2:
+        problems.append((loc, "a coalition needs at least two different sides", members))
+    for i, member in enumerate(members):
+        if sides is not None and member not in sides:
+            problems.append(((*loc, i), f"no side named {member!r} (sides: {', '.join(sides)})", member))
+        elif members.index(member) != i:
+            problems.append(((*loc, i), f"{member!r} is named twice", member))
+    return problems
+
+
 def relation_problems(sides: dict, coalitions: dict) -> list[tuple[tuple, str, Any]]:
     """``(loc, message, value)`` for every commitment or coalition that names no side of
     the scenario, a side committed to itself, a coalition of fewer than two sides or named
@@ -498,17 +508,7 @@ def relation_problems(sides: dict, coalitions: dict) -> list[tuple[tuple, str, A
             problems.append(
                 (("coalitions", group), f"a coalition cannot be named like a side ({group!r})", group)
             )
-        if len(set(members)) < 2:
-            problems.append(
-                (("coalitions", group), "a coalition needs at least two different sides", members)
-            )
-        for i, member in enumerate(members):
-            if member not in sides:
-                problems.append(
-                    (("coalitions", group, i), f"no side named {member!r} (sides: {names})", member)
-                )
-            elif members.index(member) != i:
-                problems.append((("coalitions", group, i), f"{member!r} is named twice", member))
+        problems += coalition_problems(("coalitions", group), members, sides)
     # Ally cycles: a depth-first walk over the commitments between known sides.
     edges = {n: [o for o in s.commits_to if o in sides and o != n] for n, s in sides.items()}
     state: dict[str, int] = {}
@@ -609,3 +609,9 @@ class Scenario(StrictModel):
     def side_names(self) -> tuple[str, ...]:
         """The sides in file order (two to :data:`MAX_SIDES`)."""
         return tuple(self.sides)
+
+
+#: Keys of a scenario file's top level (the scenario's fields and the loader's ``extends``
+#: and ``overrides``): a side may not be named as one (``settings.x`` or ``coalitions.x``
+#: would be ambiguous as a dotted path; ``io.paths.TOP_LEVEL_KEYS`` reads them so).
+RESERVED_SIDE_NAMES = frozenset(Scenario.model_fields) | {"extends", "overrides"}

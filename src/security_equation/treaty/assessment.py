@@ -324,13 +324,14 @@ def assess(
         fw = with_limits(fw, limits)
     notes = counting.skipped_sides(fw, scenario.sides)
     sides: dict[str, SideAssessment] = {}
-    uploads: dict[str, tuple[list[UploadRow], Side, int]] = {}
+    #: Side -> (the side after its upload, the warheads that upload adds).
+    uploads: dict[str, tuple[Side, int]] = {}
     for side_name, side in scenario.sides.items():
         counts = counting.count_side(side, fw, side_name)
         rows = counting.upload_rows(side)
         added = sum(r.added_warheads for r in rows)
         after_side = counting.uploaded(side, rows)
-        uploads[side_name] = (rows, after_side, added)
+        uploads[side_name] = (after_side, added)
         after = counting.count_side(after_side, fw, side_name, drawn=added)
         sides[side_name] = SideAssessment(
             name=side_name,
@@ -360,7 +361,7 @@ def assess(
         )
         now, after_upload, potential = {}, {}, 0
         for member in agg.members:
-            rows, after_side, added = uploads[member]
+            after_side, added = uploads[member]
             side = scenario.sides[member]
             now[member] = counting.count_limit(side, agg.limit_name, agg.limit, member).counted
             after_upload[member] = counting.count_limit(

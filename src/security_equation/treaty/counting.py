@@ -200,7 +200,7 @@ def for_side(limit: Limit, side_name: str | None) -> Limit:
     """``limit`` as it applies to one side: its ``per_side`` value where it has one."""
     if side_name is None or side_name not in limit.per_side:
         return limit
-    return limit.model_copy(update={"limit": limit.per_side[side_name]})
+    return limit.model_copy(update={"limit": limit.value_for(side_name)})
 
 
 def count_side(

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from security_equation.io.errors import InputError, Problem
 from security_equation.io.loading import (
+    NO_FRAMEWORK_NAMES,
     bundled_names,
     display_name,
     load_chain,
@@ -33,8 +34,9 @@ from security_equation.schema.framework import Framework
 
 KIND = "frameworks"
 DEFAULT_FRAMEWORK = "new-start"
-#: Framework names that mean "no treaty limits" (``--framework none``).
-NO_FRAMEWORK = ("none", "no-limits", "")
+#: Framework names that mean "no treaty limits" (``--framework none``; the loader's list,
+#: which checks a scenario's ``framework:``).
+NO_FRAMEWORK = NO_FRAMEWORK_NAMES
 
 
 def is_no_framework(name: str | Path | None) -> bool:

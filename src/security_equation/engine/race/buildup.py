@@ -265,7 +265,7 @@ def action_reaction(
                 # Members adding in the same round: the room the earlier ones left.
                 room = build_path(
                     new_state.sides[k],
-                    effective_limits(new_state, lims, coalition_limits)[k],
+                    with_coalition_rows(lims[k], k, coalition_limits, new_state.sides),
                     production=production,
                 )
                 if room.u_max < u - 1e-9:

@@ -8,13 +8,12 @@ from __future__ import annotations
 import numpy as np
 
 from security_equation.engine.arrays import SideArrays
-from security_equation.engine.exchange import alert_share
+from security_equation.engine.exchange import alert_share, nuclear_warheads
 
 
 def deployed_warheads(side: SideArrays) -> np.ndarray:
     """Nuclear warheads loaded on deployed launchers, (batch,)."""
-    s = side.systems
-    return (s["launchers"] * s["warheads_per_launcher"] * side.structure.nuclear[None, :]).sum(axis=1)
+    return nuclear_warheads(side)
 
 
 def deployed_launchers(side: SideArrays) -> np.ndarray:

@@ -132,22 +132,22 @@ def with_coalition_rows(
     k: int,
     coalition_limits,
     sides,
-    member: int = 0,
 ) -> Limits | None:
     """Side ``k``'s limits with one row per coalition aggregate it belongs to, capped at
     the aggregate's cap less the other members' current counts (``sides``: every side's
-    arrays, batch member ``member``): the simplest exact way for one side to stop where
-    the members' summed count reaches the cap. ``limits`` unchanged when ``k`` is in no
-    coalition limit."""
+    arrays, batch member 0, the one the race models run on): the simplest exact way for
+    one side to stop where the members' summed count reaches the cap. ``limits``
+    unchanged when ``k`` is in no coalition limit."""
     rows = [c for c in coalition_limits if k in c.members]
     if not rows:
         return limits
-    kinds = list(limits.kinds) if limits is not None else []
-    labels = list(limits.labels) if limits is not None else []
-    caps = list(limits.caps) if limits is not None else []
-    weights = [list(w) for w in limits.weights()] if limits is not None else [[], [], []]
+    if limits is None:
+        kinds, labels, caps, weights = [], [], [], [[], [], []]
+    else:
+        kinds, labels, caps = list(limits.kinds), list(limits.labels), list(limits.caps)
+        weights = [list(w) for w in limits.weights()]
     for c in rows:
-        others = sum(float(c.count(j, sides[j].systems)[member]) for j in c.members if j != k)
+        others = sum(float(c.count(j, sides[j].systems)[0]) for j in c.members if j != k)
         own = c.weights[c.members.index(k)]
         kinds.append(c.kind)
         labels.append(c.label or f"{c.coalition} aggregate {c.kind.replace('_', ' ')}")

@@ -11,7 +11,7 @@ where a side has no adversary at all, as ``model.evaluation`` does).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import reduce
 
 import numpy as np
@@ -41,17 +41,15 @@ class RaceMetrics:
     c2: dict[Pair, np.ndarray]
     arriving: dict[Pair, np.ndarray]
     surviving: dict[Pair, np.ndarray]
-    #: Side -> its adversaries (:func:`adversaries_of`); empty: every other side is one.
-    against: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    #: Side -> its adversaries (:func:`adversaries_of`: every other side where it has none).
+    against: dict[int, tuple[int, ...]]
 
     def adversaries(self, side: int) -> list[int]:
-        others = [a for s, a in self.r if s == side]
-        return [a for a in others if a in self.against.get(side, others)] or others
+        return [a for s, a in self.r if s == side and a in self.against[side]]
 
     def adversary_pairs(self) -> list[Pair]:
         """The unordered pairs of adversaries (every pair where all are allies)."""
-        pairs = [p for p in self.fsi if p[1] in self.adversaries(p[0])]
-        return pairs or list(self.fsi)
+        return [p for p in self.fsi if p[1] in self.adversaries(p[0])]
 
     def binding(self, side: int, member: int = 0) -> int:
         """The adversary whose first strike leaves ``side`` the fewest warheads arriving
@@ -84,14 +82,10 @@ def adversaries_of(arrays: ScenarioArrays, side: int) -> tuple[int, ...]:
     return thirdparty.adversaries(arrays, side) or others
 
 
-def least_arriving(ex: Exchange, side: int, adversaries: tuple[int, ...] | None = None) -> np.ndarray:
-    """``side``'s retaliatory warheads arriving after the worst first strike any of its
-    ``adversaries`` (default: every side that strikes it in ``ex``) can make, (batch,)."""
-    values = [
-        ex.strike(a, v).arriving_retaliation
-        for a, v in ex.pairs
-        if v == side and (adversaries is None or a in adversaries)
-    ]
+def least_arriving(ex: Exchange, side: int) -> np.ndarray:
+    """``side``'s retaliatory warheads arriving after the worst first strike on it in
+    ``ex`` (:func:`arriving` runs only its adversaries' strikes), (batch,)."""
+    values = [ex.strike(a, v).arriving_retaliation for a, v in ex.pairs if v == side]
     return reduce(np.minimum, values)
 
 
@@ -102,4 +96,4 @@ def arriving(arrays: ScenarioArrays, sides=None) -> dict[int, np.ndarray]:
     against = {v: adversaries_of(arrays, v) for v in sides}
     pairs = tuple((a, v) for v in sides for a in against[v])
     ex = exchange(arrays, pairs=pairs)
-    return {k: least_arriving(ex, k, against[k]) for k in sides}
+    return {k: least_arriving(ex, k) for k in sides}

@@ -24,14 +24,14 @@ import numpy as np
 
 from security_equation.engine import thirdparty
 from security_equation.engine.arrays import ScenarioArrays, SideArrays
-from security_equation.engine.exchange import aim_points
+from security_equation.engine.exchange import aim_points, nuclear_warheads
 
 
 def counterforce_warheads(side: SideArrays) -> np.ndarray:
     """Nuclear warheads on the side's deployed prompt launchers (those that take part in a
     disarming strike), (batch,)."""
-    s, st = side.systems, side.structure
-    return (s["launchers"] * s["warheads_per_launcher"] * (st.nuclear & st.counterforce)[None, :]).sum(axis=1)
+    st = side.structure
+    return nuclear_warheads(side, st.nuclear & st.counterforce)
 
 
 def coverage_required(arrays: ScenarioArrays, k: int) -> np.ndarray:

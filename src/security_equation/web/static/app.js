@@ -250,23 +250,12 @@ function ratioText(cell) {
   return fmt(cell.c1_over_c2, 3);
 }
 
-// Pairs of allied sides ("a\u0000b", both orders): in one coalition, or one committed to
-// the other (the scenario's commits_to, or read from the two-peer question, whose
-// adversaries are every other side but a side's allies).
+// Pairs of allied sides ("a\u0000b", both orders), from each side's "allies" in
+// /api/evaluate (committed either way, or in one coalition).
 function alliedPairs(data) {
   const out = new Set();
-  const add = (a, b) => { if (a !== b) { out.add(`${a}\u0000${b}`); out.add(`${b}\u0000${a}`); } };
-  for (const members of Object.values(data.coalitions || {})) {
-    for (const a of members) for (const b of members) add(a, b);
-  }
-  const baseSides = (state.base && state.base.sides) || {};
-  for (const [side, info] of Object.entries(baseSides)) {
-    for (const other of (info && info.commits_to) || []) add(side, other);
-  }
-  const sides = Object.keys(data.sides || {});
-  for (const [side, entry] of Object.entries(data.two_peer || {})) {
-    const adversaries = new Set(entry.adversaries || []);
-    for (const other of sides) if (other !== side && !adversaries.has(other)) add(side, other);
+  for (const [side, info] of Object.entries(data.sides || {})) {
+    for (const other of (info && info.allies) || []) out.add(`${side}\u0000${other}`).add(`${other}\u0000${side}`);
   }
   return out;
 }
